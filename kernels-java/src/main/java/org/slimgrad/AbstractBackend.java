@@ -1,0 +1,137 @@
+package org.slimgrad;
+
+/**
+ * Validation written once, kernels written per backend: the public methods check nulls, domains, live memory,
+ * shapes and aliasing, return early on empty work, and only then call the {@code protected} kernels, which may
+ * assume valid arguments.
+ */
+public abstract class AbstractBackend implements Backend {
+
+    private final String name;
+    private final MemoryDomain domain;
+
+    protected AbstractBackend(String name, MemoryDomain domain) {
+        this.name = name;
+        this.domain = domain;
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final MemoryDomain domain() {
+        return domain;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    @Override
+    public final void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
+        String op = "gemm";
+        usable(op, "A", a);
+        usable(op, "B", b);
+        usable(op, "C", c);
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (k != kb || c.rows() != m || c.cols() != n) {
+            throw new IllegalArgumentException(op + ": op(A) is " + m + "x" + k + " (A " + a.shape() + ", transA="
+                    + transA + "), op(B) is " + kb + "x" + n + " (B " + b.shape() + ", transB=" + transB
+                    + "), C is " + c.shape() + "; need op(A) m x k, op(B) k x n, C m x n");
+        }
+        disjoint(op, "C", c, "A", a);
+        disjoint(op, "C", c, "B", b);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0f) {
+            if (beta != 1f) {
+                scaleKernel(beta, c);
+            }
+            return;
+        }
+        gemmKernel(transA, transB, alpha, a, b, beta, c);
+    }
+
+    @Override
+    public final void axpy(float alpha, Matrix x, Matrix y) {
+        String op = "axpy";
+        usable(op, "X", x);
+        usable(op, "Y", y);
+        if (x.rows() != y.rows() || x.cols() != y.cols()) {
+            throw new IllegalArgumentException(op + ": X is " + x.shape() + " but Y is " + y.shape()
+                    + "; need equal shapes");
+        }
+        boolean sameView = x.segment().equals(y.segment()) && x.offset() == y.offset() && x.ld() == y.ld();
+        if (!sameView) {
+            disjoint(op, "Y", y, "X", x);
+        }
+        if (y.size() == 0 || alpha == 0f) {
+            return;
+        }
+        axpyKernel(alpha, x, y);
+    }
+
+    @Override
+    public final void scale(float alpha, Matrix x) {
+        usable("scale", "X", x);
+        if (x.size() != 0 && alpha != 1f) {
+            scaleKernel(alpha, x);
+        }
+    }
+
+    @Override
+    public final void lowRankUpdate(Matrix w, float alpha, Matrix u, Matrix v) {
+        String op = "lowRankUpdate";
+        usable(op, "W", w);
+        usable(op, "U", u);
+        usable(op, "V", v);
+        if (u.rows() != w.rows() || v.rows() != w.cols() || u.cols() != v.cols()) {
+            throw new IllegalArgumentException(op + ": W is " + w.shape() + ", U is " + u.shape() + ", V is "
+                    + v.shape() + "; need W m x n, U m x r, V n x r");
+        }
+        disjoint(op, "W", w, "U", u);
+        disjoint(op, "W", w, "V", v);
+        if (w.size() == 0 || u.cols() == 0 || alpha == 0f) {
+            return;
+        }
+        gemmKernel(false, true, alpha, u, v, 1f, w);
+    }
+
+    /** {@code C = α·op(A)·op(B) + β·C} on validated, non-empty arguments with k ≥ 1 and α ≠ 0. */
+    protected abstract void gemmKernel(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
+                                       Matrix c);
+
+    /** {@code Y = α·X + Y} on validated, non-empty arguments. */
+    protected abstract void axpyKernel(float alpha, Matrix x, Matrix y);
+
+    /** {@code X = α·X}, exactly zero where α = 0, on a validated non-empty argument. */
+    protected abstract void scaleKernel(float alpha, Matrix x);
+
+    /** Checks that {@code m} is non-null, of this backend's domain and, for host memory, not yet freed. */
+    protected final void usable(String op, String role, Matrix m) {
+        if (m == null) {
+            throw new IllegalArgumentException(op + ": " + role + " is null");
+        }
+        if (m.domain() != domain) {
+            throw new IllegalArgumentException(op + ": " + role + " (" + m.shape() + ") lives in " + m.domain()
+                    + " memory; backend " + name + " computes on " + domain + " memory");
+        }
+        if (!m.segment().scope().isAlive()) {
+            throw new IllegalStateException(op + ": " + role + " (" + m.shape() + ") views memory that was closed");
+        }
+    }
+
+    private static void disjoint(String op, String outRole, Matrix out, String inRole, Matrix in) {
+        if (out.overlaps(in)) {
+            throw new IllegalArgumentException(op + ": output " + outRole + " (" + out.shape() + ") overlaps input "
+                    + inRole + " (" + in.shape() + "); in-place use is not supported");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package org.slimgrad;
+
+/**
+ * The kernels slimgrad offers, one implementation per backend: {@code reference} (plain Java, float64
+ * accumulation, the oracle), {@code cpu} (Vector API SIMD) and, with kernels-cuda, {@code cuda}.
+ *
+ * <p>Every operation validates its arguments before it writes anything: a null, a shape mismatch, a matrix of
+ * another {@link MemoryDomain}, an output that overlaps an input, or closed memory raises an
+ * {@link IllegalArgumentException} (or {@link IllegalStateException} for closed memory) whose message names the
+ * operation and the shapes, and leaves every output untouched.
+ *
+ * <p>Outputs are the arguments named as modified; every other argument is only read. A backend instance may be
+ * used from several threads at once as long as the outputs of concurrent calls do not overlap.
+ */
+public interface Backend {
+
+    /** The name {@link Backends#named(String)} knows this backend by. */
+    String name();
+
+    /** The memory domain whose matrices this backend computes on. */
+    MemoryDomain domain();
+
+    /** A new zero-filled {@code rows × cols} matrix in this backend's domain. */
+    Matrix allocate(int rows, int cols);
+
+    /**
+     * {@code C = α·op(A)·op(B) + β·C}, where {@code op(X)} is {@code Xᵀ} when its flag is set. op(A) is m×k,
+     * op(B) is k×n and C is m×n. As in BLAS, {@code β = 0} means C is not read (NaN or Inf in C do not
+     * propagate) and {@code k = 0} leaves {@code C = β·C}. C must not overlap A or B. Modifies C.
+     */
+    void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c);
+
+    /** {@code Y = α·X + Y} for matrices of equal shape; X may be Y itself but not overlap it partially. Modifies Y. */
+    void axpy(float alpha, Matrix x, Matrix y);
+
+    /** {@code X = α·X}. With {@code α = 0} X becomes zero even where it held NaN. Modifies X. */
+    void scale(float alpha, Matrix x);
+
+    /**
+     * {@code W = W + α·U·Vᵀ} with W m×n, U m×r and V n×r: the GaLore back-projection and the ReLoRA merge,
+     * computed without an m×n temporary. W must not overlap U or V. Modifies W.
+     */
+    void lowRankUpdate(Matrix w, float alpha, Matrix u, Matrix v);
+}

@@ -1,0 +1,18 @@
+package org.slimgrad;
+
+/** A backend that computes on {@link MemoryDomain#HOST} memory and allocates plain Java arrays. */
+public abstract class HostBackend extends AbstractBackend {
+
+    protected HostBackend(String name) {
+        super(name, MemoryDomain.HOST);
+    }
+
+    @Override
+    public final Matrix allocate(int rows, int cols) {
+        if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(name() + ".allocate: " + rows + "x" + cols
+                    + " is negative or exceeds the 2^31 elements of a Java array");
+        }
+        return Matrix.wrap(new float[rows * cols], rows, cols);
+    }
+}

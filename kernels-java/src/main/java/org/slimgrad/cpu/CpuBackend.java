@@ -1,0 +1,68 @@
+package org.slimgrad.cpu;
+
+import java.util.concurrent.ForkJoinPool;
+
+import org.slimgrad.HostBackend;
+import org.slimgrad.Matrix;
+
+/**
+ * The Vector API backend: hand-written SIMD kernels for the vector width chosen by {@link VectorWidth}, run on
+ * up to {@link #threads()} threads for large problems and on the caller's thread alone for small ones.
+ *
+ * <p>Worker threads belong to this instance's own pool (daemon threads, started on first use and retired when
+ * idle), so the backend never touches the common pool and needs no closing.
+ */
+public final class CpuBackend extends HostBackend {
+
+    private final int threads;
+    private final Sgemm sgemm;
+
+    private CpuBackend(int threads) {
+        super("cpu");
+        this.threads = threads;
+        ForkJoinPool pool = threads > 1 ? new ForkJoinPool(threads - 1) : null;
+        this.sgemm = new Sgemm(threads, pool);
+    }
+
+    /** A backend using up to {@code threads} threads (the caller's included) per operation. */
+    public static CpuBackend withThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("CpuBackend.withThreads: threads = " + threads + ", need >= 1");
+        }
+        return new CpuBackend(threads);
+    }
+
+    /** Threads one operation may use, the caller's included. */
+    public int threads() {
+        return threads;
+    }
+
+    /** Vector width in bits of this JVM's CPU kernels. */
+    public int vectorBits() {
+        return VectorWidth.bits();
+    }
+
+    @Override
+    protected void gemmKernel(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
+                              Matrix c) {
+        if (beta != 1f) {
+            Elementwise.scale(beta, c);
+        }
+        sgemm.multiplyAdd(transA, transB, alpha, a, b, c);
+    }
+
+    @Override
+    protected void axpyKernel(float alpha, Matrix x, Matrix y) {
+        Elementwise.axpy(alpha, x, y);
+    }
+
+    @Override
+    protected void scaleKernel(float alpha, Matrix x) {
+        Elementwise.scale(alpha, x);
+    }
+
+    @Override
+    public String toString() {
+        return "cpu(" + threads + " threads, " + vectorBits() + "-bit vectors)";
+    }
+}

@@ -1,0 +1,107 @@
+package org.slimgrad.cpu;
+
+import static org.slimgrad.cpu.SgemmMicroKernel.L;
+import static org.slimgrad.cpu.SgemmMicroKernel.MR;
+import static org.slimgrad.cpu.SgemmMicroKernel.NR;
+import static org.slimgrad.cpu.SgemmMicroKernel.S;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+import org.slimgrad.Matrix;
+
+/**
+ * Copies blocks of op(A) and op(B) into the contiguous, zero-padded layouts the micro-kernel streams through:
+ * <ul>
+ *   <li>Ã: for each strip of {@code MR} rows, k-major: {@code Ã[strip·MR·kc + p·MR + r] = α·op(A)[i0 + strip·MR + r, p0 + p]};</li>
+ *   <li>B̃: for each strip of {@code NR} columns, k-major: {@code B̃[strip·NR·kc + p·NR + c] = op(B)[p0 + p, j0 + strip·NR + c]}.</li>
+ * </ul>
+ * Packing makes every transpose variant one kernel, folds α into Ã for free, and turns strided reads into unit
+ * stride ones the hardware prefetcher follows.
+ */
+final class SgemmPacking {
+
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+    private SgemmPacking() {
+    }
+
+    /** Packs the mc×kc block of α·op(A) at (i0, p0) into {@code dst}. */
+    static void packA(boolean transA, float alpha, Matrix a, int i0, int p0, int mc, int kc, float[] dst) {
+        MemorySegment src = a.segment();
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int base = ir * kc;
+            if (transA) {
+                // op(A)[i, p] = A[p, i]: the strip's MR values for one p are contiguous in A.
+                for (int p = 0; p < kc; p++) {
+                    long from = a.index(p0 + p, i0 + ir);
+                    int to = base + p * MR;
+                    for (int r = 0; r < mr; r++) {
+                        dst[to + r] = alpha * src.getAtIndex(F, from + r);
+                    }
+                }
+            } else {
+                // op(A)[i, p] = A[i, p]: walk each row of the strip with unit stride.
+                for (int r = 0; r < mr; r++) {
+                    long from = a.index(i0 + ir + r, p0);
+                    for (int p = 0; p < kc; p++) {
+                        dst[base + p * MR + r] = alpha * src.getAtIndex(F, from + p);
+                    }
+                }
+            }
+            if (mr < MR) {
+                for (int p = 0; p < kc; p++) {
+                    Arrays.fill(dst, base + p * MR + mr, base + (p + 1) * MR, 0f);
+                }
+            }
+        }
+    }
+
+    /** Packs the kc×nc block of op(B) at (p0, j0) into {@code dst}. */
+    static void packB(boolean transB, Matrix b, int p0, int j0, int kc, int nc, float[] dst) {
+        MemorySegment src = b.segment();
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int base = jr * kc;
+            if (transB) {
+                // op(B)[p, j] = B[j, p]: walk each row of B (a column of op(B)) with unit stride.
+                for (int col = 0; col < nr; col++) {
+                    long from = b.index(j0 + jr + col, p0);
+                    for (int p = 0; p < kc; p++) {
+                        dst[base + p * NR + col] = src.getAtIndex(F, from + p);
+                    }
+                }
+                if (nr < NR) {
+                    for (int p = 0; p < kc; p++) {
+                        Arrays.fill(dst, base + p * NR + nr, base + (p + 1) * NR, 0f);
+                    }
+                }
+            } else if (nr == NR) {
+                // op(B)[p, j] = B[p, j]: each k step is two contiguous vectors.
+                for (int p = 0; p < kc; p++) {
+                    long from = b.index(p0 + p, j0 + jr) * Float.BYTES;
+                    int to = base + p * NR;
+                    FloatVector.fromMemorySegment(S, src, from, ORDER).intoArray(dst, to);
+                    FloatVector.fromMemorySegment(S, src, from + (long) L * Float.BYTES, ORDER).intoArray(dst, to + L);
+                }
+            } else {
+                VectorMask<Float> m0 = S.indexInRange(0, nr);
+                VectorMask<Float> m1 = S.indexInRange(L, nr);
+                for (int p = 0; p < kc; p++) {
+                    long from = b.index(p0 + p, j0 + jr) * Float.BYTES;
+                    int to = base + p * NR;
+                    // Masked-off lanes load as zero, which is the padding the kernel needs.
+                    FloatVector.fromMemorySegment(S, src, from, ORDER, m0).intoArray(dst, to);
+                    FloatVector.fromMemorySegment(S, src, from + (long) L * Float.BYTES, ORDER, m1).intoArray(dst, to + L);
+                }
+            }
+        }
+    }
+}

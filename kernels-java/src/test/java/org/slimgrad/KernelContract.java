@@ -1,0 +1,156 @@
+package org.slimgrad;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every fast backend must satisfy: each kernel agrees with the reference backend within its error bound on
+ * awkward shapes (1×1, primes, vector-width ± 1, block sizes ± 1, padded views), never reads or writes outside
+ * its views and never modifies its inputs. Subclasses name the backend under test.
+ */
+@Tag("kernels")
+public abstract class KernelContract {
+
+    private static final long SEED = 20261125L;
+    private static final float[][] ALPHA_BETA = {{1f, 0f}, {-0.75f, 0.5f}, {2f, 1f}};
+
+    private final Backend reference = Backends.reference();
+
+    /** The backend under test. */
+    protected abstract Backend backend();
+
+    /** m, n, k triples: tiny, primes, vector and tile tails, and block-size crossings (KC 256, MC 960, NC 256). */
+    static List<int[]> gemmShapes() {
+        List<int[]> shapes = new ArrayList<>(List.of(
+                new int[]{1, 1, 1}, new int[]{1, 17, 1}, new int[]{17, 1, 33}, new int[]{2, 3, 4},
+                new int[]{5, 7, 11}, new int[]{6, 16, 1}, new int[]{7, 33, 13}, new int[]{13, 31, 97},
+                new int[]{19, 111, 5}, new int[]{31, 32, 33}, new int[]{12, 64, 8}, new int[]{47, 65, 255},
+                new int[]{61, 17, 257}, new int[]{97, 113, 513}, new int[]{130, 300, 70},
+                new int[]{961, 45, 60}, new int[]{37, 600, 130}));
+        SplittableRandom rng = new SplittableRandom(SEED);
+        for (int i = 0; i < 8; i++) {
+            shapes.add(new int[]{1 + rng.nextInt(80), 1 + rng.nextInt(80), 1 + rng.nextInt(80)});
+        }
+        return shapes;
+    }
+
+    @Test
+    void gemmMatchesReferenceOnAwkwardShapes() {
+        SplittableRandom rng = new SplittableRandom(SEED);
+        int caseNo = 0;
+        for (int[] shape : gemmShapes()) {
+            int m = shape[0], n = shape[1], k = shape[2];
+            for (int t = 0; t < 4; t++, caseNo++) {
+                boolean transA = (t & 1) != 0;
+                boolean transB = (t & 2) != 0;
+                float alpha = ALPHA_BETA[caseNo % 3][0];
+                float beta = ALPHA_BETA[caseNo % 3][1];
+                boolean padded = caseNo % 2 == 0;
+                Matrix a = transA ? TestData.random(rng, k, m, padded) : TestData.random(rng, m, k, padded);
+                Matrix b = transB ? TestData.random(rng, n, k, !padded) : TestData.random(rng, k, n, !padded);
+                Matrix c0 = TestData.random(rng, m, n, padded);
+                if (beta == 0f) {
+                    TestData.fill(c0, Float.NaN); // β = 0 must not read C
+                }
+                Matrix aCopy = TestData.copy(a);
+                Matrix bCopy = TestData.copy(b);
+                Matrix expected = TestData.copy(c0);
+                Matrix actual = TestData.copy(c0);
+                String context = backend() + " gemm " + m + "x" + n + "x" + k + " transA=" + transA + " transB="
+                        + transB + " alpha=" + alpha + " beta=" + beta + " padded=" + padded + " (seed " + SEED
+                        + ", case " + caseNo + ")";
+                reference.gemm(transA, transB, alpha, a, b, beta, expected);
+                backend().gemm(transA, transB, alpha, a, b, beta, actual);
+                Accuracy.assertGemmClose(transA, transB, alpha, a, b, beta, c0, expected, actual, context);
+                TestData.assertGuardsIntact(actual, context);
+                TestData.assertSameBits(aCopy, a, context + " (input A)");
+                TestData.assertSameBits(bCopy, b, context + " (input B)");
+            }
+        }
+    }
+
+    @Test
+    void gemmWithZeroInnerDimensionScalesC() {
+        SplittableRandom rng = new SplittableRandom(SEED + 1);
+        Matrix a = TestData.random(rng, 5, 0, true);
+        Matrix b = TestData.random(rng, 0, 7, true);
+        Matrix c = TestData.random(rng, 5, 7, true);
+        Matrix expected = TestData.copy(c);
+        reference.scale(-2f, expected);
+        backend().gemm(false, false, 1f, a, b, -2f, c);
+        Accuracy.assertClose(expected, c, 0, 0, backend() + " gemm with k = 0");
+    }
+
+    @Test
+    void lowRankUpdateMatchesReference() {
+        SplittableRandom rng = new SplittableRandom(SEED + 2);
+        int[][] shapes = {{1, 1, 1}, {17, 5, 3}, {33, 65, 7}, {100, 270, 25}, {257, 31, 0}, {300, 400, 40}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], r = s[2];
+            Matrix u = TestData.random(rng, m, r, true);
+            Matrix v = TestData.random(rng, n, r, false);
+            Matrix w = TestData.random(rng, m, n, true);
+            Matrix w0 = TestData.copy(w);
+            Matrix expected = TestData.copy(w);
+            String context = backend() + " lowRankUpdate " + m + "x" + n + " rank " + r;
+            reference.lowRankUpdate(expected, 0.3f, u, v);
+            backend().lowRankUpdate(w, 0.3f, u, v);
+            Accuracy.assertGemmClose(false, true, 0.3f, u, v, 1f, w0, expected, w, context);
+            TestData.assertGuardsIntact(w, context);
+        }
+    }
+
+    @Test
+    void axpyAndScaleMatchReference() {
+        SplittableRandom rng = new SplittableRandom(SEED + 3);
+        int[][] shapes = {{1, 1}, {1, 31}, {3, 15}, {7, 16}, {5, 17}, {19, 33}, {64, 64}, {111, 989}};
+        for (int[] s : shapes) {
+            for (boolean padded : new boolean[]{false, true}) {
+                String context = backend() + " " + s[0] + "x" + s[1] + " padded=" + padded;
+                Matrix x = TestData.random(rng, s[0], s[1], padded);
+                Matrix y = TestData.random(rng, s[0], s[1], !padded);
+                Matrix expected = TestData.copy(y);
+                reference.axpy(-1.5f, x, expected);
+                backend().axpy(-1.5f, x, y);
+                // One fma: the fp32 result is the correctly rounded α·x + y, as the float64 reference's.
+                Accuracy.assertClose(expected, y, Accuracy.U32 * 2, 0, "axpy " + context);
+                TestData.assertGuardsIntact(y, "axpy " + context);
+
+                Matrix scaled = TestData.copy(x);
+                Matrix scaledRef = TestData.copy(x);
+                reference.scale(0.37f, scaledRef);
+                backend().scale(0.37f, scaled);
+                Accuracy.assertClose(scaledRef, scaled, 0, 0, "scale " + context);
+                TestData.assertGuardsIntact(scaled, "scale " + context);
+            }
+        }
+    }
+
+    @Test
+    void scaleByZeroClearsNaN() {
+        Matrix x = TestData.random(new SplittableRandom(SEED + 4), 9, 21, true);
+        TestData.fill(x, Float.NaN);
+        backend().scale(0f, x);
+        for (int i = 0; i < x.rows(); i++) {
+            for (int j = 0; j < x.cols(); j++) {
+                assertEquals(0f, x.get(i, j), backend() + " scale(0) at (" + i + ", " + j + ")");
+            }
+        }
+        TestData.assertGuardsIntact(x, backend() + " scale(0)");
+    }
+
+    @Test
+    void axpyOntoItselfDoublesInPlace() {
+        Matrix y = TestData.random(new SplittableRandom(SEED + 5), 13, 29, true);
+        Matrix expected = TestData.copy(y);
+        reference.scale(2f, expected);
+        backend().axpy(1f, y, y);
+        Accuracy.assertClose(expected, y, 0, 0, backend() + " axpy(1, Y, Y)");
+    }
+}
