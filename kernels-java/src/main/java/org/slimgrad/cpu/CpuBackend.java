@@ -45,10 +45,7 @@ public final class CpuBackend extends HostBackend {
     @Override
     protected void gemmKernel(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
                               Matrix c) {
-        if (beta != 1f) {
-            Elementwise.scale(beta, c);
-        }
-        sgemm.multiplyAdd(transA, transB, alpha, a, b, c);
+        sgemm.multiply(transA, transB, alpha, a, b, beta, c);
     }
 
     @Override

@@ -31,11 +31,12 @@ final class SgemmMicroKernel {
     }
 
     /**
-     * C[0:mr, 0:nr] += Σ_p Ã[p, 0:MR]ᵀ·B̃[p, 0:NR] for p in [0, kc), where C's element (i, j) is the float at byte
-     * {@code c0 + i·ldcBytes + 4j} of {@code c}.
+     * C[0:mr, 0:nr] = β·C[0:mr, 0:nr] + Σ_p Ã[p, 0:MR]ᵀ·B̃[p, 0:NR] for p in [0, kc), where C's element (i, j) is the
+     * float at byte {@code c0 + i·ldcBytes + 4j} of {@code c}; β = 0 writes C without reading it.
+     * {@code tile} is scratch space of at least MR·NR floats.
      */
-    static void multiplyAdd(int kc, float[] a, int a0, float[] b, int b0,
-                            MemorySegment c, long c0, long ldcBytes, int mr, int nr) {
+    static void multiplyAdd(int kc, float[] a, int a0, float[] b, int b0, float[] tile,
+                            MemorySegment c, long c0, long ldcBytes, int mr, int nr, float beta) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -66,47 +67,50 @@ final class SgemmMicroKernel {
             c50 = av.fma(b0v, c50);
             c51 = av.fma(b1v, c51);
         }
-        if (mr == MR && nr == NR) {
-            addRow(c00, c01, c, c0);
-            addRow(c10, c11, c, c0 + ldcBytes);
-            addRow(c20, c21, c, c0 + 2 * ldcBytes);
-            addRow(c30, c31, c, c0 + 3 * ldcBytes);
-            addRow(c40, c41, c, c0 + 4 * ldcBytes);
-            addRow(c50, c51, c, c0 + 5 * ldcBytes);
-            return;
-        }
+        // Spill the tile to a scratch array before touching C: handing vectors to a method C2 does not inline
+        // would box them, and a box that flows through the loop's phis is allocated on every iteration.
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        addTile(tile, c, c0, ldcBytes, mr, nr, beta);
+    }
+
+    /** C[0:mr, 0:nr] = β·C[0:mr, 0:nr] + tile[0:mr, 0:nr], the tile being MR×NR row-major. */
+    private static void addTile(float[] tile, MemorySegment c, long c0, long ldcBytes, int mr, int nr, float beta) {
         VectorMask<Float> m0 = S.indexInRange(0, nr);
         VectorMask<Float> m1 = S.indexInRange(L, nr);
-        addRowMasked(c00, c01, c, c0, m0, m1);
-        if (mr > 1) {
-            addRowMasked(c10, c11, c, c0 + ldcBytes, m0, m1);
-        }
-        if (mr > 2) {
-            addRowMasked(c20, c21, c, c0 + 2 * ldcBytes, m0, m1);
-        }
-        if (mr > 3) {
-            addRowMasked(c30, c31, c, c0 + 3 * ldcBytes, m0, m1);
-        }
-        if (mr > 4) {
-            addRowMasked(c40, c41, c, c0 + 4 * ldcBytes, m0, m1);
-        }
-        if (mr > 5) {
-            addRowMasked(c50, c51, c, c0 + 5 * ldcBytes, m0, m1);
+        long hi = (long) L * Float.BYTES;
+        for (int r = 0; r < mr; r++) {
+            long at = c0 + r * ldcBytes;
+            FloatVector t0 = FloatVector.fromArray(S, tile, r * NR);
+            FloatVector t1 = FloatVector.fromArray(S, tile, r * NR + L);
+            if (nr == NR) {
+                combine(t0, beta, c, at, S.maskAll(true)).intoMemorySegment(c, at, ORDER);
+                combine(t1, beta, c, at + hi, S.maskAll(true)).intoMemorySegment(c, at + hi, ORDER);
+            } else {
+                combine(t0, beta, c, at, m0).intoMemorySegment(c, at, ORDER, m0);
+                if (nr > L) {
+                    combine(t1, beta, c, at + hi, m1).intoMemorySegment(c, at + hi, ORDER, m1);
+                }
+            }
         }
     }
 
-    private static void addRow(FloatVector lo, FloatVector hi, MemorySegment c, long at) {
-        FloatVector.fromMemorySegment(S, c, at, ORDER).add(lo).intoMemorySegment(c, at, ORDER);
-        long atHi = at + (long) L * Float.BYTES;
-        FloatVector.fromMemorySegment(S, c, atHi, ORDER).add(hi).intoMemorySegment(c, atHi, ORDER);
-    }
-
-    private static void addRowMasked(FloatVector lo, FloatVector hi, MemorySegment c, long at,
-                                     VectorMask<Float> m0, VectorMask<Float> m1) {
-        FloatVector.fromMemorySegment(S, c, at, ORDER, m0).add(lo).intoMemorySegment(c, at, ORDER, m0);
-        if (m1.anyTrue()) {
-            long atHi = at + (long) L * Float.BYTES;
-            FloatVector.fromMemorySegment(S, c, atHi, ORDER, m1).add(hi).intoMemorySegment(c, atHi, ORDER, m1);
+    // β·C + t, reading C only where β ≠ 0
+    private static FloatVector combine(FloatVector t, float beta, MemorySegment c, long at, VectorMask<Float> m) {
+        if (beta == 0f) {
+            return t;
         }
+        FloatVector old = FloatVector.fromMemorySegment(S, c, at, ORDER, m);
+        return beta == 1f ? old.add(t) : old.fma(FloatVector.broadcast(S, beta), t);
     }
 }

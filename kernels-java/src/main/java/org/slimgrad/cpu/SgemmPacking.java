@@ -32,50 +32,57 @@ final class SgemmPacking {
     private SgemmPacking() {
     }
 
-    /** Packs the mc×kc block of α·op(A) at (i0, p0) into {@code dst}. */
-    static void packA(boolean transA, float alpha, Matrix a, int i0, int p0, int mc, int kc, float[] dst) {
+    /**
+     * Packs the mc×kc block of α·op(A) at (i0, p0) into {@code dst}. {@code line} is scratch for one row of A, at
+     * least max(mc, kc) + MR floats: rows are copied out in bulk first so the strided scatter runs on an array.
+     */
+    static void packA(boolean transA, float alpha, Matrix a, int i0, int p0, int mc, int kc, float[] dst,
+                      float[] line) {
         MemorySegment src = a.segment();
-        for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir);
-            int base = ir * kc;
-            if (transA) {
-                // op(A)[i, p] = A[p, i]: the strip's MR values for one p are contiguous in A.
-                for (int p = 0; p < kc; p++) {
-                    long from = a.index(p0 + p, i0 + ir);
-                    int to = base + p * MR;
-                    for (int r = 0; r < mr; r++) {
-                        dst[to + r] = alpha * src.getAtIndex(F, from + r);
-                    }
-                }
-            } else {
-                // op(A)[i, p] = A[i, p]: walk each row of the strip with unit stride.
-                for (int r = 0; r < mr; r++) {
-                    long from = a.index(i0 + ir + r, p0);
-                    for (int p = 0; p < kc; p++) {
-                        dst[base + p * MR + r] = alpha * src.getAtIndex(F, from + p);
+        if (transA) {
+            // op(A)[i, p] = A[p, i]: row p of A holds one k step of every strip.
+            Arrays.fill(line, mc, mc + MR, 0f); // the last strip's missing rows read as zero
+            for (int p = 0; p < kc; p++) {
+                MemorySegment.copy(src, F, a.index(p0 + p, i0) * Float.BYTES, line, 0, mc);
+                for (int ir = 0; ir < mc; ir += MR) {
+                    int to = ir * kc + p * MR;
+                    for (int r = 0; r < MR; r++) {
+                        dst[to + r] = alpha * line[ir + r];
                     }
                 }
             }
-            if (mr < MR) {
+            return;
+        }
+        // op(A)[i, p] = A[i, p]: row i of A is one row of a strip.
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int base = ir * kc;
+            for (int r = 0; r < mr; r++) {
+                MemorySegment.copy(src, F, a.index(i0 + ir + r, p0) * Float.BYTES, line, 0, kc);
                 for (int p = 0; p < kc; p++) {
-                    Arrays.fill(dst, base + p * MR + mr, base + (p + 1) * MR, 0f);
+                    dst[base + p * MR + r] = alpha * line[p];
+                }
+            }
+            for (int r = mr; r < MR; r++) {
+                for (int p = 0; p < kc; p++) {
+                    dst[base + p * MR + r] = 0f;
                 }
             }
         }
     }
 
-    /** Packs the kc×nc block of op(B) at (p0, j0) into {@code dst}. */
-    static void packB(boolean transB, Matrix b, int p0, int j0, int kc, int nc, float[] dst) {
+    /** Packs the kc×nc block of op(B) at (p0, j0) into {@code dst}; {@code line} as for {@link #packA}. */
+    static void packB(boolean transB, Matrix b, int p0, int j0, int kc, int nc, float[] dst, float[] line) {
         MemorySegment src = b.segment();
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int base = jr * kc;
             if (transB) {
-                // op(B)[p, j] = B[j, p]: walk each row of B (a column of op(B)) with unit stride.
+                // op(B)[p, j] = B[j, p]: row j of B is one column of a strip.
                 for (int col = 0; col < nr; col++) {
-                    long from = b.index(j0 + jr + col, p0);
+                    MemorySegment.copy(src, F, b.index(j0 + jr + col, p0) * Float.BYTES, line, 0, kc);
                     for (int p = 0; p < kc; p++) {
-                        dst[base + p * NR + col] = src.getAtIndex(F, from + p);
+                        dst[base + p * NR + col] = line[p];
                     }
                 }
                 if (nr < NR) {
