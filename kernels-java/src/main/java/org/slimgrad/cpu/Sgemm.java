@@ -14,7 +14,7 @@ import org.slimgrad.Matrix;
 /**
  * Blocked SGEMM, {@code C = α·op(A)·op(B) + β·C}, in the BLIS loop order written for row-major C:
  * <pre>
- * for ic in M by MC:            Ã panel (MC×KC, ≤ 1.5 MB) stays in L2/L3
+ * for ic in M by MC:            Ã panel (MC×KC, ≤ 2.3 MB) stays in L3; B̃ is packed once per panel
  *   for pc in K by ≤ KC:        pack α·op(A)[ic.., pc..] into Ã (k split into equal blocks)
  *     for jc in N by NC:        pack op(B)[pc.., jc..] into B̃ (KC×NC, ≤ 384 KB): stays in L2
  *       for ir in MC by MR:     one Ã strip (MR×KC, 9 KB) stays in L1
@@ -22,14 +22,15 @@ import org.slimgrad.Matrix;
  * </pre>
  * The block sizes were tuned on Zen 4 (AVX-512, 1 MB L2) across the cube and GaLore projection shapes; a larger KC
  * means fewer passes over C, which matters most when C is large and k small ((256×1024)·(1024×2736): 80 GFLOP/s
- * at KC = 256, 93 at 384).
+ * at KC = 256, 93 at 384); a larger MC packs B̃ fewer times, which matters when n is small ((1024×2736)·(2736×256):
+ * 84 GFLOP/s at MC = 960, 88 at 1536).
  * Large problems are split into independent column (or row) blocks of C, one per thread; each thread packs into
  * its own reusable buffers, so a warm call allocates nothing.
  */
 final class Sgemm {
 
     static final int KC = 384;
-    static final int MC = 960;
+    static final int MC = 1536;
     static final int NC = 256;
     /** Below this many multiply-adds a second thread costs more than it saves. */
     static final long PARALLEL_MIN_MACS = 1L << 21;
@@ -99,7 +100,7 @@ final class Sgemm {
         Workspace ws = workspaces.get();
         float[] packedA = ws.a(ceilDiv(Math.min(m, MC), MR) * MR * Math.min(k, KC));
         float[] packedB = ws.b(ceilDiv(Math.min(n, NC), NR) * NR * Math.min(k, KC));
-        float[] line = ws.line(Math.max(Math.min(m, MC), Math.min(k, KC)) + MR);
+        float[] line = ws.line(Math.max(Math.min(m, MC) + MR, MR * Math.min(k, KC)));
         long ldcBytes = (long) c.ld() * Float.BYTES;
         int kBlock = ceilDiv(k, ceilDiv(k, KC)); // equal k-blocks: no thin last block paying a full C update
         for (int ic = 0; ic < m; ic += MC) {

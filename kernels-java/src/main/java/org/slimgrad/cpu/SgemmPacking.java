@@ -33,8 +33,8 @@ final class SgemmPacking {
     }
 
     /**
-     * Packs the mc×kc block of α·op(A) at (i0, p0) into {@code dst}. {@code line} is scratch for one row of A, at
-     * least max(mc, kc) + MR floats: rows are copied out in bulk first so the strided scatter runs on an array.
+     * Packs the mc×kc block of α·op(A) at (i0, p0) into {@code dst}. {@code line} is scratch of at least
+     * max(mc + MR, MR·kc) floats: rows are copied out in bulk first so the interleaving runs on an array.
      */
     static void packA(boolean transA, float alpha, Matrix a, int i0, int p0, int mc, int kc, float[] dst,
                       float[] line) {
@@ -53,20 +53,24 @@ final class SgemmPacking {
             }
             return;
         }
-        // op(A)[i, p] = A[i, p]: row i of A is one row of a strip.
+        // op(A)[i, p] = A[i, p]: copy the strip's MR rows out side by side, then interleave them so each k step's
+        // MR values are written contiguously.
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            int base = ir * kc;
-            for (int r = 0; r < mr; r++) {
-                MemorySegment.copy(src, F, a.index(i0 + ir + r, p0) * Float.BYTES, line, 0, kc);
-                for (int p = 0; p < kc; p++) {
-                    dst[base + p * MR + r] = alpha * line[p];
+            for (int r = 0; r < MR; r++) {
+                if (r < mr) {
+                    MemorySegment.copy(src, F, a.index(i0 + ir + r, p0) * Float.BYTES, line, r * kc, kc);
+                } else {
+                    Arrays.fill(line, r * kc, (r + 1) * kc, 0f);
                 }
             }
-            for (int r = mr; r < MR; r++) {
-                for (int p = 0; p < kc; p++) {
-                    dst[base + p * MR + r] = 0f;
-                }
+            for (int p = 0, to = ir * kc; p < kc; p++, to += MR) {
+                dst[to] = alpha * line[p];
+                dst[to + 1] = alpha * line[kc + p];
+                dst[to + 2] = alpha * line[2 * kc + p];
+                dst[to + 3] = alpha * line[3 * kc + p];
+                dst[to + 4] = alpha * line[4 * kc + p];
+                dst[to + 5] = alpha * line[5 * kc + p];
             }
         }
     }
