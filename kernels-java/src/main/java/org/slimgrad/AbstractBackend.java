@@ -79,6 +79,21 @@ public abstract class AbstractBackend implements Backend {
     }
 
     @Override
+    public final void copy(Matrix x, Matrix y) {
+        String op = "copy";
+        usable(op, "X", x);
+        usable(op, "Y", y);
+        if (x.rows() != y.rows() || x.cols() != y.cols()) {
+            throw new IllegalArgumentException(op + ": X is " + x.shape() + " but Y is " + y.shape()
+                    + "; need equal shapes");
+        }
+        disjoint(op, "Y", y, "X", x);
+        if (y.size() != 0) {
+            copyKernel(x, y);
+        }
+    }
+
+    @Override
     public final void scale(float alpha, Matrix x) {
         usable("scale", "X", x);
         if (x.size() != 0 && alpha != 1f) {
@@ -104,6 +119,53 @@ public abstract class AbstractBackend implements Backend {
         gemmKernel(false, true, alpha, u, v, 1f, w);
     }
 
+    @Override
+    public final OrthoMethod orthonormalize(Matrix a) {
+        usable("orthonormalize", "A", a);
+        if (a.cols() > a.rows()) {
+            throw new IllegalArgumentException("orthonormalize: A is " + a.shape()
+                    + "; need at most as many columns as rows");
+        }
+        return a.cols() == 0 ? OrthoMethod.CHOLESKY_QR2 : orthonormalizeKernel(a);
+    }
+
+    @Override
+    public final SymmetricEigen symmetricEigen(Matrix s) {
+        usable("symmetricEigen", "S", s);
+        if (s.rows() != s.cols()) {
+            throw new IllegalArgumentException("symmetricEigen: S is " + s.shape() + "; need a square matrix");
+        }
+        return symmetricEigenKernel(s);
+    }
+
+    @Override
+    public final Svd svd(Matrix a) {
+        usable("svd", "A", a);
+        return svdKernel(a);
+    }
+
+    @Override
+    public final Svd randomizedSvd(Matrix a, int rank, int oversample, int powerIterations, long seed,
+                                   Svd warmStart) {
+        String op = "randomizedSvd";
+        usable(op, "A", a);
+        int limit = Math.min(a.rows(), a.cols());
+        if (rank < 1 || rank > limit || oversample < 0 || powerIterations < 0) {
+            throw new IllegalArgumentException(op + ": A is " + a.shape() + ", rank " + rank + ", oversample "
+                    + oversample + ", powerIterations " + powerIterations + "; need 1 <= rank <= min(m, n) = "
+                    + limit + " and non-negative oversample and powerIterations");
+        }
+        if (warmStart != null) {
+            usable(op, "warmStart.U", warmStart.u());
+            usable(op, "warmStart.Vt", warmStart.vt());
+            if (warmStart.u().rows() != a.rows() || warmStart.vt().cols() != a.cols()) {
+                throw new IllegalArgumentException(op + ": warm start U " + warmStart.u().shape() + ", Vt "
+                        + warmStart.vt().shape() + " does not match A " + a.shape());
+            }
+        }
+        return randomizedSvdKernel(a, rank, oversample, powerIterations, seed, warmStart);
+    }
+
     /** {@code C = α·op(A)·op(B) + β·C} on validated, non-empty arguments with k ≥ 1 and α ≠ 0. */
     protected abstract void gemmKernel(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
                                        Matrix c);
@@ -111,8 +173,24 @@ public abstract class AbstractBackend implements Backend {
     /** {@code Y = α·X + Y} on validated, non-empty arguments. */
     protected abstract void axpyKernel(float alpha, Matrix x, Matrix y);
 
+    /** {@code Y = X} on validated, non-empty, disjoint arguments. */
+    protected abstract void copyKernel(Matrix x, Matrix y);
+
     /** {@code X = α·X}, exactly zero where α = 0, on a validated non-empty argument. */
     protected abstract void scaleKernel(float alpha, Matrix x);
+
+    /** Orthonormalises the columns of a validated m×k matrix, 1 ≤ k ≤ m, in place. */
+    protected abstract OrthoMethod orthonormalizeKernel(Matrix a);
+
+    /** Eigendecomposition of a validated square matrix. */
+    protected abstract SymmetricEigen symmetricEigenKernel(Matrix s);
+
+    /** Exact thin SVD of a validated matrix. */
+    protected abstract Svd svdKernel(Matrix a);
+
+    /** Randomized SVD on validated arguments. */
+    protected abstract Svd randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
+                                               Svd warmStart);
 
     /** Checks that {@code m} is non-null, of this backend's domain and, for host memory, not yet freed. */
     protected final void usable(String op, String role, Matrix m) {

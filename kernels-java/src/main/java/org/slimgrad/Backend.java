@@ -33,6 +33,9 @@ public interface Backend {
     /** {@code Y = α·X + Y} for matrices of equal shape; X may be Y itself but not overlap it partially. Modifies Y. */
     void axpy(float alpha, Matrix x, Matrix y);
 
+    /** {@code Y = X} for matrices of equal shape that do not overlap. Modifies Y. */
+    void copy(Matrix x, Matrix y);
+
     /** {@code X = α·X}. With {@code α = 0} X becomes zero even where it held NaN. Modifies X. */
     void scale(float alpha, Matrix x);
 
@@ -41,4 +44,31 @@ public interface Backend {
      * computed without an m×n temporary. W must not overlap U or V. Modifies W.
      */
     void lowRankUpdate(Matrix w, float alpha, Matrix u, Matrix v);
+
+    /**
+     * Replaces the columns of the m×k matrix A (k ≤ m) by an orthonormal basis Q of their span (for full column
+     * rank; for rank-deficient input Q is still orthonormal and its span contains A's). CholeskyQR2 on GEMM when A
+     * is well-conditioned, falling back automatically to shifted CholeskyQR3, then to Householder QR; the method
+     * used is returned. Modifies A.
+     */
+    OrthoMethod orthonormalize(Matrix a);
+
+    /** Eigendecomposition of a small symmetric k×k matrix (only its symmetric part is used). */
+    SymmetricEigen symmetricEigen(Matrix s);
+
+    /**
+     * Exact thin SVD of a small m×n matrix: U m×p, σ (p), Vᵀ p×n with p = min(m, n). Meant for p up to a few
+     * thousand; the work is O(max(m, n)·p²) in float64.
+     */
+    Svd svd(Matrix a);
+
+    /**
+     * The top-{@code rank} singular triplets of A (m×n) by randomized subspace iteration (Halko, Martinsson &amp; Tropp
+     * 2011, Alg. 4.4): a seeded sketch of {@code rank + oversample} columns ({@link CounterRandom#sketch}, the same
+     * on every backend), {@code powerIterations} rounds of A·Aᵀ with re-orthonormalisation between products, then an
+     * exact SVD of the small projected matrix. With {@code warmStart} (a previous result for a matrix of the same
+     * shape) its right singular vectors replace the first sketch columns: subspace iteration continues from the
+     * last refresh. {@code rank} must be in [1, min(m, n)]; {@code rank + oversample} is capped at min(m, n).
+     */
+    Svd randomizedSvd(Matrix a, int rank, int oversample, int powerIterations, long seed, Svd warmStart);
 }

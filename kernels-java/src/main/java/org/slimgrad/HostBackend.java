@@ -1,6 +1,14 @@
 package org.slimgrad;
 
-/** A backend that computes on {@link MemoryDomain#HOST} memory and allocates plain Java arrays. */
+import org.slimgrad.linalg.CholeskyQr;
+import org.slimgrad.linalg.RandomizedSvd;
+import org.slimgrad.linalg.SmallSvd;
+
+/**
+ * A backend that computes on {@link MemoryDomain#HOST} memory and allocates plain Java arrays. The factorisations
+ * are written once here on top of the backend's own GEMM (the heavy part) and float64 host code for the small
+ * k×k steps, so every host backend runs the same algorithm and differs only in its kernels.
+ */
 public abstract class HostBackend extends AbstractBackend {
 
     protected HostBackend(String name) {
@@ -14,5 +22,39 @@ public abstract class HostBackend extends AbstractBackend {
                     + " is negative or exceeds the 2^31 elements of a Java array");
         }
         return Matrix.wrap(new float[rows * cols], rows, cols);
+    }
+
+    // Y = X, one bulk copy per row (or one for the whole matrix when both are contiguous)
+    @Override
+    protected final void copyKernel(Matrix x, Matrix y) {
+        boolean flat = x.isContiguous() && y.isContiguous();
+        int rows = flat ? 1 : y.rows();
+        long length = flat ? y.size() : y.cols();
+        for (int i = 0; i < rows; i++) {
+            java.lang.foreign.MemorySegment.copy(x.segment(), x.index(i, 0) * Float.BYTES,
+                    y.segment(), y.index(i, 0) * Float.BYTES, length * Float.BYTES);
+        }
+    }
+
+    @Override
+    protected OrthoMethod orthonormalizeKernel(Matrix a) {
+        return new CholeskyQr(this, a.rows(), a.cols()).orthonormalize(a, null);
+    }
+
+    @Override
+    protected SymmetricEigen symmetricEigenKernel(Matrix s) {
+        return SmallSvd.symmetricEigen(s);
+    }
+
+    @Override
+    protected Svd svdKernel(Matrix a) {
+        return SmallSvd.svd(a);
+    }
+
+    @Override
+    protected Svd randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
+                                      Svd warmStart) {
+        return new RandomizedSvd(this, a.rows(), a.cols(), rank, oversample)
+                .compute(a, powerIterations, seed, warmStart);
     }
 }

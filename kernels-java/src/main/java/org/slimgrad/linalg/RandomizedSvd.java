@@ -1,0 +1,125 @@
+package org.slimgrad.linalg;
+
+import org.slimgrad.Backend;
+import org.slimgrad.CounterRandom;
+import org.slimgrad.Matrix;
+import org.slimgrad.Svd;
+
+/**
+ * Randomized SVD of m×n matrices for one backend, rank and oversampling, with all its workspace: O((m + n)·l)
+ * floats for l = rank + oversample, allocated here once and reused by every {@link #compute} (a GaLore projector
+ * refreshes the same shape every T steps).
+ *
+ * <pre>
+ * Z = Ω (n×l sketch, or [V_prev | sketch] for a warm start)
+ * Y = A·Z;  orthonormalize(Y)                     Q = Y spans A's dominant range
+ * repeat q times: Z = Aᵀ·Y; orthonormalize(Z); Y = A·Z; orthonormalize(Y)
+ * Z = Aᵀ·Y = Bᵀ;  Z = Q₂·R (orthonormalize with R)  so that A ≈ Q·Qᵀ·A = Q·Rᵀ·Q₂ᵀ
+ * R = U_R·Σ·V_Rᵀ (l×l, float64)  ⇒  A ≈ (Q·V_R)·Σ·(Q₂·U_R)ᵀ, truncated to the rank
+ * </pre>
+ * Every large step is a GEMM of the backend; either orientation of A (m ≥ n or m &lt; n) is handled by transpose
+ * flags, never by a transposed copy. The returned {@link Svd} views this object's buffers: it stays valid until
+ * the next {@code compute}, and may itself be passed back as that call's warm start.
+ */
+public final class RandomizedSvd {
+
+    private final Backend backend;
+    private final int m;
+    private final int n;
+    private final int rank;
+    private final int width;
+    private final Matrix y;
+    private final Matrix z;
+    private final Matrix small;
+    private final Matrix u;
+    private final Matrix vt;
+    private final float[] sigma;
+    private final CholeskyQr rangeQr;
+    private final CholeskyQr coRangeQr;
+    private final double[] r;
+
+    public RandomizedSvd(Backend backend, int m, int n, int rank, int oversample) {
+        if (rank < 1 || rank > Math.min(m, n) || oversample < 0) {
+            throw new IllegalArgumentException("RandomizedSvd: " + m + "x" + n + " rank " + rank + " oversample "
+                    + oversample + "; need 1 <= rank <= min(m, n) and oversample >= 0");
+        }
+        this.backend = backend;
+        this.m = m;
+        this.n = n;
+        this.rank = rank;
+        this.width = Math.min(rank + oversample, Math.min(m, n));
+        this.y = backend.allocate(m, width);
+        this.z = backend.allocate(n, width);
+        this.small = backend.allocate(width, rank);
+        this.u = backend.allocate(m, rank);
+        this.vt = backend.allocate(rank, n);
+        this.sigma = new float[rank];
+        this.rangeQr = new CholeskyQr(backend, m, width);
+        this.coRangeQr = new CholeskyQr(backend, n, width);
+        this.r = new double[width * width];
+    }
+
+    /** The top-{@code rank} singular triplets of A; see {@link Backend#randomizedSvd}. */
+    public Svd compute(Matrix a, int powerIterations, long seed, Svd warmStart) {
+        if (a.rows() != m || a.cols() != n) {
+            throw new IllegalArgumentException("RandomizedSvd: A is " + a.shape() + " but this plan is for " + m
+                    + "x" + n);
+        }
+        startingBlock(seed, warmStart);
+        backend.gemm(false, false, 1f, a, z, 0f, y);
+        rangeQr.orthonormalize(y, null);
+        for (int it = 0; it < powerIterations; it++) {
+            backend.gemm(true, false, 1f, a, y, 0f, z);
+            coRangeQr.orthonormalize(z, null);
+            backend.gemm(false, false, 1f, a, z, 0f, y);
+            rangeQr.orthonormalize(y, null);
+        }
+        backend.gemm(true, false, 1f, a, y, 0f, z); // Bᵀ = Aᵀ·Q
+        coRangeQr.orthonormalize(z, r);             // Bᵀ = Q₂·R
+
+        // R = U_R·Σ·V_Rᵀ through RᵀR = V_R·Σ²·V_Rᵀ; U_R = orthonormalised R·V_R, its column norms are Σ.
+        int l = width;
+        double[] rtr = SmallDense.multiply(SmallSvd.transpose(r, l, l), r, l, l, l);
+        double[] lambda = new double[l];
+        double[] vr = new double[l * l];
+        SmallDense.symmetricEigen(rtr, l, lambda, vr);
+        double[] ur = SmallDense.multiply(r, vr, l, l, l);
+        double[] norms = SmallDense.orthonormalizeColumns(ur, l, l);
+
+        // U = Q·V_R[:, :rank]
+        for (int i = 0; i < l; i++) {
+            for (int j = 0; j < rank; j++) {
+                small.set(i, j, (float) vr[i * l + j]);
+            }
+        }
+        backend.gemm(false, false, 1f, y, small, 0f, u);
+        // Vᵀ = U_R[:, :rank]ᵀ·Q₂ᵀ
+        for (int i = 0; i < l; i++) {
+            for (int j = 0; j < rank; j++) {
+                small.set(i, j, (float) ur[i * l + j]);
+            }
+        }
+        backend.gemm(true, true, 1f, small, z, 0f, vt);
+        for (int j = 0; j < rank; j++) {
+            sigma[j] = (float) norms[j];
+        }
+        return new Svd(u, sigma, vt);
+    }
+
+    /** Bytes of workspace and result buffers this plan holds. */
+    public long workspaceBytes() {
+        long floats = y.size() + z.size() + small.size() + u.size() + vt.size() + sigma.length;
+        return floats * Float.BYTES + (long) r.length * Double.BYTES + rangeQr.workspaceBytes()
+                + coRangeQr.workspaceBytes();
+    }
+
+    // Z = [V_prev | sketch]: the warm start's right singular vectors first, seeded sketch columns after them.
+    private void startingBlock(long seed, Svd warmStart) {
+        int warm = warmStart == null ? 0 : Math.min(warmStart.rank(), width);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < width; j++) {
+                z.set(i, j, j < warm ? warmStart.vt().get(j, i) : CounterRandom.sketch(seed, (long) i * width + j));
+            }
+        }
+    }
+}

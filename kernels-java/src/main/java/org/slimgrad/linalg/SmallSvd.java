@@ -1,0 +1,115 @@
+package org.slimgrad.linalg;
+
+import org.slimgrad.Matrix;
+import org.slimgrad.Svd;
+import org.slimgrad.SymmetricEigen;
+
+/**
+ * Exact decompositions of small matrices, computed in float64 and rounded once to fp32.
+ *
+ * <p>The SVD goes through the Gram matrix: for A (m×n, m ≥ n) it forms AᵀA in float64 (products of fp32 values are
+ * exact there), takes its eigendecomposition AᵀA = V·Λ·Vᵀ, and orthonormalises A·V, whose column norms are the
+ * singular values. Squaring the condition number costs nothing visible at fp32 output precision: an error of
+ * 2⁻⁵²·σ₁² in λ moves σᵢ by 2⁻⁵³·σ₁²/σᵢ, below fp32 resolution unless σᵢ < 10⁻⁸·σ₁.
+ */
+public final class SmallSvd {
+
+    private SmallSvd() {
+    }
+
+    public static SymmetricEigen symmetricEigen(Matrix s) {
+        int n = s.rows();
+        double[] a = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                a[i * n + j] = s.get(i, j);
+            }
+        }
+        double[] values = new double[n];
+        double[] vectors = new double[n * n];
+        SmallDense.symmetricEigen(a, n, values, vectors);
+        float[] lambda = new float[n];
+        for (int j = 0; j < n; j++) {
+            lambda[j] = (float) values[j];
+        }
+        return new SymmetricEigen(lambda, toMatrix(vectors, n, n));
+    }
+
+    public static Svd svd(Matrix a) {
+        boolean wide = a.rows() < a.cols();
+        int m = wide ? a.cols() : a.rows(); // work on the tall one of A and Aᵀ
+        int n = wide ? a.rows() : a.cols();
+        double[] t = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                t[i * n + j] = wide ? a.get(j, i) : a.get(i, j);
+            }
+        }
+        double[] gram = new double[n * n];
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < n; p++) {
+                double tip = t[i * n + p];
+                for (int q = p; q < n; q++) {
+                    gram[p * n + q] += tip * t[i * n + q];
+                }
+            }
+        }
+        for (int p = 0; p < n; p++) {
+            for (int q = 0; q < p; q++) {
+                gram[p * n + q] = gram[q * n + p];
+            }
+        }
+        double[] lambda = new double[n];
+        double[] v = new double[n * n];
+        SmallDense.symmetricEigen(gram, n, lambda, v);
+        double[] left = SmallDense.multiply(t, v, m, n, n);
+        double[] sigma = SmallDense.orthonormalizeColumns(left, m, n);
+        return assemble(left, sigma, v, m, n, wide);
+    }
+
+    /**
+     * Packs T = L·diag(σ)·Rᵀ (L m×n and R n×n in float64, columns paired) as an Svd of A = T, or of A = Tᵀ when
+     * {@code transposed}, with σ sorted descending.
+     */
+    static Svd assemble(double[] l, double[] sigma, double[] r, int m, int n, boolean transposed) {
+        Integer[] order = new Integer[n];
+        for (int j = 0; j < n; j++) {
+            order[j] = j;
+        }
+        java.util.Arrays.sort(order, (x, y) -> Double.compare(sigma[y], sigma[x]));
+        float[] s = new float[n];
+        double[] ls = new double[m * n];
+        double[] rs = new double[n * n];
+        for (int j = 0; j < n; j++) {
+            int from = order[j];
+            s[j] = (float) sigma[from];
+            for (int i = 0; i < m; i++) {
+                ls[i * n + j] = l[i * n + from];
+            }
+            for (int i = 0; i < n; i++) {
+                rs[i * n + j] = r[i * n + from];
+            }
+        }
+        return transposed
+                ? new Svd(toMatrix(rs, n, n), s, toMatrix(transpose(ls, m, n), n, m))
+                : new Svd(toMatrix(ls, m, n), s, toMatrix(transpose(rs, n, n), n, n));
+    }
+
+    static double[] transpose(double[] x, int rows, int cols) {
+        double[] t = new double[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = x[i * cols + j];
+            }
+        }
+        return t;
+    }
+
+    static Matrix toMatrix(double[] x, int rows, int cols) {
+        float[] f = new float[rows * cols];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) x[i];
+        }
+        return Matrix.wrap(f, rows, cols);
+    }
+}

@@ -1,0 +1,48 @@
+package org.slimgrad.train;
+
+import org.slimgrad.Matrix;
+
+/**
+ * Projects the m×n gradient of one weight matrix into a rank-r subspace and back, refreshing the subspace on its
+ * own schedule (GaLore, Zhao et al. 2024). The side follows the shape: for m ≥ n the projection is on the right,
+ * R = G·P with P n×r (R is m×r); for m &lt; n on the left, R = Pᵀ·G with P m×r (R is r×n). Back-projection is
+ * ΔW = α·R·Pᵀ or α·P·R.
+ */
+public interface GradientProjector {
+
+    /** Rows m of the gradient. */
+    int rows();
+
+    /** Columns n of the gradient. */
+    int cols();
+
+    /** The subspace rank r actually used (the requested rank clamped to min(m, n)). */
+    int rank();
+
+    /** Whether the projection is on the right (m ≥ n): R = G·P. */
+    default boolean projectsRight() {
+        return rows() >= cols();
+    }
+
+    /** Rows of the projected gradient: m on the right side, r on the left. */
+    default int projectedRows() {
+        return projectsRight() ? rows() : rank();
+    }
+
+    /** Columns of the projected gradient: r on the right side, n on the left. */
+    default int projectedCols() {
+        return projectsRight() ? rank() : cols();
+    }
+
+    /**
+     * Writes the projection of {@code g} (m×n) into {@code r} (projectedRows × projectedCols), first refreshing the
+     * subspace from {@code g} when the schedule says so. Counts one step. Modifies r and the projector's state.
+     */
+    void project(Matrix g, Matrix r);
+
+    /** Writes ΔW = α·(back-projection of {@code r}) into {@code out} (m×n). Modifies out. */
+    void projectBack(Matrix r, Matrix out);
+
+    /** Bytes of state this projector holds between steps (basis or indices, and refresh workspace). */
+    long bytesHeld();
+}

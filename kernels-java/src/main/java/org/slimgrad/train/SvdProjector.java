@@ -1,0 +1,188 @@
+package org.slimgrad.train;
+
+import org.slimgrad.Backend;
+import org.slimgrad.Matrix;
+import org.slimgrad.Svd;
+import org.slimgrad.linalg.RandomizedSvd;
+
+/**
+ * GaLore's projector: P spans the top-r singular subspace of the gradient, refreshed every {@code updateGap} steps
+ * (step 0 included) from the gradient of that step. Side rule as in {@link GradientProjector}: m ≥ n (square
+ * included) takes P = V[:, :r] (n×r) and R = G·P; m &lt; n takes P = U[:, :r] (m×r) and R = Pᵀ·G.
+ *
+ * <p>The refresh is either {@link Refresh#exact() exact} (the full SVD, float64 Gram route: seconds for a
+ * 1024×2736 layer) or {@link Refresh#randomized randomized} (default oversample 10, two power iterations,
+ * warm-started from the previous subspace). A requested rank above min(m, n) is clamped to min(m, n), where the
+ * projection is a rotation and loses nothing.
+ */
+public final class SvdProjector implements GradientProjector {
+
+    /** How the subspace is recomputed. */
+    public record Refresh(boolean exactSvd, int oversample, int powerIterations) {
+
+        public Refresh {
+            if (oversample < 0 || powerIterations < 0) {
+                throw new IllegalArgumentException("SvdProjector.Refresh: oversample " + oversample
+                        + " and powerIterations " + powerIterations + " must be non-negative");
+            }
+        }
+
+        public static Refresh exact() {
+            return new Refresh(true, 0, 0);
+        }
+
+        public static Refresh randomized(int oversample, int powerIterations) {
+            return new Refresh(false, oversample, powerIterations);
+        }
+    }
+
+    /** What a refresh does with a gradient holding NaN or ±Inf. */
+    public enum NonFinitePolicy {
+        /** Throw {@link IllegalStateException} naming the layer shape and the step. */
+        THROW,
+        /** Keep the previous subspace and carry on; throws anyway when there is no previous subspace yet. */
+        KEEP_PREVIOUS
+    }
+
+    private final Backend backend;
+    private final int rows;
+    private final int cols;
+    private final int rank;
+    private final int updateGap;
+    private final float scale;
+    private final Refresh refresh;
+    private final NonFinitePolicy nonFinite;
+    private final long seed;
+    private final RandomizedSvd plan;
+    private Matrix basis;
+    private Svd lastSvd;
+    private long step;
+    private long skippedRefreshes;
+
+    public SvdProjector(Backend backend, int rows, int cols, int rank, int updateGap, float scale, Refresh refresh,
+                        NonFinitePolicy nonFinite, long seed) {
+        if (backend == null || refresh == null || nonFinite == null) {
+            throw new IllegalArgumentException("SvdProjector: backend, refresh and nonFinite must not be null");
+        }
+        if (rows < 1 || cols < 1 || rank < 1 || updateGap < 1) {
+            throw new IllegalArgumentException("SvdProjector: layer " + rows + "x" + cols + ", rank " + rank
+                    + ", updateGap " + updateGap + "; all must be positive");
+        }
+        this.backend = backend;
+        this.rows = rows;
+        this.cols = cols;
+        this.rank = Math.min(rank, Math.min(rows, cols));
+        this.updateGap = updateGap;
+        this.scale = scale;
+        this.refresh = refresh;
+        this.nonFinite = nonFinite;
+        this.seed = seed;
+        this.plan = refresh.exactSvd() ? null : new RandomizedSvd(backend, rows, cols, this.rank, refresh.oversample());
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public int rank() {
+        return rank;
+    }
+
+    /** The current basis P (n×r on the right side, m×r on the left); null before the first step. */
+    public Matrix basis() {
+        return basis;
+    }
+
+    /** Refreshes skipped so far under {@link NonFinitePolicy#KEEP_PREVIOUS}. */
+    public long skippedRefreshes() {
+        return skippedRefreshes;
+    }
+
+    @Override
+    public void project(Matrix g, Matrix r) {
+        checkShape("project", "G", g, rows, cols);
+        checkShape("project", "R", r, projectedRows(), projectedCols());
+        if (step % updateGap == 0) {
+            refresh(g);
+        }
+        step++;
+        if (projectsRight()) {
+            backend.gemm(false, false, 1f, g, basis, 0f, r);
+        } else {
+            backend.gemm(true, false, 1f, basis, g, 0f, r);
+        }
+    }
+
+    @Override
+    public void projectBack(Matrix r, Matrix out) {
+        if (basis == null) {
+            throw new IllegalStateException("SvdProjector.projectBack: no subspace yet; call project first");
+        }
+        checkShape("projectBack", "R", r, projectedRows(), projectedCols());
+        checkShape("projectBack", "out", out, rows, cols);
+        if (projectsRight()) {
+            backend.gemm(false, true, scale, r, basis, 0f, out);
+        } else {
+            backend.gemm(false, false, scale, basis, r, 0f, out);
+        }
+    }
+
+    @Override
+    public long bytesHeld() {
+        // On the left side the randomized basis is a view of the plan's U; elsewhere P is a matrix of its own.
+        long ownBasis = plan != null && !projectsRight() ? 0 : (long) (projectsRight() ? cols : rows) * rank * Float.BYTES;
+        return ownBasis + (plan == null ? 0 : plan.workspaceBytes());
+    }
+
+    private void refresh(Matrix g) {
+        if (!allFinite(g)) {
+            if (nonFinite == NonFinitePolicy.KEEP_PREVIOUS && basis != null) {
+                skippedRefreshes++;
+                return;
+            }
+            throw new IllegalStateException("SvdProjector: gradient of layer " + rows + "x" + cols
+                    + " holds NaN or Inf at step " + step + (basis == null ? " (no previous subspace to keep)" : ""));
+        }
+        Svd svd = refresh.exactSvd()
+                ? backend.svd(g)
+                : plan.compute(g, refresh.powerIterations(), seed + step, lastSvd);
+        lastSvd = svd;
+        basis = projectsRight() ? transposedRows(svd.vt(), rank) : svd.u().view(0, 0, rows, rank);
+    }
+
+    // P = (Vᵀ[:r, :])ᵀ as an n×r matrix: one small copy per refresh keeps every later GEMM on plain row-major P.
+    private Matrix transposedRows(Matrix vt, int r) {
+        Matrix p = basis != null && basis.rows() == cols ? basis : backend.allocate(cols, r);
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < cols; j++) {
+                p.set(j, i, vt.get(i, j));
+            }
+        }
+        return p;
+    }
+
+    private static boolean allFinite(Matrix g) {
+        for (int i = 0; i < g.rows(); i++) {
+            for (int j = 0; j < g.cols(); j++) {
+                if (!Float.isFinite(g.get(i, j))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void checkShape(String op, String role, Matrix m, int rows, int cols) {
+        if (m == null || m.rows() != rows || m.cols() != cols) {
+            throw new IllegalArgumentException("SvdProjector." + op + ": " + role + " is "
+                    + (m == null ? "null" : m.shape()) + "; need " + rows + "x" + cols);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package org.slimgrad;
+
+class ReferenceFactorizationTest extends FactorizationContract {
+
+    @Override
+    protected Backend backend() {
+        return Backends.reference();
+    }
+}
