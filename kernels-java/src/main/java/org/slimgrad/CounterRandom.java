@@ -5,8 +5,9 @@ package org.slimgrad;
  * so any backend (CPU threads in any order, GPU threads) draws bit-identical sketches and supports, and a sketch
  * can be regenerated from its seed instead of stored.
  *
- * <p>The hash is SplitMix64's finaliser applied to {@code seed·φ + index} (φ the 64-bit golden ratio); it uses only
- * integer operations, so a CUDA kernel reproduces it exactly.
+ * <p>Value {@code index} of stream {@code seed} is SplitMix64's output number {@code index} for a generator whose
+ * state starts at mix(seed): mix(mix(seed) + (index + 1)·γ), with γ the 64-bit golden ratio and mix SplitMix64's
+ * finaliser. Only integer operations, so a CUDA kernel reproduces it exactly.
  */
 public final class CounterRandom {
 
@@ -20,7 +21,10 @@ public final class CounterRandom {
 
     /** 64 random bits, number {@code index} of stream {@code seed}. */
     public static long bits(long seed, long index) {
-        long z = seed * GOLDEN + index;
+        return mix(mix(seed) + (index + 1) * GOLDEN);
+    }
+
+    private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BEB133111FL;
         return z ^ (z >>> 31);

@@ -23,11 +23,13 @@ public final class CholeskyQr {
     private static final double LAST_PASS_DEVIATION = 0.1;
     private static final double U32 = 0x1p-24;
     /** Rows per block of the in-place product A := A·X. */
-    private static final int ROW_BLOCK = 256;
+    private static final int ROW_BLOCK = 1024;
 
     private final Backend backend;
     private final int m;
     private final int k;
+    private final float[] gramData;
+    private final float[] inverseData;
     private final Matrix gram;
     private final Matrix inverse;
     private final Matrix rows;
@@ -40,8 +42,11 @@ public final class CholeskyQr {
         this.backend = backend;
         this.m = m;
         this.k = k;
-        this.gram = backend.allocate(k, k);
-        this.inverse = backend.allocate(k, k);
+        // The k×k matrices live in host arrays the float64 steps read and write directly.
+        this.gramData = new float[k * k];
+        this.inverseData = new float[k * k];
+        this.gram = Matrix.wrap(gramData, k, k);
+        this.inverse = Matrix.wrap(inverseData, k, k);
         this.rows = backend.allocate(Math.min(m, ROW_BLOCK), k);
         this.g = new double[k * k];
     }
@@ -87,17 +92,30 @@ public final class CholeskyQr {
             }
             if (r != null) {
                 // R_total := R_pass · R_total (both upper triangular)
-                System.arraycopy(SmallDense.multiply(g, r, k, k, k), 0, r, 0, k * k);
+                System.arraycopy(SmallDense.multiplyUpper(g, r, k), 0, r, 0, k * k);
             }
             SmallDense.invertUpper(g, k);
-            for (int i = 0; i < k; i++) {
-                for (int j = 0; j < k; j++) {
-                    inverse.set(i, j, (float) g[i * k + j]);
-                }
-            }
+            writeInverse();
             multiplyInPlace(a);
         }
         return method;
+    }
+
+    /**
+     * One Cholesky QR pass, for subspace iteration: A's columns become a basis of the same span with condition
+     * number about 1 + κ(A)²·u instead of κ(A), at half the cost of {@link #orthonormalize}. Falls back to the full
+     * method when the Cholesky factorisation breaks down.
+     */
+    public void condition(Matrix a) {
+        backend.gemm(true, false, 1f, a, a, 0f, gram);
+        readGram();
+        if (!SmallDense.cholesky(g, k, PIVOT_TOLERANCE)) {
+            orthonormalize(a, null);
+            return;
+        }
+        SmallDense.invertUpper(g, k);
+        writeInverse();
+        multiplyInPlace(a);
     }
 
     /** Bytes of workspace this instance holds. */
@@ -116,11 +134,17 @@ public final class CholeskyQr {
         }
     }
 
+    private void writeInverse() {
+        float[] dense = inverseData;
+        for (int i = 0; i < dense.length; i++) {
+            dense[i] = (float) g[i];
+        }
+    }
+
     private void readGram() {
-        for (int i = 0; i < k; i++) {
-            for (int j = 0; j < k; j++) {
-                g[i * k + j] = gram.get(i, j);
-            }
+        float[] dense = gramData;
+        for (int i = 0; i < dense.length; i++) {
+            g[i] = dense[i];
         }
     }
 
@@ -157,7 +181,7 @@ public final class CholeskyQr {
             }
         }
         if (r != null) {
-            System.arraycopy(SmallDense.multiply(rh, r, k, k, k), 0, r, 0, k * k);
+            System.arraycopy(SmallDense.multiplyUpper(rh, r, k), 0, r, 0, k * k);
         }
         return OrthoMethod.HOUSEHOLDER_QR;
     }

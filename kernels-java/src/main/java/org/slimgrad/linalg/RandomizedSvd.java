@@ -12,8 +12,9 @@ import org.slimgrad.Svd;
  *
  * <pre>
  * Z = Ω (n×l sketch, or [V_prev | sketch] for a warm start)
- * Y = A·Z;  orthonormalize(Y)                     Q = Y spans A's dominant range
- * repeat q times: Z = Aᵀ·Y; orthonormalize(Z); Y = A·Z; orthonormalize(Y)
+ * Y = A·Z
+ * repeat q times: condition(Y); Z = Aᵀ·Y; condition(Z); Y = A·Z   (one Cholesky QR pass each)
+ * orthonormalize(Y)                               Q = Y spans A's dominant range
  * Z = Aᵀ·Y = Bᵀ;  Z = Q₂·R (orthonormalize with R)  so that A ≈ Q·Qᵀ·A = Q·Rᵀ·Q₂ᵀ
  * R = U_R·Σ·V_Rᵀ (l×l, float64)  ⇒  A ≈ (Q·V_R)·Σ·(Q₂·U_R)ᵀ, truncated to the rank
  * </pre>
@@ -67,24 +68,24 @@ public final class RandomizedSvd {
         }
         startingBlock(seed, warmStart);
         backend.gemm(false, false, 1f, a, z, 0f, y);
-        rangeQr.orthonormalize(y, null);
         for (int it = 0; it < powerIterations; it++) {
+            rangeQr.condition(y);
             backend.gemm(true, false, 1f, a, y, 0f, z);
-            coRangeQr.orthonormalize(z, null);
+            coRangeQr.condition(z);
             backend.gemm(false, false, 1f, a, z, 0f, y);
-            rangeQr.orthonormalize(y, null);
         }
+        rangeQr.orthonormalize(y, null);
         backend.gemm(true, false, 1f, a, y, 0f, z); // Bᵀ = Aᵀ·Q
         coRangeQr.orthonormalize(z, r);             // Bᵀ = Q₂·R
 
         // R = U_R·Σ·V_Rᵀ through RᵀR = V_R·Σ²·V_Rᵀ; U_R = orthonormalised R·V_R, its column norms are Σ.
         int l = width;
-        double[] rtr = SmallDense.multiply(SmallSvd.transpose(r, l, l), r, l, l, l);
+        double[] rtr = SmallDense.multiply(SmallDense.transpose(r, l, l), r, l, l, l);
         double[] lambda = new double[l];
         double[] vr = new double[l * l];
         SmallDense.symmetricEigen(rtr, l, lambda, vr);
         double[] ur = SmallDense.multiply(r, vr, l, l, l);
-        double[] norms = SmallDense.orthonormalizeColumns(ur, l, l);
+        double[] norms = SmallDense.normalizeSingularVectors(ur, l, l);
 
         // U = Q·V_R[:, :rank]
         for (int i = 0; i < l; i++) {

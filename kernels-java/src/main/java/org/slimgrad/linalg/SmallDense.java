@@ -26,22 +26,23 @@ public final class SmallDense {
         if (!(maxDiag > 0)) {
             return false;
         }
+        // Right-looking (outer product) form: every inner loop runs along a row, with unit stride.
         for (int j = 0; j < n; j++) {
             double pivot = g[j * n + j];
-            for (int p = 0; p < j; p++) {
-                pivot -= g[p * n + j] * g[p * n + j];
-            }
             if (!(pivot > relTol * maxDiag)) {
                 return false;
             }
             double rjj = Math.sqrt(pivot);
+            double inv = 1 / rjj;
             g[j * n + j] = rjj;
             for (int c = j + 1; c < n; c++) {
-                double s = g[j * n + c];
-                for (int p = 0; p < j; p++) {
-                    s -= g[p * n + j] * g[p * n + c];
+                g[j * n + c] *= inv;
+            }
+            for (int i = j + 1; i < n; i++) {
+                double rji = g[j * n + i];
+                for (int c = i; c < n; c++) {
+                    g[i * n + c] -= rji * g[j * n + c];
                 }
-                g[j * n + c] = s / rjj;
             }
             for (int c = 0; c < j; c++) {
                 g[j * n + c] = 0;
@@ -50,22 +51,38 @@ public final class SmallDense {
         return true;
     }
 
-    /** Inverts an upper-triangular n×n matrix in place (back substitution, one row of R⁻¹ at a time). */
+    /** Inverts an upper-triangular n×n matrix in place, one row of R⁻¹ at a time from the bottom. */
     public static void invertUpper(double[] r, int n) {
         double[] row = new double[n];
         for (int j = n - 1; j >= 0; j--) {
-            double inv = 1 / r[j * n + j];
-            // X[j, c] = −(Σ_{p=j+1..c} R[j, p]·X[p, c]) / R[j, j]; rows below j already hold X, row j still holds R.
-            for (int c = j + 1; c < n; c++) {
-                double s = 0;
-                for (int p = j + 1; p <= c; p++) {
-                    s += r[j * n + p] * r[p * n + c];
+            // row j of X = R⁻¹: (e_j − Σ_{p>j} R[j, p]·X[p, :]) / R[j, j]; rows below j already hold X.
+            java.util.Arrays.fill(row, j, n, 0);
+            row[j] = 1;
+            for (int p = j + 1; p < n; p++) {
+                double rjp = r[j * n + p];
+                for (int c = p; c < n; c++) {
+                    row[c] -= rjp * r[p * n + c];
                 }
-                row[c] = -s * inv;
             }
-            r[j * n + j] = inv;
-            System.arraycopy(row, j + 1, r, j * n + j + 1, n - j - 1);
+            double inv = 1 / r[j * n + j];
+            for (int c = j; c < n; c++) {
+                r[j * n + c] = row[c] * inv;
+            }
         }
+    }
+
+    /** C = A·B for upper-triangular n×n row-major A and B (C is upper triangular too). */
+    public static double[] multiplyUpper(double[] a, double[] b, int n) {
+        double[] c = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int p = i; p < n; p++) {
+                double aip = a[i * n + p];
+                for (int j = p; j < n; j++) {
+                    c[i * n + j] += aip * b[p * n + j];
+                }
+            }
+        }
+        return c;
     }
 
     /** C = A·B for row-major double matrices A (m×k) and B (k×n). */
@@ -91,61 +108,115 @@ public final class SmallDense {
      * the first pass (the diagonal of R).
      */
     public static double[] orthonormalizeColumns(double[] q, int m, int k) {
+        return orthonormalizeColumnsFrom(q, m, k, 0);
+    }
+
+    /**
+     * As {@link #orthonormalizeColumns}, for columns {@code first..k-1} only, against all columns before them;
+     * columns {@code 0..first-1} must already be orthonormal and are left as they are (their entries in the
+     * returned norms are 1).
+     */
+    public static double[] orthonormalizeColumnsFrom(double[] q, int m, int k, int first) {
+        double[] t = transpose(q, m, k); // vector j is row j of t: unit stride in every loop below
         double[] norms = new double[k];
+        java.util.Arrays.fill(norms, 0, first, 1);
         for (int pass = 0; pass < 2; pass++) {
-            for (int j = 0; j < k; j++) {
-                double before = columnNorm(q, m, k, j);
+            for (int j = first; j < k; j++) {
+                double before = rowNorm(t, m, j);
                 for (int p = 0; p < j; p++) {
                     double dot = 0;
                     for (int i = 0; i < m; i++) {
-                        dot += q[i * k + p] * q[i * k + j];
+                        dot += t[p * m + i] * t[j * m + i];
                     }
                     for (int i = 0; i < m; i++) {
-                        q[i * k + j] -= dot * q[i * k + p];
+                        t[j * m + i] -= dot * t[p * m + i];
                     }
                 }
-                double norm = columnNorm(q, m, k, j);
+                double norm = rowNorm(t, m, j);
                 if (pass == 0) {
                     norms[j] = norm;
                 }
                 if (!(norm > 1e3 * EPS * Math.max(before, Double.MIN_NORMAL))) {
-                    replaceWithComplement(q, m, k, j);
-                    norm = columnNorm(q, m, k, j);
+                    replaceWithComplement(t, m, j);
+                    norm = rowNorm(t, m, j);
                 }
                 for (int i = 0; i < m; i++) {
-                    q[i * k + j] /= norm;
+                    t[j * m + i] /= norm;
                 }
             }
+        }
+        System.arraycopy(transpose(t, k, m), 0, q, 0, m * k);
+        return norms;
+    }
+
+    /**
+     * Normalises the columns of M·V, where V holds the eigenvectors of MᵀM in descending order of eigenvalue (m×k,
+     * row-major): such columns are orthogonal up to ε·σ₁²/(σᵢσⱼ) in float64, far below fp32 resolution while
+     * σ ≥ 10⁻⁴·σ₁, so those are only scaled, and the trailing columns of smaller σ (all of them for a zero matrix)
+     * are orthonormalised explicitly. Returns the column norms, the singular values σ.
+     */
+    public static double[] normalizeSingularVectors(double[] q, int m, int k) {
+        double[] norms = new double[k];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < k; j++) {
+                norms[j] += q[i * k + j] * q[i * k + j];
+            }
+        }
+        for (int j = 0; j < k; j++) {
+            norms[j] = Math.sqrt(norms[j]);
+        }
+        int clean = 0;
+        while (clean < k && norms[clean] > 1e-4 * norms[0]) {
+            clean++;
+        }
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < clean; j++) {
+                q[i * k + j] /= norms[j];
+            }
+        }
+        if (clean < k) {
+            double[] tail = orthonormalizeColumnsFrom(q, m, k, clean);
+            System.arraycopy(tail, clean, norms, clean, k - clean);
         }
         return norms;
     }
 
-    private static double columnNorm(double[] q, int m, int k, int j) {
+    /** The transpose of a row-major rows×cols matrix. */
+    public static double[] transpose(double[] x, int rows, int cols) {
+        double[] t = new double[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = x[i * cols + j];
+            }
+        }
+        return t;
+    }
+
+    private static double rowNorm(double[] t, int m, int j) {
         double s = 0;
         for (int i = 0; i < m; i++) {
-            s += q[i * k + j] * q[i * k + j];
+            s += t[j * m + i] * t[j * m + i];
         }
         return Math.sqrt(s);
     }
 
-    // Column j := the unit vector e_t (first t that survives) minus its projection on columns 0..j-1.
-    private static void replaceWithComplement(double[] q, int m, int k, int j) {
-        for (int t = 0; t < m; t++) {
-            for (int i = 0; i < m; i++) {
-                q[i * k + j] = i == t ? 1 : 0;
-            }
+    // Vector j := the unit vector e_s (first s that survives) minus its projection on vectors 0..j-1.
+    private static void replaceWithComplement(double[] t, int m, int j) {
+        for (int s = 0; s < m; s++) {
+            java.util.Arrays.fill(t, j * m, (j + 1) * m, 0);
+            t[j * m + s] = 1;
             for (int p = 0; p < j; p++) {
-                double dot = q[t * k + p];
+                double dot = t[p * m + s];
                 for (int i = 0; i < m; i++) {
-                    q[i * k + j] -= dot * q[i * k + p];
+                    t[j * m + i] -= dot * t[p * m + i];
                 }
             }
-            if (columnNorm(q, m, k, j) > 0.5) {
+            if (rowNorm(t, m, j) > 0.5) {
                 return;
             }
         }
-        throw new IllegalStateException("orthonormalizeColumns: no complement left for column " + j + " of " + m
-                + "x" + k);
+        throw new IllegalStateException("orthonormalizeColumns: no complement left for vector " + j + " in dimension "
+                + m);
     }
 
     /**
@@ -154,69 +225,69 @@ public final class SmallDense {
      * R with A = Q·R.
      */
     public static void householderQr(double[] a, int m, int k, double[] r) {
+        double[] t = transpose(a, m, k); // column j of A is row j of t: every inner loop below has unit stride
         double[] tau = new double[k];
+        double[] diag = new double[k];
         for (int j = 0; j < k; j++) {
+            int x = j * m;
             double norm = 0;
             for (int i = j; i < m; i++) {
-                norm += a[i * k + j] * a[i * k + j];
+                norm += t[x + i] * t[x + i];
             }
             norm = Math.sqrt(norm);
             if (norm == 0) {
                 continue; // H_j = I: the column is already zero below the diagonal
             }
-            double alpha = a[j * k + j] > 0 ? -norm : norm;
-            // v = x − α·e₁ stored in place of the column; τ = 2/(vᵀv) = 1/(norm² − α·x₀) since vᵀv = 2(norm² − α·x₀)
-            double x0 = a[j * k + j];
-            a[j * k + j] = x0 - alpha;
-            tau[j] = 1 / (norm * norm - alpha * x0);
+            double alpha = t[x + j] > 0 ? -norm : norm;
+            // v = x − α·e_j in place of the column; vᵀv = 2(norm² − α·x_j), so τ = 2/(vᵀv) = 1/(norm² − α·x_j)
+            double xj = t[x + j];
+            t[x + j] = xj - alpha;
+            tau[j] = 1 / (norm * norm - alpha * xj);
+            diag[j] = alpha;
             for (int c = j + 1; c < k; c++) {
+                int y = c * m;
                 double dot = 0;
                 for (int i = j; i < m; i++) {
-                    dot += a[i * k + j] * a[i * k + c];
+                    dot += t[x + i] * t[y + i];
                 }
                 dot *= tau[j];
                 for (int i = j; i < m; i++) {
-                    a[i * k + c] -= dot * a[i * k + j];
+                    t[y + i] -= dot * t[x + i];
                 }
-            }
-            if (r != null) {
-                r[j * k + j] = alpha;
             }
         }
         if (r != null) {
+            java.util.Arrays.fill(r, 0);
             for (int i = 0; i < k; i++) {
-                for (int c = 0; c < k; c++) {
-                    if (c > i) {
-                        r[i * k + c] = a[i * k + c];
-                    } else if (c < i) {
-                        r[i * k + c] = 0;
-                    } else if (tau[i] == 0) {
-                        r[i * k + c] = a[i * k + c];
-                    }
+                r[i * k + i] = tau[i] == 0 ? t[i * m + i] : diag[i];
+                for (int c = i + 1; c < k; c++) {
+                    r[i * k + c] = t[c * m + i];
                 }
             }
         }
-        // Q = H₀·H₁·…·H_{k−1}·I[:, :k], applied from the last reflector back; v_j lives in column j below row j.
-        double[] q = new double[m * k];
-        for (int j = 0; j < k; j++) {
-            q[j * k + j] = 1;
+        // Q = H₀·H₁·…·H_{k−1}·I[:, :k], applied from the last reflector back; v_j is row j of t from index j on.
+        double[] q = new double[k * m]; // row c of q is column c of Q
+        for (int c = 0; c < k; c++) {
+            q[c * m + c] = 1;
         }
         for (int j = k - 1; j >= 0; j--) {
             if (tau[j] == 0) {
                 continue;
             }
+            int x = j * m;
             for (int c = j; c < k; c++) {
+                int y = c * m;
                 double dot = 0;
                 for (int i = j; i < m; i++) {
-                    dot += a[i * k + j] * q[i * k + c];
+                    dot += t[x + i] * q[y + i];
                 }
                 dot *= tau[j];
                 for (int i = j; i < m; i++) {
-                    q[i * k + c] -= dot * a[i * k + j];
+                    q[y + i] -= dot * t[x + i];
                 }
             }
         }
-        System.arraycopy(q, 0, a, 0, m * k);
+        System.arraycopy(transpose(q, k, m), 0, a, 0, m * k);
     }
 
     /**
@@ -237,8 +308,9 @@ public final class SmallDense {
         }
         double[] d = new double[n];
         double[] e = new double[n];
-        tridiagonalize(v, d, e);
-        diagonalize(v, d, e);
+        double[][] vt = v; // the symmetric input is its own transpose: tridiagonalize works on Vᵀ from the start
+        tridiagonalize(vt, d, e);
+        diagonalize(vt, d, e);
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -247,16 +319,19 @@ public final class SmallDense {
         for (int j = 0; j < n; j++) {
             values[j] = d[order[j]];
             for (int i = 0; i < n; i++) {
-                vectors[i * n + j] = v[i][order[j]];
+                vectors[i * n + j] = vt[order[j]][i];
             }
         }
     }
 
-    // Householder tridiagonalisation: on return d is the diagonal, e[1..n-1] the sub-diagonal, v the
-    // accumulated orthogonal transformation.
-    private static void tridiagonalize(double[][] v, double[] d, double[] e) {
+    // Householder tridiagonalisation (EISPACK tred2) run on the transposed array w = Vᵀ, so that its inner loops,
+    // written for columns of V, walk rows of w with unit stride. On return d is the diagonal, e[1..n-1] the
+    // sub-diagonal, and row j of w is column j of the accumulated orthogonal transformation.
+    private static void tridiagonalize(double[][] w, double[] d, double[] e) {
         int n = d.length;
-        System.arraycopy(v[n - 1], 0, d, 0, n);
+        for (int j = 0; j < n; j++) {
+            d[j] = w[j][n - 1];
+        }
         for (int i = n - 1; i > 0; i--) {
             double scale = 0;
             double h = 0;
@@ -266,9 +341,9 @@ public final class SmallDense {
             if (scale == 0) {
                 e[i] = d[i - 1];
                 for (int j = 0; j < i; j++) {
-                    d[j] = v[i - 1][j];
-                    v[i][j] = 0;
-                    v[j][i] = 0;
+                    d[j] = w[j][i - 1];
+                    w[j][i] = 0;
+                    w[i][j] = 0;
                 }
             } else {
                 for (int k = 0; k < i; k++) {
@@ -283,11 +358,11 @@ public final class SmallDense {
                 java.util.Arrays.fill(e, 0, i, 0);
                 for (int j = 0; j < i; j++) {
                     f = d[j];
-                    v[j][i] = f;
-                    g = e[j] + v[j][j] * f;
+                    w[i][j] = f;
+                    g = e[j] + w[j][j] * f;
                     for (int k = j + 1; k < i; k++) {
-                        g += v[k][j] * d[k];
-                        e[k] += v[k][j] * f;
+                        g += w[j][k] * d[k];
+                        e[k] += w[j][k] * f;
                     }
                     e[j] = g;
                 }
@@ -304,46 +379,46 @@ public final class SmallDense {
                     f = d[j];
                     g = e[j];
                     for (int k = j; k < i; k++) {
-                        v[k][j] -= f * e[k] + g * d[k];
+                        w[j][k] -= f * e[k] + g * d[k];
                     }
-                    d[j] = v[i - 1][j];
-                    v[i][j] = 0;
+                    d[j] = w[j][i - 1];
+                    w[j][i] = 0;
                 }
             }
             d[i] = h;
         }
         for (int i = 0; i < n - 1; i++) {
-            v[n - 1][i] = v[i][i];
-            v[i][i] = 1;
+            w[i][n - 1] = w[i][i];
+            w[i][i] = 1;
             double h = d[i + 1];
             if (h != 0) {
                 for (int k = 0; k <= i; k++) {
-                    d[k] = v[k][i + 1] / h;
+                    d[k] = w[i + 1][k] / h;
                 }
                 for (int j = 0; j <= i; j++) {
                     double g = 0;
                     for (int k = 0; k <= i; k++) {
-                        g += v[k][i + 1] * v[k][j];
+                        g += w[i + 1][k] * w[j][k];
                     }
                     for (int k = 0; k <= i; k++) {
-                        v[k][j] -= g * d[k];
+                        w[j][k] -= g * d[k];
                     }
                 }
             }
             for (int k = 0; k <= i; k++) {
-                v[k][i + 1] = 0;
+                w[i + 1][k] = 0;
             }
         }
         for (int j = 0; j < n; j++) {
-            d[j] = v[n - 1][j];
-            v[n - 1][j] = 0;
+            d[j] = w[j][n - 1];
+            w[j][n - 1] = 0;
         }
-        v[n - 1][n - 1] = 1;
+        w[n - 1][n - 1] = 1;
         e[0] = 0;
     }
 
-    // Implicit QL iterations on the tridiagonal (d, e), accumulating rotations into v.
-    private static void diagonalize(double[][] v, double[] d, double[] e) {
+    // Implicit QL iterations on the tridiagonal (d, e), accumulating rotations into the eigenvector rows vt[j].
+    private static void diagonalize(double[][] vt, double[] d, double[] e) {
         int n = d.length;
         for (int i = 1; i < n; i++) {
             e[i - 1] = e[i];
@@ -396,10 +471,12 @@ public final class SmallDense {
                     c = p / r;
                     p = c * d[i] - s * g;
                     d[i + 1] = h + s * (c * g + s * d[i]);
+                    double[] lo = vt[i];
+                    double[] hi = vt[i + 1];
                     for (int k = 0; k < n; k++) {
-                        h = v[k][i + 1];
-                        v[k][i + 1] = s * v[k][i] + c * h;
-                        v[k][i] = c * v[k][i] - s * h;
+                        double x = hi[k];
+                        hi[k] = s * lo[k] + c * x;
+                        lo[k] = c * lo[k] - s * x;
                     }
                 }
                 p = -s * s2 * c3 * el1 * e[l] / dl1;

@@ -8,8 +8,8 @@ import org.slimgrad.SymmetricEigen;
  * Exact decompositions of small matrices, computed in float64 and rounded once to fp32.
  *
  * <p>The SVD goes through the Gram matrix: for A (m×n, m ≥ n) it forms AᵀA in float64 (products of fp32 values are
- * exact there), takes its eigendecomposition AᵀA = V·Λ·Vᵀ, and orthonormalises A·V, whose column norms are the
- * singular values. Squaring the condition number costs nothing visible at fp32 output precision: an error of
+ * exact there), takes its eigendecomposition AᵀA = V·Λ·Vᵀ, and normalises A·V, whose column norms are the singular
+ * values (see {@link SmallDense#normalizeSingularVectors}). Squaring the condition number costs nothing visible at fp32 output precision: an error of
  * 2⁻⁵²·σ₁² in λ moves σᵢ by 2⁻⁵³·σ₁²/σᵢ, below fp32 resolution unless σᵢ < 10⁻⁸·σ₁.
  */
 public final class SmallSvd {
@@ -63,7 +63,7 @@ public final class SmallSvd {
         double[] v = new double[n * n];
         SmallDense.symmetricEigen(gram, n, lambda, v);
         double[] left = SmallDense.multiply(t, v, m, n, n);
-        double[] sigma = SmallDense.orthonormalizeColumns(left, m, n);
+        double[] sigma = SmallDense.normalizeSingularVectors(left, m, n);
         return assemble(left, sigma, v, m, n, wide);
     }
 
@@ -91,18 +91,8 @@ public final class SmallSvd {
             }
         }
         return transposed
-                ? new Svd(toMatrix(rs, n, n), s, toMatrix(transpose(ls, m, n), n, m))
-                : new Svd(toMatrix(ls, m, n), s, toMatrix(transpose(rs, n, n), n, n));
-    }
-
-    static double[] transpose(double[] x, int rows, int cols) {
-        double[] t = new double[rows * cols];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                t[j * rows + i] = x[i * cols + j];
-            }
-        }
-        return t;
+                ? new Svd(toMatrix(rs, n, n), s, toMatrix(SmallDense.transpose(ls, m, n), n, m))
+                : new Svd(toMatrix(ls, m, n), s, toMatrix(SmallDense.transpose(rs, n, n), n, n));
     }
 
     static Matrix toMatrix(double[] x, int rows, int cols) {

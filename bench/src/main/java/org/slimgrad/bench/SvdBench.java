@@ -1,0 +1,158 @@
+package org.slimgrad.bench;
+
+import java.util.concurrent.TimeUnit;
+
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_FDRM;
+import org.ejml.interfaces.decomposition.QRDecomposition;
+import org.ejml.interfaces.decomposition.SingularValueDecomposition_F32;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.slimgrad.Backend;
+import org.slimgrad.Backends;
+import org.slimgrad.CounterRandom;
+import org.slimgrad.Matrix;
+import org.slimgrad.linalg.CholeskyQr;
+import org.slimgrad.linalg.RandomizedSvd;
+
+/**
+ * The GaLore refresh and the factorisations around it: slimgrad's randomized SVD (CPU backend, all cores) beside
+ * EJML's full float SVD of the same matrix, CholeskyQR2 beside EJML's Householder QR, and the small exact SVD
+ * beside EJML's. Layer shapes from the 350M and 1B LLaMA configurations.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+public class SvdBench {
+
+    /** Randomized SVD: "MxN" layer with its GaLore rank, oversample 10. */
+    @State(Scope.Benchmark)
+    public static class Randomized {
+        @Param({"1024x2736", "2048x5461"})
+        public String shape;
+
+        @Param({"0", "2"})
+        public int powerIterations;
+
+        RandomizedSvd plan;
+        Matrix a;
+
+        @Setup
+        public void setUp() {
+            Backend cpu = Backends.cpu();
+            int m = Integer.parseInt(shape.split("x")[0]);
+            int n = Integer.parseInt(shape.split("x")[1]);
+            a = SvdData.harmonic(cpu, m, n, 1);
+            plan = new RandomizedSvd(cpu, m, n, m == 1024 ? 256 : 512, 10);
+        }
+    }
+
+    /** EJML's full SVD, U and V included, timed on the 350M shape only (the 1B shape takes minutes per call). */
+    @State(Scope.Benchmark)
+    public static class EjmlFull {
+        @Param({"1024x2736"})
+        public String shape;
+
+        FMatrixRMaj a;
+        SingularValueDecomposition_F32<FMatrixRMaj> svd;
+
+        @Setup
+        public void setUp() {
+            int m = Integer.parseInt(shape.split("x")[0]);
+            int n = Integer.parseInt(shape.split("x")[1]);
+            a = SvdData.toEjml(SvdData.harmonic(Backends.cpu(), m, n, 1));
+            svd = DecompositionFactory_FDRM.svd(m, n, true, true, true);
+        }
+    }
+
+    /**
+     * Orthonormalising a 2736×256 Gaussian block, the well-conditioned case a 350M-layer refresh meets; input of
+     * condition ≳ 10⁴ goes to the Householder fallback instead (see the README).
+     */
+    @State(Scope.Benchmark)
+    public static class Tall {
+        final int m = 2736;
+        final int k = 256;
+        Matrix source;
+        Matrix work;
+        CholeskyQr qr;
+        FMatrixRMaj ejmlSource;
+        QRDecomposition<FMatrixRMaj> ejmlQr;
+
+        @Setup
+        public void setUp() {
+            Backend cpu = Backends.cpu();
+            source = cpu.allocate(m, k);
+            CounterRandom.fillSketch(source, 3);
+            work = cpu.allocate(m, k);
+            qr = new CholeskyQr(cpu, m, k);
+            ejmlSource = SvdData.toEjml(source);
+            ejmlQr = DecompositionFactory_FDRM.qr(m, k);
+        }
+    }
+
+    /** The small exact SVD on 256×256. */
+    @State(Scope.Benchmark)
+    public static class Small {
+        Matrix a;
+        FMatrixRMaj ejmlA;
+        SingularValueDecomposition_F32<FMatrixRMaj> ejmlSvd;
+
+        @Setup
+        public void setUp() {
+            a = SvdData.harmonic(Backends.cpu(), 256, 256, 4);
+            ejmlA = SvdData.toEjml(a);
+            ejmlSvd = DecompositionFactory_FDRM.svd(256, 256, true, true, true);
+        }
+    }
+
+    @Benchmark
+    public Object randomizedSvd(Randomized s) {
+        return s.plan.compute(s.a, s.powerIterations, 7, null);
+    }
+
+    @Benchmark
+    @Warmup(iterations = 1, time = 1)
+    @Measurement(iterations = 2, time = 1)
+    public Object ejmlFullSvd(EjmlFull s) {
+        if (!s.svd.decompose(s.a.copy())) {
+            throw new IllegalStateException("EJML SVD failed");
+        }
+        return s.svd;
+    }
+
+    @Benchmark
+    public Object orthonormalizeCholeskyQr2(Tall s) {
+        Backends.cpu().copy(s.source, s.work);
+        return s.qr.orthonormalize(s.work, null);
+    }
+
+    @Benchmark
+    public Object ejmlHouseholderQr(Tall s) {
+        FMatrixRMaj a = s.ejmlSource.copy();
+        s.ejmlQr.decompose(a);
+        return s.ejmlQr.getQ(null, true);
+    }
+
+    @Benchmark
+    public Object smallSvd(Small s) {
+        return Backends.cpu().svd(s.a);
+    }
+
+    @Benchmark
+    public Object ejmlSmallSvd(Small s) {
+        s.ejmlSvd.decompose(s.ejmlA.copy());
+        return s.ejmlSvd;
+    }
+}
