@@ -13,9 +13,11 @@ public final class Main {
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (job) {
             case "gemm" -> GemmComparison.run(rest);
+            case "svd-accuracy" -> SvdAccuracy.run();
             default -> {
                 System.err.println("usage: Main gemm [MxKxN ...]   SGEMM GFLOP/s of slimgrad beside netlib VectorBLAS,"
-                        + " EJML and a naive loop");
+                        + " EJML and a naive loop\n       Main svd-accuracy      randomized SVD error vs the optimal rank-r"
+                        + " error (EJML's exact SVD as the oracle)");
                 System.exit(2);
             }
         }
