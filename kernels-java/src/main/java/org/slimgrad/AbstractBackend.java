@@ -64,10 +64,7 @@ public abstract class AbstractBackend implements Backend {
         String op = "axpy";
         usable(op, "X", x);
         usable(op, "Y", y);
-        if (x.rows() != y.rows() || x.cols() != y.cols()) {
-            throw new IllegalArgumentException(op + ": X is " + x.shape() + " but Y is " + y.shape()
-                    + "; need equal shapes");
-        }
+        sameShape(op, x, y);
         boolean sameView = x.segment().equals(y.segment()) && x.offset() == y.offset() && x.ld() == y.ld();
         if (!sameView) {
             disjoint(op, "Y", y, "X", x);
@@ -83,10 +80,7 @@ public abstract class AbstractBackend implements Backend {
         String op = "copy";
         usable(op, "X", x);
         usable(op, "Y", y);
-        if (x.rows() != y.rows() || x.cols() != y.cols()) {
-            throw new IllegalArgumentException(op + ": X is " + x.shape() + " but Y is " + y.shape()
-                    + "; need equal shapes");
-        }
+        sameShape(op, x, y);
         disjoint(op, "Y", y, "X", x);
         if (y.size() != 0) {
             copyKernel(x, y);
@@ -203,6 +197,13 @@ public abstract class AbstractBackend implements Backend {
         }
         if (!m.segment().scope().isAlive()) {
             throw new IllegalStateException(op + ": " + role + " (" + m.shape() + ") views memory that was closed");
+        }
+    }
+
+    private static void sameShape(String op, Matrix x, Matrix y) {
+        if (x.rows() != y.rows() || x.cols() != y.cols()) {
+            throw new IllegalArgumentException(op + ": X is " + x.shape() + " but Y is " + y.shape()
+                    + "; need equal shapes");
         }
     }
 

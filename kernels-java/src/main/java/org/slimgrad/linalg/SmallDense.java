@@ -245,15 +245,7 @@ public final class SmallDense {
             tau[j] = 1 / (norm * norm - alpha * xj);
             diag[j] = alpha;
             for (int c = j + 1; c < k; c++) {
-                int y = c * m;
-                double dot = 0;
-                for (int i = j; i < m; i++) {
-                    dot += t[x + i] * t[y + i];
-                }
-                dot *= tau[j];
-                for (int i = j; i < m; i++) {
-                    t[y + i] -= dot * t[x + i];
-                }
+                reflect(t, x, tau[j], t, c * m, j, m);
             }
         }
         if (r != null) {
@@ -274,20 +266,23 @@ public final class SmallDense {
             if (tau[j] == 0) {
                 continue;
             }
-            int x = j * m;
             for (int c = j; c < k; c++) {
-                int y = c * m;
-                double dot = 0;
-                for (int i = j; i < m; i++) {
-                    dot += t[x + i] * q[y + i];
-                }
-                dot *= tau[j];
-                for (int i = j; i < m; i++) {
-                    q[y + i] -= dot * t[x + i];
-                }
+                reflect(t, j * m, tau[j], q, c * m, j, m);
             }
         }
         System.arraycopy(transpose(q, k, m), 0, a, 0, m * k);
+    }
+
+    // y[from:to] −= τ·v·(vᵀ·y[from:to]) with v = v[vAt + from : vAt + to] and y = y[yAt + from : yAt + to]
+    private static void reflect(double[] v, int vAt, double tau, double[] y, int yAt, int from, int to) {
+        double dot = 0;
+        for (int i = from; i < to; i++) {
+            dot += v[vAt + i] * y[yAt + i];
+        }
+        dot *= tau;
+        for (int i = from; i < to; i++) {
+            y[yAt + i] -= dot * v[vAt + i];
+        }
     }
 
     /**
