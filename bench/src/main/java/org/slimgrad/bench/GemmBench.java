@@ -15,7 +15,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * SGEMM C = A·B: slimgrad's CPU backend beside netlib VectorBLAS, EJML and a naive loop, on the same seeded data.
+ * SGEMM C = A·B: slimgrad's CPU backend beside OpenBLAS (through the native backend), netlib VectorBLAS, EJML and a
+ * naive loop, on the same seeded data.
  * Shapes are "MxKxN"; the defaults are the cube sizes and the GaLore projection shapes of the 350M and 1B layers.
  */
 @State(Scope.Benchmark)
@@ -32,7 +33,7 @@ public class GemmBench {
             "4096x1024x2736"})
     public String shape;
 
-    @Param({"slimgrad-1t", "slimgrad-2t", "netlib", "ejml", "ejml-2t", "naive"})
+    @Param({"slimgrad-1t", "slimgrad-2t", "openblas-1t", "openblas-2t", "netlib", "ejml", "ejml-2t", "naive"})
     public String impl;
 
     private GemmImpl gemm;

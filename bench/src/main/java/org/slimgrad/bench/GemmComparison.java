@@ -34,7 +34,8 @@ final class GemmComparison {
         for (String s : shapeArgs.length > 0 ? shapeArgs : defaultShapes()) {
             shapes.add(GemmShape.parse(s));
         }
-        System.out.println("slimgrad gemm: C = A·B, fp32, GFLOP/s = 2mnk / time (JMH average, ± 99.9% interval)");
+        System.out.println("slimgrad gemm: C = A·B, fp32, GFLOP/s = 2mnk / time (JMH average, ± 99.9% interval);"
+                + " 2-thread ratios are against each peer's best (netlib has no threads: its 1-thread figure)");
         System.out.println("machine: " + Machine.current());
         long start = System.nanoTime();
         Map<GemmShape, Map<String, double[]>> gflops = new LinkedHashMap<>();
@@ -111,7 +112,7 @@ final class GemmComparison {
                 max = Math.max(max, Math.abs(gemm.result(i, j) - exact) / (abs * 0x1p-24));
             }
             worst.put(name, max);
-            if (name.equals("netlib") || name.startsWith("slimgrad-1")) {
+            if (name.equals("netlib") || name.endsWith("-1t")) {
                 System.out.println("    " + name + " runs " + gemm.implementation());
             }
         }
@@ -124,7 +125,8 @@ final class GemmComparison {
         for (String name : GemmImpl.NAMES) {
             out.append(String.format(Locale.ROOT, "%16s", name));
         }
-        out.append(String.format(Locale.ROOT, "   %-28s %-28s%n", "1 thread: x netlib, x EJML", "2 threads: x netlib, x EJML-2t"));
+        out.append(String.format(Locale.ROOT, "   %-34s %-34s%n", "1 thread: x OpenBLAS, netlib, EJML",
+                "2 threads: x OpenBLAS, netlib, EJML"));
         for (var entry : gflops.entrySet()) {
             Map<String, double[]> row = entry.getValue();
             out.append(String.format(Locale.ROOT, "%-24s", entry.getKey().label()));
@@ -133,9 +135,11 @@ final class GemmComparison {
                 out.append(v == null ? String.format(Locale.ROOT, "%16s", "-")
                         : String.format(Locale.ROOT, "%16s", String.format(Locale.ROOT, "%.1f ± %.1f", v[0], v[1])));
             }
-            out.append(String.format(Locale.ROOT, "   %-28s %-28s%n",
-                    ratio(row, "slimgrad-1t", "netlib") + "  " + ratio(row, "slimgrad-1t", "ejml"),
-                    ratio(row, "slimgrad-2t", "netlib") + "  " + ratio(row, "slimgrad-2t", "ejml-2t")));
+            out.append(String.format(Locale.ROOT, "   %-34s %-34s%n",
+                    ratio(row, "slimgrad-1t", "openblas-1t") + "  " + ratio(row, "slimgrad-1t", "netlib") + "  "
+                            + ratio(row, "slimgrad-1t", "ejml"),
+                    ratio(row, "slimgrad-2t", "openblas-2t") + "  " + ratio(row, "slimgrad-2t", "netlib") + "  "
+                            + ratio(row, "slimgrad-2t", "ejml-2t")));
         }
         out.append("\nmax error over ").append(ERROR_SAMPLES).append(" sampled entries, in units of u·Σ|a||b| (u = 2^-24)\n");
         for (var entry : errors.entrySet()) {

@@ -7,8 +7,10 @@ import org.ejml.concurrency.EjmlConcurrency;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
 import org.ejml.dense.row.CommonOps_MT_FDRM;
+import org.slimgrad.Backend;
 import org.slimgrad.Matrix;
 import org.slimgrad.cpu.CpuBackend;
+import org.slimgrad.nativelib.NativeBackend;
 
 /**
  * One SGEMM implementation, C = A·B on seeded row-major data, set up in the layout its library wants, so the
@@ -17,7 +19,8 @@ import org.slimgrad.cpu.CpuBackend;
 public abstract sealed class GemmImpl {
 
     /** Benchmark parameter values, in table order. */
-    public static final String[] NAMES = {"slimgrad-1t", "slimgrad-2t", "netlib", "ejml", "ejml-2t", "naive"};
+    public static final String[] NAMES = {"slimgrad-1t", "slimgrad-2t", "openblas-1t", "openblas-2t", "netlib", "ejml",
+        "ejml-2t", "naive"};
 
     final GemmShape shape;
     final float[] a;
@@ -32,8 +35,10 @@ public abstract sealed class GemmImpl {
 
     public static GemmImpl create(String name, GemmShape shape, long seed) {
         return switch (name) {
-            case "slimgrad-1t" -> new Slimgrad(shape, seed, 1);
-            case "slimgrad-2t" -> new Slimgrad(shape, seed, 2);
+            case "slimgrad-1t" -> new Slimgrad(shape, seed, CpuBackend.withThreads(1));
+            case "slimgrad-2t" -> new Slimgrad(shape, seed, CpuBackend.withThreads(2));
+            case "openblas-1t" -> new Slimgrad(shape, seed, NativeBackend.withThreads(1));
+            case "openblas-2t" -> new Slimgrad(shape, seed, NativeBackend.withThreads(2));
             case "netlib" -> new Netlib(shape, seed);
             case "ejml" -> new Ejml(shape, seed, 1);
             case "ejml-2t" -> new Ejml(shape, seed, 2);
@@ -71,15 +76,16 @@ public abstract sealed class GemmImpl {
         return x;
     }
 
+    /** A slimgrad backend: our CPU kernels, or OpenBLAS through the native backend (same call, same data). */
     static final class Slimgrad extends GemmImpl {
-        private final CpuBackend backend;
+        private final Backend backend;
         private final Matrix ma;
         private final Matrix mb;
         private final Matrix mc;
 
-        Slimgrad(GemmShape s, long seed, int threads) {
+        Slimgrad(GemmShape s, long seed, Backend backend) {
             super(s, seed);
-            backend = CpuBackend.withThreads(threads);
+            this.backend = backend;
             ma = Matrix.wrap(a, s.m(), s.k());
             mb = Matrix.wrap(b, s.k(), s.n());
             mc = backend.allocate(s.m(), s.n());

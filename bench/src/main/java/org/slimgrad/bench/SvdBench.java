@@ -23,11 +23,13 @@ import org.slimgrad.CounterRandom;
 import org.slimgrad.Matrix;
 import org.slimgrad.linalg.CholeskyQr;
 import org.slimgrad.linalg.RandomizedSvd;
+import org.slimgrad.nativelib.NativeBackend;
 
 /**
- * The GaLore refresh and the factorisations around it: slimgrad's randomized SVD (CPU backend, all cores) beside
- * EJML's full float SVD of the same matrix, CholeskyQR2 beside EJML's Householder QR, and the small exact SVD
- * beside EJML's. Layer shapes from the 350M and 1B LLaMA configurations.
+ * The GaLore refresh and the factorisations around it: slimgrad's randomized SVD (CPU backend, both cores) beside
+ * EJML's full float SVD and LAPACK's sgesdd (OpenBLAS, both cores) of the same matrix, and beside the same
+ * randomized algorithm run on OpenBLAS's GEMM; CholeskyQR2 beside EJML's and LAPACK's Householder QR; the small
+ * exact SVD beside EJML's. Layer shapes from the 350M and 1B LLaMA configurations.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -45,16 +47,38 @@ public class SvdBench {
         @Param({"0", "2"})
         public int powerIterations;
 
+        /** "cpu": slimgrad's kernels; "native": the same algorithm on OpenBLAS's GEMM. */
+        @Param({"cpu", "native"})
+        public String backend;
+
         RandomizedSvd plan;
         Matrix a;
 
         @Setup
         public void setUp() {
-            Backend cpu = Backends.cpu();
+            Backend chosen = backend.equals("native") ? NativeBackend.withThreads(2) : Backends.cpu();
             int m = Integer.parseInt(shape.split("x")[0]);
             int n = Integer.parseInt(shape.split("x")[1]);
-            a = SvdData.harmonic(cpu, m, n, 1);
-            plan = new RandomizedSvd(cpu, m, n, m == 1024 ? 256 : 512, 10);
+            a = SvdData.harmonic(chosen, m, n, 1);
+            plan = new RandomizedSvd(chosen, m, n, m == 1024 ? 256 : 512, 10);
+        }
+    }
+
+    /** LAPACK sgesdd through OpenBLAS on both cores: the vendor's exact SVD. */
+    @State(Scope.Benchmark)
+    public static class Lapack {
+        @Param({"1024x2736"})
+        public String shape;
+
+        Backend lapack;
+        Matrix a;
+
+        @Setup
+        public void setUp() {
+            int m = Integer.parseInt(shape.split("x")[0]);
+            int n = Integer.parseInt(shape.split("x")[1]);
+            lapack = NativeBackend.withThreads(2);
+            a = SvdData.harmonic(lapack, m, n, 1);
         }
     }
 
@@ -87,6 +111,7 @@ public class SvdBench {
         Matrix source;
         Matrix work;
         CholeskyQr qr;
+        Backend lapack;
         FMatrixRMaj ejmlSource;
         QRDecomposition<FMatrixRMaj> ejmlQr;
 
@@ -97,6 +122,7 @@ public class SvdBench {
             CounterRandom.fillSketch(source, 3);
             work = cpu.allocate(m, k);
             qr = new CholeskyQr(cpu, m, k);
+            lapack = NativeBackend.withThreads(2);
             ejmlSource = SvdData.toEjml(source);
             ejmlQr = DecompositionFactory_FDRM.qr(m, k);
         }
@@ -130,6 +156,19 @@ public class SvdBench {
             throw new IllegalStateException("EJML SVD failed");
         }
         return s.svd;
+    }
+
+    @Benchmark
+    @Warmup(iterations = 1, time = 1)
+    @Measurement(iterations = 3, time = 1)
+    public Object lapackSgesdd(Lapack s) {
+        return s.lapack.svd(s.a);
+    }
+
+    @Benchmark
+    public Object lapackHouseholderQr(Tall s) {
+        s.lapack.copy(s.source, s.work);
+        return s.lapack.orthonormalize(s.work);
     }
 
     @Benchmark
