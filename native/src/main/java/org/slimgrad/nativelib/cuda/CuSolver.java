@@ -1,0 +1,234 @@
+package org.slimgrad.nativelib.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+
+import org.slimgrad.nativelib.NativeLibraries;
+
+/**
+ * cuSOLVER's dense routines through FFM (libcusolver.so.12, else .11): one handle on a {@link Context}'s stream.
+ * Matrices are column-major, as cuSOLVER wants them; a row-major slimgrad matrix is the column-major transpose.
+ * Each call sizes and allocates its device workspace, runs, synchronises and turns a non-zero info into an
+ * exception.
+ */
+public final class CuSolver implements AutoCloseable {
+
+    private static final int CUDA_R_32F = 0;
+    private static final int EIG_MODE_VECTOR = 1;
+    private static final int FILL_UPPER = 1;
+
+    private static final class Library {
+        static final SymbolLookup LOOKUP = NativeLibraries.load("cuSOLVER", null,
+                List.of("libcusolver.so.12", "libcusolver.so.11", "libcusolver.so"));
+    }
+
+    private final Context context;
+    private final MemorySegment handle;
+    private final MemorySegment params;
+    private final MethodHandle destroy;
+    private final MethodHandle destroyParams;
+    private final MethodHandle gesvdBufferSize;
+    private final MethodHandle gesvd;
+    private final MethodHandle syevdBufferSize;
+    private final MethodHandle syevd;
+    private final MethodHandle geqrfBufferSize;
+    private final MethodHandle geqrf;
+    private final MethodHandle orgqrBufferSize;
+    private final MethodHandle orgqr;
+    private final MethodHandle potrfBufferSize;
+    private final MethodHandle potrf;
+    private final MethodHandle gesvdrBufferSize;
+    private final MethodHandle gesvdr;
+    private boolean closed;
+
+    public CuSolver(Context context) {
+        this.context = context;
+        SymbolLookup lib = Library.LOOKUP;
+        MethodHandle create = Cuda.bind(lib, "cusolverDnCreate", ADDRESS);
+        MethodHandle setStream = Cuda.bind(lib, "cusolverDnSetStream", ADDRESS, ADDRESS);
+        MethodHandle createParams = Cuda.bind(lib, "cusolverDnCreateParams", ADDRESS);
+        destroy = Cuda.bind(lib, "cusolverDnDestroy", ADDRESS);
+        destroyParams = Cuda.bind(lib, "cusolverDnDestroyParams", ADDRESS);
+        gesvdBufferSize = Cuda.bind(lib, "cusolverDnSgesvd_bufferSize", ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
+        gesvd = Cuda.bind(lib, "cusolverDnSgesvd", ADDRESS, JAVA_BYTE, JAVA_BYTE, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT,
+                ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
+        syevdBufferSize = Cuda.bind(lib, "cusolverDnSsyevd_bufferSize", ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS,
+                JAVA_INT, ADDRESS, ADDRESS);
+        syevd = Cuda.bind(lib, "cusolverDnSsyevd", ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS,
+                ADDRESS, JAVA_INT, ADDRESS);
+        geqrfBufferSize = Cuda.bind(lib, "cusolverDnSgeqrf_bufferSize", ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT,
+                ADDRESS);
+        geqrf = Cuda.bind(lib, "cusolverDnSgeqrf", ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS,
+                JAVA_INT, ADDRESS);
+        orgqrBufferSize = Cuda.bind(lib, "cusolverDnSorgqr_bufferSize", ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS,
+                JAVA_INT, ADDRESS, ADDRESS);
+        orgqr = Cuda.bind(lib, "cusolverDnSorgqr", ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS,
+                ADDRESS, JAVA_INT, ADDRESS);
+        potrfBufferSize = Cuda.bind(lib, "cusolverDnSpotrf_bufferSize", ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT,
+                ADDRESS);
+        potrf = Cuda.bind(lib, "cusolverDnSpotrf", ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT,
+                ADDRESS);
+        gesvdrBufferSize = Cuda.bind(lib, "cusolverDnXgesvdr_bufferSize", ADDRESS, ADDRESS, JAVA_BYTE, JAVA_BYTE,
+                JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS,
+                JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS);
+        gesvdr = Cuda.bind(lib, "cusolverDnXgesvdr", ADDRESS, ADDRESS, JAVA_BYTE, JAVA_BYTE, JAVA_LONG, JAVA_LONG,
+                JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS,
+                JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            status("cusolverDnCreate", (int) create.invokeExact(out));
+            handle = out.get(ADDRESS, 0);
+            status("cusolverDnSetStream", (int) setStream.invokeExact(handle, context.stream()));
+            status("cusolverDnCreateParams", (int) createParams.invokeExact(out));
+            params = out.get(ADDRESS, 0);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("cuSOLVER: creating a handle failed", t);
+        }
+    }
+
+    /** Thin SVD of the column-major m×n A (m ≥ n, destroyed): S (n), U (m×n, ld m), Vᵀ (n×n, ld n). */
+    public void sgesvd(int m, int n, DeviceBuffer a, DeviceBuffer s, DeviceBuffer u, DeviceBuffer vt) {
+        if (m < n) {
+            throw new IllegalArgumentException("CuSolver.sgesvd: " + m + "x" + n + "; cuSOLVER's gesvd needs m >= n");
+        }
+        run("cusolverDnSgesvd", (arena, lwork, work, info) -> (int) gesvd.invokeExact(handle(), (byte) 'S', (byte) 'S',
+                m, n, a.address(), m, s.address(), u.address(), m, vt.address(), n, work, lwork, MemorySegment.NULL,
+                info), (arena, size) -> (int) gesvdBufferSize.invokeExact(handle(), m, n, size));
+    }
+
+    /** Eigendecomposition of the symmetric n×n A (upper triangle): eigenvalues ascending in W, vectors in A. */
+    public void ssyevd(int n, DeviceBuffer a, DeviceBuffer w) {
+        run("cusolverDnSsyevd", (arena, lwork, work, info) -> (int) syevd.invokeExact(handle(), EIG_MODE_VECTOR,
+                FILL_UPPER, n, a.address(), n, w.address(), work, lwork, info),
+                (arena, size) -> (int) syevdBufferSize.invokeExact(handle(), EIG_MODE_VECTOR, FILL_UPPER, n,
+                        a.address(), n, w.address(), size));
+    }
+
+    /** Householder QR of the column-major m×n A, then its explicit m×n Q in place of A. */
+    public void orthonormalize(int m, int n, DeviceBuffer a, DeviceBuffer tau) {
+        run("cusolverDnSgeqrf", (arena, lwork, work, info) -> (int) geqrf.invokeExact(handle(), m, n, a.address(), m,
+                tau.address(), work, lwork, info),
+                (arena, size) -> (int) geqrfBufferSize.invokeExact(handle(), m, n, a.address(), m, size));
+        run("cusolverDnSorgqr", (arena, lwork, work, info) -> (int) orgqr.invokeExact(handle(), m, n, n, a.address(), m,
+                tau.address(), work, lwork, info),
+                (arena, size) -> (int) orgqrBufferSize.invokeExact(handle(), m, n, n, a.address(), m, tau.address(),
+                        size));
+    }
+
+    /** Cholesky factorisation of the upper triangle of the symmetric n×n A in place. */
+    public void spotrf(int n, DeviceBuffer a) {
+        run("cusolverDnSpotrf", (arena, lwork, work, info) -> (int) potrf.invokeExact(handle(), FILL_UPPER, n,
+                a.address(), n, work, lwork, info),
+                (arena, size) -> (int) potrfBufferSize.invokeExact(handle(), FILL_UPPER, n, a.address(), n, size));
+    }
+
+    /**
+     * NVIDIA's randomized SVD (cusolverDnXgesvdr): the top-{@code rank} triplets of the column-major m×n A (destroyed)
+     * with {@code oversample} extra columns and {@code iterations} power iterations; S (rank), U (m×rank, ld m),
+     * V (n×rank, ld n).
+     */
+    public void randomizedSvd(int m, int n, int rank, int oversample, int iterations, DeviceBuffer a, DeviceBuffer s,
+                              DeviceBuffer u, DeviceBuffer v) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment deviceBytes = arena.allocate(JAVA_LONG);
+            MemorySegment hostBytes = arena.allocate(JAVA_LONG);
+            status("cusolverDnXgesvdr_bufferSize", (int) gesvdrBufferSize.invokeExact(handle(), params, (byte) 'S',
+                    (byte) 'S', (long) m, (long) n, (long) rank, (long) oversample, (long) iterations, CUDA_R_32F,
+                    a.address(), (long) m, CUDA_R_32F, s.address(), CUDA_R_32F, u.address(), (long) m, CUDA_R_32F,
+                    v.address(), (long) n, CUDA_R_32F, deviceBytes, hostBytes));
+            long deviceFloats = Math.max(1, (deviceBytes.get(JAVA_LONG, 0) + Float.BYTES - 1) / Float.BYTES);
+            long hostSize = Math.max(1, hostBytes.get(JAVA_LONG, 0));
+            try (DeviceBuffer work = context.allocate(deviceFloats); DeviceBuffer info = context.allocate(1)) {
+                MemorySegment hostWork = arena.allocate(hostSize, 16);
+                status("cusolverDnXgesvdr", (int) gesvdr.invokeExact(handle(), params, (byte) 'S', (byte) 'S', (long) m,
+                        (long) n, (long) rank, (long) oversample, (long) iterations, CUDA_R_32F, a.address(), (long) m,
+                        CUDA_R_32F, s.address(), CUDA_R_32F, u.address(), (long) m, CUDA_R_32F, v.address(), (long) n,
+                        CUDA_R_32F, work.address(), deviceFloats * Float.BYTES, hostWork, hostSize, info.address()));
+                checkInfo("cusolverDnXgesvdr", info);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("cusolverDnXgesvdr failed", t);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                status("cusolverDnDestroyParams", (int) destroyParams.invokeExact(params));
+                status("cusolverDnDestroy", (int) destroy.invokeExact(handle));
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException("cusolverDnDestroy failed", t);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface BufferSize {
+        int query(Arena arena, MemorySegment lworkOut) throws Throwable;
+    }
+
+    @FunctionalInterface
+    private interface Routine {
+        int call(Arena arena, int lwork, MemorySegment work, MemorySegment info) throws Throwable;
+    }
+
+    // size the workspace, run, wait, and check info
+    private void run(String name, Routine routine, BufferSize bufferSize) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment lwork = arena.allocate(JAVA_INT);
+            status(name + "_bufferSize", bufferSize.query(arena, lwork));
+            int floats = Math.max(1, lwork.get(JAVA_INT, 0));
+            try (DeviceBuffer work = context.allocate(floats); DeviceBuffer info = context.allocate(1)) {
+                status(name, routine.call(arena, floats, work.address(), info.address()));
+                checkInfo(name, info);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(name + " failed", t);
+        }
+    }
+
+    private void checkInfo(String name, DeviceBuffer info) {
+        context.synchronize();
+        float[] raw = new float[1];
+        info.download(raw);
+        int code = Float.floatToRawIntBits(raw[0]); // devInfo is an int; the buffer is reinterpreted
+        if (code < 0) {
+            throw new IllegalArgumentException(name + ": argument " + (-code) + " had an illegal value (info " + code
+                    + ")");
+        }
+        if (code > 0) {
+            throw new ArithmeticException(name + ": failed at step " + code + " (info " + code + ")");
+        }
+    }
+
+    private MemorySegment handle() {
+        if (closed) {
+            throw new IllegalStateException("CuSolver: the handle was closed");
+        }
+        return handle;
+    }
+
+    private static void status(String call, int status) {
+        if (status != 0) {
+            throw new IllegalStateException(call + " failed: cuSOLVER status " + status);
+        }
+    }
+}

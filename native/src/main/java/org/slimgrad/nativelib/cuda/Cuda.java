@@ -1,0 +1,217 @@
+package org.slimgrad.nativelib.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+import java.util.Optional;
+
+import org.slimgrad.nativelib.NativeLibraries;
+
+/**
+ * The CUDA driver API (libcuda.so.1) through FFM: just what the vendor-library bindings need, device memory,
+ * copies, streams and the primary context. No CUDA runtime library is required; cuBLAS and cuSOLVER use the
+ * primary context this class makes current.
+ *
+ * <p>{@link #unavailableReason()} says why CUDA cannot be used here (no driver library, no device) without
+ * throwing, so GPU tests skip with that reason and nothing else fails on a machine without a GPU.
+ */
+public final class Cuda {
+
+    private static final Linker LINKER = Linker.nativeLinker();
+
+    private final MethodHandle cuInit;
+    private final MethodHandle deviceGetCount;
+    private final MethodHandle deviceGet;
+    private final MethodHandle deviceGetName;
+    private final MethodHandle primaryCtxRetain;
+    private final MethodHandle primaryCtxRelease;
+    private final MethodHandle ctxSetCurrent;
+    private final MethodHandle memAlloc;
+    private final MethodHandle memFree;
+    private final MethodHandle memcpyHtoD;
+    private final MethodHandle memcpyDtoH;
+    private final MethodHandle memGetInfo;
+    private final MethodHandle streamCreate;
+    private final MethodHandle streamDestroy;
+    private final MethodHandle streamSynchronize;
+    private final MethodHandle getErrorString;
+
+    private static final class Holder {
+        static final Object LOADED = load();
+
+        private static Object load() {
+            try {
+                Cuda cuda = new Cuda(NativeLibraries.load("the CUDA driver", null, List.of("libcuda.so.1", "libcuda.so")));
+                cuda.check("cuInit", (int) cuda.cuInit.invokeExact(0));
+                int[] count = new int[1];
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment out = arena.allocate(JAVA_INT);
+                    cuda.check("cuDeviceGetCount", (int) cuda.deviceGetCount.invokeExact(out));
+                    count[0] = out.get(JAVA_INT, 0);
+                }
+                if (count[0] == 0) {
+                    return "the CUDA driver loaded but reports no device";
+                }
+                return cuda;
+            } catch (Throwable t) {
+                return t.getMessage() == null ? t.toString() : t.getMessage();
+            }
+        }
+    }
+
+    private Cuda(SymbolLookup lib) {
+        cuInit = bind(lib, "cuInit", JAVA_INT);
+        deviceGetCount = bind(lib, "cuDeviceGetCount", ADDRESS);
+        deviceGet = bind(lib, "cuDeviceGet", ADDRESS, JAVA_INT);
+        deviceGetName = bind(lib, "cuDeviceGetName", ADDRESS, JAVA_INT, JAVA_INT);
+        primaryCtxRetain = bind(lib, "cuDevicePrimaryCtxRetain", ADDRESS, JAVA_INT);
+        primaryCtxRelease = bind(lib, "cuDevicePrimaryCtxRelease_v2", JAVA_INT);
+        ctxSetCurrent = bind(lib, "cuCtxSetCurrent", ADDRESS);
+        memAlloc = bind(lib, "cuMemAlloc_v2", ADDRESS, JAVA_LONG);
+        memFree = bind(lib, "cuMemFree_v2", JAVA_LONG);
+        memcpyHtoD = bind(lib, "cuMemcpyHtoD_v2", JAVA_LONG, ADDRESS, JAVA_LONG);
+        memcpyDtoH = bind(lib, "cuMemcpyDtoH_v2", ADDRESS, JAVA_LONG, JAVA_LONG);
+        memGetInfo = bind(lib, "cuMemGetInfo_v2", ADDRESS, ADDRESS);
+        streamCreate = bind(lib, "cuStreamCreate", ADDRESS, JAVA_INT);
+        streamDestroy = bind(lib, "cuStreamDestroy_v2", ADDRESS);
+        streamSynchronize = bind(lib, "cuStreamSynchronize", ADDRESS);
+        getErrorString = bind(lib, "cuGetErrorString", JAVA_INT, ADDRESS);
+    }
+
+    /** Empty when a CUDA device can be used here; otherwise why not. */
+    public static Optional<String> unavailableReason() {
+        return Holder.LOADED instanceof Cuda ? Optional.empty() : Optional.of((String) Holder.LOADED);
+    }
+
+    /** The driver, or {@link IllegalStateException} saying why there is none. */
+    public static Cuda get() {
+        if (Holder.LOADED instanceof Cuda cuda) {
+            return cuda;
+        }
+        throw new IllegalStateException("CUDA is unavailable: " + Holder.LOADED);
+    }
+
+    /** Makes device {@code ordinal}'s primary context current on this thread and returns it with a new stream. */
+    public Context open(int ordinal) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment device = arena.allocate(JAVA_INT);
+            check("cuDeviceGet", (int) deviceGet.invokeExact(device, ordinal));
+            int dev = device.get(JAVA_INT, 0);
+            MemorySegment ctx = arena.allocate(ADDRESS);
+            check("cuDevicePrimaryCtxRetain", (int) primaryCtxRetain.invokeExact(ctx, dev));
+            MemorySegment context = ctx.get(ADDRESS, 0);
+            check("cuCtxSetCurrent", (int) ctxSetCurrent.invokeExact(context));
+            MemorySegment stream = arena.allocate(ADDRESS);
+            check("cuStreamCreate", (int) streamCreate.invokeExact(stream, 0));
+            MemorySegment name = arena.allocate(256);
+            check("cuDeviceGetName", (int) deviceGetName.invokeExact(name, 256, dev));
+            return new Context(this, dev, stream.get(ADDRESS, 0), name.getString(0));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("CUDA: opening device " + ordinal + " failed", t);
+        }
+    }
+
+    long alloc(long bytes) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_LONG);
+            int status = (int) memAlloc.invokeExact(out, bytes);
+            if (status != 0) {
+                long[] info = memInfo();
+                throw new IllegalStateException("cuMemAlloc: " + bytes + " bytes asked for, " + info[0] + " of "
+                        + info[1] + " bytes free on the device: " + errorName(status));
+            }
+            return out.get(JAVA_LONG, 0);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("cuMemAlloc failed", t);
+        }
+    }
+
+    void free(long pointer) {
+        call("cuMemFree", () -> (int) memFree.invokeExact(pointer));
+    }
+
+    void copyToDevice(long device, MemorySegment host, long bytes) {
+        call("cuMemcpyHtoD", () -> (int) memcpyHtoD.invokeExact(device, host, bytes));
+    }
+
+    void copyToHost(MemorySegment host, long device, long bytes) {
+        call("cuMemcpyDtoH", () -> (int) memcpyDtoH.invokeExact(host, device, bytes));
+    }
+
+    void synchronize(MemorySegment stream) {
+        call("cuStreamSynchronize", () -> (int) streamSynchronize.invokeExact(stream));
+    }
+
+    void destroy(MemorySegment stream, int device) {
+        call("cuStreamDestroy", () -> (int) streamDestroy.invokeExact(stream));
+        call("cuDevicePrimaryCtxRelease", () -> (int) primaryCtxRelease.invokeExact(device));
+    }
+
+    /** {free, total} bytes of device memory. */
+    long[] memInfo() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment free = arena.allocate(JAVA_LONG);
+            MemorySegment total = arena.allocate(JAVA_LONG);
+            check("cuMemGetInfo", (int) memGetInfo.invokeExact(free, total));
+            return new long[]{free.get(JAVA_LONG, 0), total.get(JAVA_LONG, 0)};
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("cuMemGetInfo failed", t);
+        }
+    }
+
+    private void check(String call, int status) {
+        if (status != 0) {
+            throw new IllegalStateException(call + " failed: " + errorName(status));
+        }
+    }
+
+    private String errorName(int status) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment text = arena.allocate(ADDRESS);
+            int ok = (int) getErrorString.invokeExact(status, text);
+            MemorySegment string = text.get(ADDRESS, 0);
+            return ok == 0 && !string.equals(MemorySegment.NULL)
+                    ? "CUDA error " + status + " (" + string.reinterpret(256).getString(0) + ")"
+                    : "CUDA error " + status;
+        } catch (Throwable t) {
+            return "CUDA error " + status;
+        }
+    }
+
+    @FunctionalInterface
+    interface Call {
+        int run() throws Throwable;
+    }
+
+    void call(String name, Call call) {
+        int status;
+        try {
+            status = call.run();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(name + " failed", t);
+        }
+        check(name, status);
+    }
+
+    static MethodHandle bind(SymbolLookup lib, String name, java.lang.foreign.MemoryLayout... args) {
+        MemorySegment symbol = lib.find(name).orElseThrow(
+                () -> new IllegalStateException("the loaded library has no symbol " + name));
+        return LINKER.downcallHandle(symbol, FunctionDescriptor.of(JAVA_INT, args));
+    }
+}
