@@ -5,6 +5,12 @@ import java.util.Arrays;
 /** The main job's entry point: {@code Main <job> [arguments]}. */
 public final class Main {
 
+    private static final String USAGE = """
+            usage: Main main               the main job: gemm, then svd
+                   Main gemm [MxKxN ...]   SGEMM GFLOP/s beside OpenBLAS, netlib VectorBLAS, EJML and a naive loop
+                   Main svd                randomized SVD beside LAPACK sgesdd and EJML's SVD, with its accuracy
+                   Main svd-accuracy       randomized SVD error against the optimal rank-r error""";
+
     private Main() {
     }
 
@@ -12,12 +18,15 @@ public final class Main {
         String job = args.length == 0 ? "" : args[0];
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (job) {
+            case "main" -> {
+                GemmComparison.run(rest);
+                SvdComparison.run();
+            }
             case "gemm" -> GemmComparison.run(rest);
+            case "svd" -> SvdComparison.run();
             case "svd-accuracy" -> SvdAccuracy.run();
             default -> {
-                System.err.println("usage: Main gemm [MxKxN ...]   SGEMM GFLOP/s of slimgrad beside netlib VectorBLAS,"
-                        + " EJML and a naive loop\n       Main svd-accuracy      randomized SVD error vs the optimal rank-r"
-                        + " error (EJML's exact SVD as the oracle)");
+                System.err.println(USAGE);
                 System.exit(2);
             }
         }
