@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_FDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F32;
 import org.ejml.interfaces.decomposition.QRDecomposition;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F32;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,7 +30,8 @@ import org.slimgrad.nativelib.NativeBackend;
  * The GaLore refresh and the factorisations around it: slimgrad's randomized SVD (CPU backend, both cores) beside
  * EJML's full float SVD and LAPACK's sgesdd (OpenBLAS, both cores) of the same matrix, and beside the same
  * randomized algorithm run on OpenBLAS's GEMM; CholeskyQR2 beside EJML's and LAPACK's Householder QR; the small
- * exact SVD beside EJML's. Layer shapes from the 350M and 1B LLaMA configurations.
+ * exact SVD and symmetric eigendecomposition beside LAPACK's and EJML's. Layer shapes from the 350M and 1B LLaMA
+ * configurations.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -128,18 +130,28 @@ public class SvdBench {
         }
     }
 
-    /** The small exact SVD on 256×256. */
+    /** The small exact SVD and symmetric eigendecomposition on 256×256. */
     @State(Scope.Benchmark)
     public static class Small {
         Matrix a;
+        Matrix symmetric;
+        Backend lapack;
         FMatrixRMaj ejmlA;
+        FMatrixRMaj ejmlSymmetric;
         SingularValueDecomposition_F32<FMatrixRMaj> ejmlSvd;
+        EigenDecomposition_F32<FMatrixRMaj> ejmlEigen;
 
         @Setup
         public void setUp() {
-            a = SvdData.harmonic(Backends.cpu(), 256, 256, 4);
+            Backend cpu = Backends.cpu();
+            a = SvdData.harmonic(cpu, 256, 256, 4);
+            symmetric = cpu.allocate(256, 256);
+            cpu.gemm(true, false, 1f, a, a, 0f, symmetric);
+            lapack = NativeBackend.withThreads(2);
             ejmlA = SvdData.toEjml(a);
+            ejmlSymmetric = SvdData.toEjml(symmetric);
             ejmlSvd = DecompositionFactory_FDRM.svd(256, 256, true, true, true);
+            ejmlEigen = DecompositionFactory_FDRM.eig(256, true, true);
         }
     }
 
@@ -187,6 +199,27 @@ public class SvdBench {
     @Benchmark
     public Object smallSvd(Small s) {
         return Backends.cpu().svd(s.a);
+    }
+
+    @Benchmark
+    public Object lapackSmallSvd(Small s) {
+        return s.lapack.svd(s.a);
+    }
+
+    @Benchmark
+    public Object symmetricEigen(Small s) {
+        return Backends.cpu().symmetricEigen(s.symmetric);
+    }
+
+    @Benchmark
+    public Object lapackSsyevd(Small s) {
+        return s.lapack.symmetricEigen(s.symmetric);
+    }
+
+    @Benchmark
+    public Object ejmlSymmetricEigen(Small s) {
+        s.ejmlEigen.decompose(s.ejmlSymmetric.copy());
+        return s.ejmlEigen;
     }
 
     @Benchmark
