@@ -39,10 +39,7 @@ public final class SmallDense {
                 g[j * n + c] *= inv;
             }
             for (int i = j + 1; i < n; i++) {
-                double rji = g[j * n + i];
-                for (int c = i; c < n; c++) {
-                    g[i * n + c] -= rji * g[j * n + c];
-                }
+                DoubleKernels.axpy(-g[j * n + i], g, j * n + i, g, i * n + i, n - i);
             }
             for (int c = 0; c < j; c++) {
                 g[j * n + c] = 0;
@@ -59,10 +56,7 @@ public final class SmallDense {
             java.util.Arrays.fill(row, j, n, 0);
             row[j] = 1;
             for (int p = j + 1; p < n; p++) {
-                double rjp = r[j * n + p];
-                for (int c = p; c < n; c++) {
-                    row[c] -= rjp * r[p * n + c];
-                }
+                DoubleKernels.axpy(-r[j * n + p], r, p * n + p, row, p, n - p);
             }
             double inv = 1 / r[j * n + j];
             for (int c = j; c < n; c++) {
@@ -76,10 +70,7 @@ public final class SmallDense {
         double[] c = new double[n * n];
         for (int i = 0; i < n; i++) {
             for (int p = i; p < n; p++) {
-                double aip = a[i * n + p];
-                for (int j = p; j < n; j++) {
-                    c[i * n + j] += aip * b[p * n + j];
-                }
+                DoubleKernels.axpy(a[i * n + p], b, p * n + p, c, i * n + p, n - p);
             }
         }
         return c;
@@ -92,9 +83,7 @@ public final class SmallDense {
             for (int p = 0; p < k; p++) {
                 double aip = a[i * k + p];
                 if (aip != 0) {
-                    for (int j = 0; j < n; j++) {
-                        c[i * n + j] += aip * b[p * n + j];
-                    }
+                    DoubleKernels.axpy(aip, b, p * n, c, i * n, n);
                 }
             }
         }
@@ -124,13 +113,8 @@ public final class SmallDense {
             for (int j = first; j < k; j++) {
                 double before = rowNorm(t, m, j);
                 for (int p = 0; p < j; p++) {
-                    double dot = 0;
-                    for (int i = 0; i < m; i++) {
-                        dot += t[p * m + i] * t[j * m + i];
-                    }
-                    for (int i = 0; i < m; i++) {
-                        t[j * m + i] -= dot * t[p * m + i];
-                    }
+                    double dot = DoubleKernels.dot(t, p * m, t, j * m, m);
+                    DoubleKernels.axpy(-dot, t, p * m, t, j * m, m);
                 }
                 double norm = rowNorm(t, m, j);
                 if (pass == 0) {
@@ -193,11 +177,7 @@ public final class SmallDense {
     }
 
     private static double rowNorm(double[] t, int m, int j) {
-        double s = 0;
-        for (int i = 0; i < m; i++) {
-            s += t[j * m + i] * t[j * m + i];
-        }
-        return Math.sqrt(s);
+        return Math.sqrt(DoubleKernels.dot(t, j * m, t, j * m, m));
     }
 
     // Vector j := the unit vector e_s (first s that survives) minus its projection on vectors 0..j-1.
@@ -275,14 +255,8 @@ public final class SmallDense {
 
     // y[from:to] −= τ·v·(vᵀ·y[from:to]) with v = v[vAt + from : vAt + to] and y = y[yAt + from : yAt + to]
     private static void reflect(double[] v, int vAt, double tau, double[] y, int yAt, int from, int to) {
-        double dot = 0;
-        for (int i = from; i < to; i++) {
-            dot += v[vAt + i] * y[yAt + i];
-        }
-        dot *= tau;
-        for (int i = from; i < to; i++) {
-            y[yAt + i] -= dot * v[vAt + i];
-        }
+        double dot = DoubleKernels.dot(v, vAt + from, y, yAt + from, to - from);
+        DoubleKernels.axpy(-tau * dot, v, vAt + from, y, yAt + from, to - from);
     }
 
     /**
@@ -354,11 +328,9 @@ public final class SmallDense {
                 for (int j = 0; j < i; j++) {
                     f = d[j];
                     w[i][j] = f;
-                    g = e[j] + w[j][j] * f;
-                    for (int k = j + 1; k < i; k++) {
-                        g += w[j][k] * d[k];
-                        e[k] += w[j][k] * f;
-                    }
+                    int rest = i - j - 1;
+                    g = e[j] + w[j][j] * f + DoubleKernels.dot(w[j], j + 1, d, j + 1, rest);
+                    DoubleKernels.axpy(f, w[j], j + 1, e, j + 1, rest);
                     e[j] = g;
                 }
                 f = 0;
@@ -373,9 +345,8 @@ public final class SmallDense {
                 for (int j = 0; j < i; j++) {
                     f = d[j];
                     g = e[j];
-                    for (int k = j; k < i; k++) {
-                        w[j][k] -= f * e[k] + g * d[k];
-                    }
+                    DoubleKernels.axpy(-f, e, j, w[j], j, i - j);
+                    DoubleKernels.axpy(-g, d, j, w[j], j, i - j);
                     d[j] = w[j][i - 1];
                     w[j][i] = 0;
                 }
@@ -391,13 +362,8 @@ public final class SmallDense {
                     d[k] = w[i + 1][k] / h;
                 }
                 for (int j = 0; j <= i; j++) {
-                    double g = 0;
-                    for (int k = 0; k <= i; k++) {
-                        g += w[i + 1][k] * w[j][k];
-                    }
-                    for (int k = 0; k <= i; k++) {
-                        w[j][k] -= g * d[k];
-                    }
+                    double g = DoubleKernels.dot(w[i + 1], 0, w[j], 0, i + 1);
+                    DoubleKernels.axpy(-g, d, 0, w[j], 0, i + 1);
                 }
             }
             for (int k = 0; k <= i; k++) {
@@ -466,13 +432,7 @@ public final class SmallDense {
                     c = p / r;
                     p = c * d[i] - s * g;
                     d[i + 1] = h + s * (c * g + s * d[i]);
-                    double[] lo = vt[i];
-                    double[] hi = vt[i + 1];
-                    for (int k = 0; k < n; k++) {
-                        double x = hi[k];
-                        hi[k] = s * lo[k] + c * x;
-                        lo[k] = c * lo[k] - s * x;
-                    }
+                    DoubleKernels.rotate(c, s, vt[i], vt[i + 1], n);
                 }
                 p = -s * s2 * c3 * el1 * e[l] / dl1;
                 e[l] = s * p;

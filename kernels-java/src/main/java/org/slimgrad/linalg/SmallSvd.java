@@ -48,10 +48,7 @@ public final class SmallSvd {
         double[] gram = new double[n * n];
         for (int i = 0; i < m; i++) {
             for (int p = 0; p < n; p++) {
-                double tip = t[i * n + p];
-                for (int q = p; q < n; q++) {
-                    gram[p * n + q] += tip * t[i * n + q];
-                }
+                DoubleKernels.axpy(t[i * n + p], t, i * n + p, gram, p * n + p, n - p);
             }
         }
         for (int p = 0; p < n; p++) {
