@@ -107,24 +107,32 @@ public abstract sealed class GemmImpl {
         }
     }
 
-    static final class Netlib extends GemmImpl {
+    /** Implementations that write C into a plain row-major array. */
+    abstract static sealed class IntoArray extends GemmImpl {
+        final float[] c;
+
+        IntoArray(GemmShape s, long seed) {
+            super(s, seed);
+            c = new float[s.m() * s.n()];
+        }
+
+        @Override
+        public float result(int i, int j) {
+            return c[i * shape.n() + j];
+        }
+    }
+
+    static final class Netlib extends IntoArray {
         private final JavaBLAS blas = JavaBLAS.getInstance();
-        private final float[] c;
 
         Netlib(GemmShape s, long seed) {
             super(s, seed);
-            c = new float[s.m() * s.n()];
         }
 
         // Column-major BLAS on row-major data: C = A·B is Cᵀ = Bᵀ·Aᵀ, and a row-major X is a column-major Xᵀ.
         @Override
         public void multiply() {
             blas.sgemm("N", "N", shape.n(), shape.m(), shape.k(), 1f, b, shape.n(), a, shape.k(), 0f, c, shape.n());
-        }
-
-        @Override
-        public float result(int i, int j) {
-            return c[i * shape.n() + j];
         }
 
         @Override
@@ -171,12 +179,10 @@ public abstract sealed class GemmImpl {
     }
 
     /** The textbook i-j-k triple loop with an fp32 dot product: what "no library" costs. */
-    static final class Naive extends GemmImpl {
-        private final float[] c;
+    static final class Naive extends IntoArray {
 
         Naive(GemmShape s, long seed) {
             super(s, seed);
-            c = new float[s.m() * s.n()];
         }
 
         @Override
@@ -191,11 +197,6 @@ public abstract sealed class GemmImpl {
                     c[i * n + j] = sum;
                 }
             }
-        }
-
-        @Override
-        public float result(int i, int j) {
-            return c[i * shape.n() + j];
         }
 
         @Override

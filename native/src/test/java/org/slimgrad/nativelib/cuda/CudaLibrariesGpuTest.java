@@ -15,6 +15,7 @@ import org.slimgrad.Accuracy;
 import org.slimgrad.Backends;
 import org.slimgrad.Matrix;
 import org.slimgrad.Spectra;
+import org.slimgrad.TestData;
 
 /**
  * cuBLAS and cuSOLVER through our FFM bindings, against the reference backend and against mathematics. Tagged
@@ -46,11 +47,7 @@ class CudaLibrariesGpuTest {
     }
 
     private static Matrix random(SplittableRandom rng, int rows, int cols) {
-        float[] x = new float[rows * cols];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (rng.nextDouble() * 2 - 1);
-        }
-        return Matrix.wrap(x, rows, cols);
+        return TestData.random(rng, rows, cols, false);
     }
 
     private static DeviceBuffer upload(Matrix m) {
