@@ -16,7 +16,7 @@ import org.slimgrad.Matrix;
  * <pre>
  * for ic in M by MC:            Ã panel (MC×KC, ≤ 2.3 MB) stays in L3; B̃ is packed once per panel
  *   for pc in K by ≤ KC:        pack α·op(A)[ic.., pc..] into Ã (k split into equal blocks)
- *     for jc in N by NC:        pack op(B)[pc.., jc..] into B̃ (KC×NC, ≤ 384 KB): stays in L2
+ *     for jc in N by ≤ NC:      pack op(B)[pc.., jc..] into B̃ (KC×NC, ≤ 384 KB): stays in L2 (equal blocks)
  *       for ir in MC by MR:     one Ã strip (MR×KC, 9 KB) stays in L1
  *         for jr in NC by NR:   micro-kernel on a MR×NR tile, B̃ strip streamed from L2
  * </pre>
@@ -97,20 +97,23 @@ final class Sgemm {
         int m = c.rows();
         int n = c.cols();
         int k = transA ? a.rows() : a.cols();
-        Workspace ws = workspaces.get();
-        float[] packedA = ws.a(ceilDiv(Math.min(m, MC), MR) * MR * Math.min(k, KC));
-        float[] packedB = ws.b(ceilDiv(Math.min(n, NC), NR) * NR * Math.min(k, KC));
-        float[] line = ws.line(Math.max(Math.min(m, MC) + MR, MR * Math.min(k, KC)));
-        long ldcBytes = (long) c.ld() * Float.BYTES;
         int kBlock = ceilDiv(k, ceilDiv(k, KC)); // equal k-blocks: no thin last block paying a full C update
+        // equal column blocks of whole strips: n = 266 is one block of 9 strips, not 8 strips and a lone tail strip
+        // that streams every Ã strip again for 1/9 of the work
+        int nBlock = ceilDiv(ceilDiv(n, ceilDiv(n, NC)), NR) * NR;
+        Workspace ws = workspaces.get();
+        float[] packedA = ws.a(ceilDiv(Math.min(m, MC), MR) * MR * kBlock);
+        float[] packedB = ws.b(nBlock * kBlock);
+        float[] line = ws.line(Math.max(Math.min(m, MC) + MR, MR * kBlock));
+        long ldcBytes = (long) c.ld() * Float.BYTES;
         for (int ic = 0; ic < m; ic += MC) {
             int mc = Math.min(MC, m - ic);
             for (int pc = 0; pc < k; pc += kBlock) {
                 int kc = Math.min(kBlock, k - pc);
                 float betaHere = pc == 0 ? beta : 1f; // β applies once, with the first k-block
                 SgemmPacking.packA(transA, alpha, a, ic, pc, mc, kc, packedA, line);
-                for (int jc = 0; jc < n; jc += NC) {
-                    int nc = Math.min(NC, n - jc);
+                for (int jc = 0; jc < n; jc += nBlock) {
+                    int nc = Math.min(nBlock, n - jc);
                     SgemmPacking.packB(transB, b, pc, jc, kc, nc, packedB, line);
                     for (int ir = 0; ir < mc; ir += MR) {
                         int mr = Math.min(MR, mc - ir);
