@@ -84,33 +84,37 @@ final class SgemmMicroKernel {
         addTile(tile, c, c0, ldcBytes, mr, nr, beta);
     }
 
-    /** C[0:mr, 0:nr] = β·C[0:mr, 0:nr] + tile[0:mr, 0:nr], the tile being MR×NR row-major. */
+    /**
+     * C[0:mr, 0:nr] = β·C[0:mr, 0:nr] + tile[0:mr, 0:nr], the tile being MR×NR row-major. No vector crosses a call
+     * boundary here either: each value is loaded, combined and stored within this method.
+     */
     private static void addTile(float[] tile, MemorySegment c, long c0, long ldcBytes, int mr, int nr, float beta) {
-        VectorMask<Float> m0 = S.indexInRange(0, nr);
-        VectorMask<Float> m1 = S.indexInRange(L, nr);
-        long hi = (long) L * Float.BYTES;
-        for (int r = 0; r < mr; r++) {
-            long at = c0 + r * ldcBytes;
-            FloatVector t0 = FloatVector.fromArray(S, tile, r * NR);
-            FloatVector t1 = FloatVector.fromArray(S, tile, r * NR + L);
-            if (nr == NR) {
-                combine(t0, beta, c, at, S.maskAll(true)).intoMemorySegment(c, at, ORDER);
-                combine(t1, beta, c, at + hi, S.maskAll(true)).intoMemorySegment(c, at + hi, ORDER);
-            } else {
-                combine(t0, beta, c, at, m0).intoMemorySegment(c, at, ORDER, m0);
-                if (nr > L) {
-                    combine(t1, beta, c, at + hi, m1).intoMemorySegment(c, at + hi, ORDER, m1);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        if (nr == NR) {
+            for (int r = 0; r < mr; r++) {
+                for (int half = 0; half < 2; half++) {
+                    long at = c0 + r * ldcBytes + (long) half * L * Float.BYTES;
+                    FloatVector t = FloatVector.fromArray(S, tile, r * NR + half * L);
+                    if (beta != 0f) {
+                        FloatVector old = FloatVector.fromMemorySegment(S, c, at, ORDER);
+                        t = beta == 1f ? old.add(t) : old.fma(vb, t);
+                    }
+                    t.intoMemorySegment(c, at, ORDER);
                 }
             }
+            return;
         }
-    }
-
-    // β·C + t, reading C only where β ≠ 0
-    private static FloatVector combine(FloatVector t, float beta, MemorySegment c, long at, VectorMask<Float> m) {
-        if (beta == 0f) {
-            return t;
+        for (int r = 0; r < mr; r++) {
+            for (int half = 0; half < 2; half++) {
+                VectorMask<Float> mask = S.indexInRange(half * L, nr);
+                long at = c0 + r * ldcBytes + (long) half * L * Float.BYTES;
+                FloatVector t = FloatVector.fromArray(S, tile, r * NR + half * L);
+                if (beta != 0f) {
+                    FloatVector old = FloatVector.fromMemorySegment(S, c, at, ORDER, mask);
+                    t = beta == 1f ? old.add(t) : old.fma(vb, t);
+                }
+                t.intoMemorySegment(c, at, ORDER, mask);
+            }
         }
-        FloatVector old = FloatVector.fromMemorySegment(S, c, at, ORDER, m);
-        return beta == 1f ? old.add(t) : old.fma(FloatVector.broadcast(S, beta), t);
     }
 }
