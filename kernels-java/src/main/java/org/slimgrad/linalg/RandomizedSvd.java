@@ -1,5 +1,8 @@
 package org.slimgrad.linalg;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 import org.slimgrad.Backend;
 import org.slimgrad.CounterRandom;
 import org.slimgrad.Matrix;
@@ -16,7 +19,7 @@ import org.slimgrad.Svd;
  * repeat q times: condition(Y); Z = Aᵀ·Y; condition(Z); Y = A·Z   (one Cholesky QR pass each)
  * orthonormalize(Y)                               Q = Y spans A's dominant range
  * Z = Aᵀ·Y = Bᵀ;  Z = Q₂·R (orthonormalize with R)  so that A ≈ Q·Qᵀ·A = Q·Rᵀ·Q₂ᵀ
- * R = U_R·Σ·V_Rᵀ (l×l, float64)  ⇒  A ≈ (Q·V_R)·Σ·(Q₂·U_R)ᵀ, truncated to the rank
+ * R = U_R·Σ·V_Rᵀ (l×l, float64)  ⇒  A ≈ (Q·V_R)·Σ·(Q₂·U_R)ᵀ, truncated to the rank; Vᵀ by a transposing copy
  * </pre>
  * Every large step is a GEMM of the backend; either orientation of A (m ≥ n or m &lt; n) is handled by transpose
  * flags, never by a transposed copy. The returned {@link Svd} views this object's buffers: it stays valid until
@@ -33,6 +36,7 @@ public final class RandomizedSvd {
     private final Matrix z;
     private final Matrix small;
     private final Matrix u;
+    private final Matrix v;
     private final Matrix vt;
     private final float[] sigma;
     private final CholeskyQr rangeQr;
@@ -53,6 +57,7 @@ public final class RandomizedSvd {
         this.z = backend.allocate(n, width);
         this.small = backend.allocate(width, rank);
         this.u = backend.allocate(m, rank);
+        this.v = backend.allocate(n, rank);
         this.vt = backend.allocate(rank, n);
         this.sigma = new float[rank];
         this.rangeQr = new CholeskyQr(backend, m, width);
@@ -94,13 +99,14 @@ public final class RandomizedSvd {
             }
         }
         backend.gemm(false, false, 1f, y, small, 0f, u);
-        // Vᵀ = U_R[:, :rank]ᵀ·Q₂ᵀ
+        // V = Q₂·U_R[:, :rank] (a plain GEMM, no transposed packing), then Vᵀ by a copy
         for (int i = 0; i < l; i++) {
             for (int j = 0; j < rank; j++) {
                 small.set(i, j, (float) ur[i * l + j]);
             }
         }
-        backend.gemm(true, true, 1f, small, z, 0f, vt);
+        backend.gemm(false, false, 1f, z, small, 0f, v);
+        transpose(v, vt);
         for (int j = 0; j < rank; j++) {
             sigma[j] = (float) norms[j];
         }
@@ -109,7 +115,7 @@ public final class RandomizedSvd {
 
     /** Bytes of workspace and result buffers this plan holds. */
     public long workspaceBytes() {
-        long floats = y.size() + z.size() + small.size() + u.size() + vt.size() + sigma.length;
+        long floats = y.size() + z.size() + small.size() + u.size() + v.size() + vt.size() + sigma.length;
         return floats * Float.BYTES + (long) r.length * Double.BYTES + rangeQr.workspaceBytes()
                 + coRangeQr.workspaceBytes();
     }
@@ -117,9 +123,28 @@ public final class RandomizedSvd {
     // Z = [V_prev | sketch]: the warm start's right singular vectors first, seeded sketch columns after them.
     private void startingBlock(long seed, Svd warmStart) {
         int warm = warmStart == null ? 0 : Math.min(warmStart.rank(), width);
+        MemorySegment zs = z.segment();
         for (int i = 0; i < n; i++) {
+            long row = z.index(i, 0);
             for (int j = 0; j < width; j++) {
-                z.set(i, j, j < warm ? warmStart.vt().get(j, i) : CounterRandom.sketch(seed, (long) i * width + j));
+                float value = j < warm ? warmStart.vt().get(j, i) : CounterRandom.sketch(seed, (long) i * width + j);
+                zs.setAtIndex(ValueLayout.JAVA_FLOAT, row + j, value);
+            }
+        }
+    }
+
+    // dst = srcᵀ, in 32×32 blocks so both sides are walked in cache-sized pieces
+    private static void transpose(Matrix src, Matrix dst) {
+        MemorySegment from = src.segment();
+        MemorySegment to = dst.segment();
+        for (int i0 = 0; i0 < src.rows(); i0 += 32) {
+            for (int j0 = 0; j0 < src.cols(); j0 += 32) {
+                for (int i = i0; i < Math.min(i0 + 32, src.rows()); i++) {
+                    for (int j = j0; j < Math.min(j0 + 32, src.cols()); j++) {
+                        to.setAtIndex(ValueLayout.JAVA_FLOAT, dst.index(j, i),
+                                from.getAtIndex(ValueLayout.JAVA_FLOAT, src.index(i, j)));
+                    }
+                }
             }
         }
     }
