@@ -5,8 +5,9 @@ import org.slimgrad.Matrix;
 import org.slimgrad.OrthoMethod;
 
 /**
- * Orthonormalisation of tall m×k matrices, with its workspace, for one backend and shape: reuse one instance for
- * repeated calls (randomized SVD does) and nothing is allocated after the first.
+ * Orthonormalisation of tall m×k matrices, with its workspace, for one host backend and shape: reuse one instance
+ * for repeated calls (randomized SVD does). The k×k steps run in float64 on the host, so a device backend needs its
+ * own implementation.
  *
  * <p>One Cholesky QR pass: G = AᵀA (GEMM), G = RᵀR (float64 Cholesky), A := A·R⁻¹ (GEMM). Two passes (CholeskyQR2,
  * Yamamoto et al. 2015) give orthogonality at fp32 round-off while κ(A) ≲ 10³. When the first Cholesky breaks

@@ -9,9 +9,9 @@ import org.slimgrad.Matrix;
 import org.slimgrad.Svd;
 
 /**
- * Randomized SVD of m×n matrices for one backend, rank and oversampling, with all its workspace: O((m + n)·l)
- * floats for l = rank + oversample, allocated here once and reused by every {@link #compute} (a GaLore projector
- * refreshes the same shape every T steps).
+ * Randomized SVD of m×n matrices for one host backend, rank and oversampling, with all its workspace:
+ * O((m + n)·l) floats for l = rank + oversample, allocated here once and reused by every {@link #compute} (a GaLore
+ * projector refreshes the same shape every T steps); only O(l²) float64 scratch is allocated per call.
  *
  * <pre>
  * Z = Ω (n×l sketch, or [V_prev | sketch] for a warm start)
