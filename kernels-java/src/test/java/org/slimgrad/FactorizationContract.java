@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.slimgrad.linalg.Transpose;
 
 /**
  * What every backend's factorisations promise, checked against mathematics: orthonormal bases that span the input,
@@ -183,11 +184,7 @@ public abstract class FactorizationContract {
 
     static Matrix transpose(Matrix m) {
         Matrix t = Matrix.wrap(new float[m.rows() * m.cols()], m.cols(), m.rows());
-        for (int i = 0; i < m.rows(); i++) {
-            for (int j = 0; j < m.cols(); j++) {
-                t.set(j, i, m.get(i, j));
-            }
-        }
+        Transpose.into(m, t);
         return t;
     }
 }

@@ -59,10 +59,8 @@ public class SvdBench {
         @Setup
         public void setUp() {
             Backend chosen = backend.equals("native") ? NativeBackend.withThreads(2) : Backends.cpu();
-            int m = Integer.parseInt(shape.split("x")[0]);
-            int n = Integer.parseInt(shape.split("x")[1]);
-            a = SvdData.harmonic(chosen, m, n, 1);
-            plan = new RandomizedSvd(chosen, m, n, m == 1024 ? 256 : 512, 10);
+            a = SvdData.harmonic(chosen, shape, 1);
+            plan = new RandomizedSvd(chosen, a.rows(), a.cols(), a.rows() == 1024 ? 256 : 512, 10);
         }
     }
 
@@ -77,10 +75,8 @@ public class SvdBench {
 
         @Setup
         public void setUp() {
-            int m = Integer.parseInt(shape.split("x")[0]);
-            int n = Integer.parseInt(shape.split("x")[1]);
             lapack = NativeBackend.withThreads(2);
-            a = SvdData.harmonic(lapack, m, n, 1);
+            a = SvdData.harmonic(lapack, shape, 1);
         }
     }
 
@@ -95,10 +91,9 @@ public class SvdBench {
 
         @Setup
         public void setUp() {
-            int m = Integer.parseInt(shape.split("x")[0]);
-            int n = Integer.parseInt(shape.split("x")[1]);
-            a = SvdData.toEjml(SvdData.harmonic(Backends.cpu(), m, n, 1));
-            svd = DecompositionFactory_FDRM.svd(m, n, true, true, true);
+            Matrix source = SvdData.harmonic(Backends.cpu(), shape, 1);
+            a = SvdData.toEjml(source);
+            svd = DecompositionFactory_FDRM.svd(source.rows(), source.cols(), true, true, true);
         }
     }
 

@@ -30,6 +30,12 @@ final class SvdData {
         return a;
     }
 
+    /** The harmonic matrix of a benchmark shape parameter "MxN". */
+    static Matrix harmonic(Backend backend, String shape, long seed) {
+        String[] mn = shape.split("x");
+        return harmonic(backend, Integer.parseInt(mn[0]), Integer.parseInt(mn[1]), seed);
+    }
+
     /** The same values as an EJML matrix (a copy: EJML wants its own dense row-major array). */
     static FMatrixRMaj toEjml(Matrix a) {
         return new FMatrixRMaj(a.rows(), a.cols(), true, a.toArray());

@@ -154,24 +154,22 @@ final class Sgemm {
         private final float[] tile = new float[MR * NR];
 
         float[] a(int floats) {
-            if (a.length < floats) {
-                a = new float[floats];
-            }
+            a = atLeast(a, floats);
             return a;
         }
 
         float[] b(int floats) {
-            if (b.length < floats) {
-                b = new float[floats];
-            }
+            b = atLeast(b, floats);
             return b;
         }
 
         float[] line(int floats) {
-            if (line.length < floats) {
-                line = new float[floats];
-            }
+            line = atLeast(line, floats);
             return line;
+        }
+
+        private static float[] atLeast(float[] buffer, int floats) {
+            return buffer.length >= floats ? buffer : new float[floats];
         }
     }
 }

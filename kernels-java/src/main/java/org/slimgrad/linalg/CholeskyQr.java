@@ -168,19 +168,10 @@ public final class CholeskyQr {
     }
 
     private OrthoMethod householder(Matrix a, double[] r) {
-        double[] dense = new double[m * k];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < k; j++) {
-                dense[i * k + j] = a.get(i, j);
-            }
-        }
+        double[] dense = SmallSvd.toDoubles(a);
         double[] rh = r == null ? null : new double[k * k];
         SmallDense.householderQr(dense, m, k, rh);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < k; j++) {
-                a.set(i, j, (float) dense[i * k + j]);
-            }
-        }
+        SmallSvd.copyInto(dense, a);
         if (r != null) {
             System.arraycopy(SmallDense.multiplyUpper(rh, r, k), 0, r, 0, k * k);
         }

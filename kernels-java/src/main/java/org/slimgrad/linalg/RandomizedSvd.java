@@ -106,7 +106,7 @@ public final class RandomizedSvd {
             }
         }
         backend.gemm(false, false, 1f, z, small, 0f, v);
-        transpose(v, vt);
+        Transpose.into(v, vt);
         for (int j = 0; j < rank; j++) {
             sigma[j] = (float) norms[j];
         }
@@ -129,22 +129,6 @@ public final class RandomizedSvd {
             for (int j = 0; j < width; j++) {
                 float value = j < warm ? warmStart.vt().get(j, i) : CounterRandom.sketch(seed, (long) i * width + j);
                 zs.setAtIndex(ValueLayout.JAVA_FLOAT, row + j, value);
-            }
-        }
-    }
-
-    // dst = srcᵀ, in 32×32 blocks so both sides are walked in cache-sized pieces
-    private static void transpose(Matrix src, Matrix dst) {
-        MemorySegment from = src.segment();
-        MemorySegment to = dst.segment();
-        for (int i0 = 0; i0 < src.rows(); i0 += 32) {
-            for (int j0 = 0; j0 < src.cols(); j0 += 32) {
-                for (int i = i0; i < Math.min(i0 + 32, src.rows()); i++) {
-                    for (int j = j0; j < Math.min(j0 + 32, src.cols()); j++) {
-                        to.setAtIndex(ValueLayout.JAVA_FLOAT, dst.index(j, i),
-                                from.getAtIndex(ValueLayout.JAVA_FLOAT, src.index(i, j)));
-                    }
-                }
             }
         }
     }

@@ -19,12 +19,7 @@ public final class SmallSvd {
 
     public static SymmetricEigen symmetricEigen(Matrix s) {
         int n = s.rows();
-        double[] a = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                a[i * n + j] = s.get(i, j);
-            }
-        }
+        double[] a = toDoubles(s);
         double[] values = new double[n];
         double[] vectors = new double[n * n];
         SmallDense.symmetricEigen(a, n, values, vectors);
@@ -39,12 +34,7 @@ public final class SmallSvd {
         boolean wide = a.rows() < a.cols();
         int m = wide ? a.cols() : a.rows(); // work on the tall one of A and Aᵀ
         int n = wide ? a.rows() : a.cols();
-        double[] t = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                t[i * n + j] = wide ? a.get(j, i) : a.get(i, j);
-            }
-        }
+        double[] t = wide ? SmallDense.transpose(toDoubles(a), n, m) : toDoubles(a);
         double[] gram = new double[n * n];
         for (int i = 0; i < m; i++) {
             for (int p = 0; p < n; p++) {
@@ -93,10 +83,28 @@ public final class SmallSvd {
     }
 
     static Matrix toMatrix(double[] x, int rows, int cols) {
-        float[] f = new float[rows * cols];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) x[i];
+        Matrix m = Matrix.wrap(new float[rows * cols], rows, cols);
+        copyInto(x, m);
+        return m;
+    }
+
+    /** A dense row-major float64 copy of a host matrix. */
+    static double[] toDoubles(Matrix m) {
+        double[] x = new double[Math.toIntExact(m.size())];
+        for (int i = 0; i < m.rows(); i++) {
+            for (int j = 0; j < m.cols(); j++) {
+                x[i * m.cols() + j] = m.get(i, j);
+            }
         }
-        return Matrix.wrap(f, rows, cols);
+        return x;
+    }
+
+    /** Rounds the dense row-major float64 {@code x} into the host matrix {@code m} of the same shape. */
+    static void copyInto(double[] x, Matrix m) {
+        for (int i = 0; i < m.rows(); i++) {
+            for (int j = 0; j < m.cols(); j++) {
+                m.set(i, j, (float) x[i * m.cols() + j]);
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@ import org.slimgrad.Backend;
 import org.slimgrad.Matrix;
 import org.slimgrad.Svd;
 import org.slimgrad.linalg.RandomizedSvd;
+import org.slimgrad.linalg.Transpose;
 
 /**
  * GaLore's projector: P spans the top-r singular subspace of the gradient, refreshed every {@code updateGap} steps
@@ -160,11 +161,7 @@ public final class SvdProjector implements GradientProjector {
     // P = (Vᵀ[:r, :])ᵀ as an n×r matrix: one small copy per refresh keeps every later GEMM on plain row-major P.
     private Matrix transposedRows(Matrix vt, int r) {
         Matrix p = basis != null && basis.rows() == cols ? basis : backend.allocate(cols, r);
-        for (int i = 0; i < r; i++) {
-            for (int j = 0; j < cols; j++) {
-                p.set(j, i, vt.get(i, j));
-            }
-        }
+        Transpose.into(vt.view(0, 0, r, cols), p);
         return p;
     }
 
