@@ -69,13 +69,10 @@ public final class CuBlas implements AutoCloseable {
                 JAVA_INT, JAVA_LONG, JAVA_INT);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
-            status("cublasCreate_v2", (int) create.invokeExact(out));
-            handle = out.get(ADDRESS, 0);
-            status("cublasSetStream_v2", (int) setStream.invokeExact(handle, context.stream()));
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("cuBLAS: creating a handle failed", t);
+            call("cublasCreate_v2", () -> (int) create.invokeExact(out));
+            MemorySegment created = out.get(ADDRESS, 0);
+            handle = created;
+            call("cublasSetStream_v2", () -> (int) setStream.invokeExact(created, context.stream()));
         }
     }
 
@@ -86,13 +83,9 @@ public final class CuBlas implements AutoCloseable {
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, DeviceBuffer a, int lda,
                       DeviceBuffer b, int ldb, float beta, DeviceBuffer c, int ldc) {
         try (Arena arena = Arena.ofConfined()) {
-            status("cublasSgemm_v2", (int) sgemm.invokeExact(handle(), transB ? OP_T : OP_N, transA ? OP_T : OP_N, n, m,
+            call("cublasSgemm_v2", () -> (int) sgemm.invokeExact(handle(), transB ? OP_T : OP_N, transA ? OP_T : OP_N, n, m,
                     k, arena.allocateFrom(JAVA_FLOAT, alpha), b.address(), ldb, a.address(), lda,
                     arena.allocateFrom(JAVA_FLOAT, beta), c.address(), ldc));
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("cublasSgemm_v2 failed", t);
         }
     }
 
@@ -100,14 +93,10 @@ public final class CuBlas implements AutoCloseable {
     public void gemm(Precision precision, boolean transA, boolean transB, int m, int n, int k, float alpha,
                      DeviceBuffer a, int lda, DeviceBuffer b, int ldb, float beta, DeviceBuffer c, int ldc) {
         try (Arena arena = Arena.ofConfined()) {
-            status("cublasGemmEx", (int) gemmEx.invokeExact(handle(), transB ? OP_T : OP_N, transA ? OP_T : OP_N, n, m,
+            call("cublasGemmEx", () -> (int) gemmEx.invokeExact(handle(), transB ? OP_T : OP_N, transA ? OP_T : OP_N, n, m,
                     k, arena.allocateFrom(JAVA_FLOAT, alpha), b.address(), CUDA_R_32F, ldb, a.address(), CUDA_R_32F,
                     lda, arena.allocateFrom(JAVA_FLOAT, beta), c.address(), CUDA_R_32F, ldc, precision.computeType,
                     GEMM_DEFAULT));
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("cublasGemmEx failed", t);
         }
     }
 
@@ -119,13 +108,9 @@ public final class CuBlas implements AutoCloseable {
                                     DeviceBuffer a, int lda, long strideA, DeviceBuffer b, int ldb, long strideB,
                                     float beta, DeviceBuffer c, int ldc, long strideC, int batch) {
         try (Arena arena = Arena.ofConfined()) {
-            status("cublasSgemmStridedBatched", (int) sgemmStridedBatched.invokeExact(handle(), transB ? OP_T : OP_N,
+            call("cublasSgemmStridedBatched", () -> (int) sgemmStridedBatched.invokeExact(handle(), transB ? OP_T : OP_N,
                     transA ? OP_T : OP_N, n, m, k, arena.allocateFrom(JAVA_FLOAT, alpha), b.address(), ldb, strideB,
                     a.address(), lda, strideA, arena.allocateFrom(JAVA_FLOAT, beta), c.address(), ldc, strideC, batch));
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("cublasSgemmStridedBatched failed", t);
         }
     }
 
@@ -133,14 +118,13 @@ public final class CuBlas implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            try {
-                status("cublasDestroy_v2", (int) destroy.invokeExact(handle));
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException("cublasDestroy_v2 failed", t);
-            }
+            call("cublasDestroy_v2", () -> (int) destroy.invokeExact(handle));
         }
+    }
+
+    // one downcall whose non-zero status is an error
+    private static void call(String name, Cuda.Call call) {
+        status(name, Cuda.invoke(name, call));
     }
 
     private MemorySegment handle() {

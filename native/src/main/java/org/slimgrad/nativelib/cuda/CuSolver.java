@@ -84,15 +84,12 @@ public final class CuSolver implements AutoCloseable {
                 JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
-            status("cusolverDnCreate", (int) create.invokeExact(out));
-            handle = out.get(ADDRESS, 0);
-            status("cusolverDnSetStream", (int) setStream.invokeExact(handle, context.stream()));
-            status("cusolverDnCreateParams", (int) createParams.invokeExact(out));
+            call("cusolverDnCreate", () -> (int) create.invokeExact(out));
+            MemorySegment created = out.get(ADDRESS, 0);
+            handle = created;
+            call("cusolverDnSetStream", () -> (int) setStream.invokeExact(created, context.stream()));
+            call("cusolverDnCreateParams", () -> (int) createParams.invokeExact(out));
             params = out.get(ADDRESS, 0);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("cuSOLVER: creating a handle failed", t);
         }
     }
 
@@ -142,7 +139,7 @@ public final class CuSolver implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment deviceBytes = arena.allocate(JAVA_LONG);
             MemorySegment hostBytes = arena.allocate(JAVA_LONG);
-            status("cusolverDnXgesvdr_bufferSize", (int) gesvdrBufferSize.invokeExact(handle(), params, (byte) 'S',
+            call("cusolverDnXgesvdr_bufferSize", () -> (int) gesvdrBufferSize.invokeExact(handle(), params, (byte) 'S',
                     (byte) 'S', (long) m, (long) n, (long) rank, (long) oversample, (long) iterations, CUDA_R_32F,
                     a.address(), (long) m, CUDA_R_32F, s.address(), CUDA_R_32F, u.address(), (long) m, CUDA_R_32F,
                     v.address(), (long) n, CUDA_R_32F, deviceBytes, hostBytes));
@@ -150,16 +147,12 @@ public final class CuSolver implements AutoCloseable {
             long hostSize = Math.max(1, hostBytes.get(JAVA_LONG, 0));
             try (DeviceBuffer work = context.allocate(deviceFloats); DeviceBuffer info = context.allocate(1)) {
                 MemorySegment hostWork = arena.allocate(hostSize, 16);
-                status("cusolverDnXgesvdr", (int) gesvdr.invokeExact(handle(), params, (byte) 'S', (byte) 'S', (long) m,
+                call("cusolverDnXgesvdr", () -> (int) gesvdr.invokeExact(handle(), params, (byte) 'S', (byte) 'S', (long) m,
                         (long) n, (long) rank, (long) oversample, (long) iterations, CUDA_R_32F, a.address(), (long) m,
                         CUDA_R_32F, s.address(), CUDA_R_32F, u.address(), (long) m, CUDA_R_32F, v.address(), (long) n,
                         CUDA_R_32F, work.address(), deviceFloats * Float.BYTES, hostWork, hostSize, info.address()));
                 checkInfo("cusolverDnXgesvdr", info);
             }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("cusolverDnXgesvdr failed", t);
         }
     }
 
@@ -167,14 +160,8 @@ public final class CuSolver implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            try {
-                status("cusolverDnDestroyParams", (int) destroyParams.invokeExact(params));
-                status("cusolverDnDestroy", (int) destroy.invokeExact(handle));
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException("cusolverDnDestroy failed", t);
-            }
+            call("cusolverDnDestroyParams", () -> (int) destroyParams.invokeExact(params));
+            call("cusolverDnDestroy", () -> (int) destroy.invokeExact(handle));
         }
     }
 
@@ -192,16 +179,12 @@ public final class CuSolver implements AutoCloseable {
     private void run(String name, Routine routine, BufferSize bufferSize) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment lwork = arena.allocate(JAVA_INT);
-            status(name + "_bufferSize", bufferSize.query(arena, lwork));
+            call(name + "_bufferSize", () -> bufferSize.query(arena, lwork));
             int floats = Math.max(1, lwork.get(JAVA_INT, 0));
             try (DeviceBuffer work = context.allocate(floats); DeviceBuffer info = context.allocate(1)) {
-                status(name, routine.call(arena, floats, work.address(), info.address()));
+                call(name, () -> routine.call(arena, floats, work.address(), info.address()));
                 checkInfo(name, info);
             }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(name + " failed", t);
         }
     }
 
@@ -217,6 +200,11 @@ public final class CuSolver implements AutoCloseable {
         if (code > 0) {
             throw new ArithmeticException(name + ": failed at step " + code + " (info " + code + ")");
         }
+    }
+
+    // one downcall whose non-zero status is an error
+    private static void call(String name, Cuda.Call call) {
+        status(name, Cuda.invoke(name, call));
     }
 
     private MemorySegment handle() {

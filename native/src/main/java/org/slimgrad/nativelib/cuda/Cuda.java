@@ -198,15 +198,21 @@ public final class Cuda {
     }
 
     void call(String name, Call call) {
-        int status;
+        check(name, invoke(name, call));
+    }
+
+    /**
+     * Runs one downcall and returns its status: unchecked exceptions pass through, anything else a method handle may
+     * throw becomes an {@link IllegalStateException} naming the call. Shared by every binding in this package.
+     */
+    static int invoke(String name, Call call) {
         try {
-            status = call.run();
+            return call.run();
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(name + " failed", t);
         }
-        check(name, status);
     }
 
     static MethodHandle bind(SymbolLookup lib, String name, java.lang.foreign.MemoryLayout... args) {
