@@ -65,8 +65,7 @@ public abstract class AbstractBackend implements Backend {
         usable(op, "X", x);
         usable(op, "Y", y);
         sameShape(op, x, y);
-        boolean sameView = x.segment().equals(y.segment()) && x.offset() == y.offset() && x.ld() == y.ld();
-        if (!sameView) {
+        if (!sameView(x, y)) {
             disjoint(op, "Y", y, "X", x);
         }
         if (y.size() == 0 || alpha == 0f) {
@@ -160,6 +159,110 @@ public abstract class AbstractBackend implements Backend {
         return randomizedSvdKernel(a, rank, oversample, powerIterations, seed, warmStart);
     }
 
+    @Override
+    public final void dct(Matrix x, Matrix y, Axis axis) {
+        transform("dct", x, y, axis, false);
+    }
+
+    @Override
+    public final void idct(Matrix x, Matrix y, Axis axis) {
+        transform("idct", x, y, axis, true);
+    }
+
+    private void transform(String op, Matrix x, Matrix y, Axis axis, boolean inverse) {
+        usable(op, "X", x);
+        usable(op, "Y", y);
+        axis(op, axis);
+        sameShape(op, x, y);
+        if (!sameView(x, y)) {
+            disjoint(op, "Y", y, "X", x);
+        }
+        if (y.size() != 0) {
+            dctKernel(x, y, axis, inverse);
+        }
+    }
+
+    @Override
+    public final void dctScores(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
+        String op = "dctScores";
+        usable(op, "G", g);
+        usable(op, "scores", scores);
+        axis(op, axis);
+        if (norm == null) {
+            throw new IllegalArgumentException(op + ": norm is null");
+        }
+        int length = axis.lineLength(g);
+        if (scores.rows() != 1 || scores.cols() != length) {
+            throw new IllegalArgumentException(op + ": G is " + g.shape() + " with lines along " + axis
+                    + " of length " + length + ", scores is " + scores.shape() + "; need scores 1x" + length);
+        }
+        disjoint(op, "scores", scores, "G", g);
+        if (length == 0) {
+            return;
+        }
+        if (axis.lineCount(g) == 0) {
+            scaleKernel(0f, scores);
+            return;
+        }
+        dctScoresKernel(g, axis, norm, scores);
+    }
+
+    @Override
+    public final int[] topK(Matrix scores, int k) {
+        String op = "topK";
+        usable(op, "scores", scores);
+        if (scores.rows() != 1 || k < 1 || k > scores.cols()) {
+            throw new IllegalArgumentException(op + ": scores is " + scores.shape() + ", k = " + k
+                    + "; need scores 1 x n and 1 <= k <= n");
+        }
+        return topKKernel(scores, k);
+    }
+
+    @Override
+    public final void dctGather(Matrix g, Axis axis, int[] indices, Matrix r) {
+        String op = "dctGather";
+        usable(op, "G", g);
+        usable(op, "R", r);
+        axis(op, axis);
+        indices(op, indices, axis.lineLength(g));
+        int lines = axis.lineCount(g);
+        if (axis.lineCount(r) != lines || axis.lineLength(r) != indices.length) {
+            throw new IllegalArgumentException(op + ": G is " + g.shape() + " with lines along " + axis + ", "
+                    + indices.length + " indices, R is " + r.shape() + "; need R "
+                    + (axis == Axis.ROWS ? lines + "x" + indices.length : indices.length + "x" + lines));
+        }
+        disjoint(op, "R", r, "G", g);
+        if (r.size() != 0) {
+            dctGatherKernel(g, axis, indices, r);
+        }
+    }
+
+    @Override
+    public final void idctScatter(Matrix r, Axis axis, int[] indices, float alpha, float beta, Matrix out) {
+        String op = "idctScatter";
+        usable(op, "R", r);
+        usable(op, "out", out);
+        axis(op, axis);
+        indices(op, indices, axis.lineLength(out));
+        int lines = axis.lineCount(out);
+        if (axis.lineCount(r) != lines || axis.lineLength(r) != indices.length) {
+            throw new IllegalArgumentException(op + ": out is " + out.shape() + " with lines along " + axis + ", "
+                    + indices.length + " indices, R is " + r.shape() + "; need R "
+                    + (axis == Axis.ROWS ? lines + "x" + indices.length : indices.length + "x" + lines));
+        }
+        disjoint(op, "out", out, "R", r);
+        if (out.size() == 0) {
+            return;
+        }
+        if (indices.length == 0 || alpha == 0f) {
+            if (beta != 1f) {
+                scaleKernel(beta, out);
+            }
+            return;
+        }
+        idctScatterKernel(r, axis, indices, alpha, beta, out);
+    }
+
     /** {@code C = α·op(A)·op(B) + β·C} on validated, non-empty arguments with k ≥ 1 and α ≠ 0. */
     protected abstract void gemmKernel(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
                                        Matrix c);
@@ -186,6 +289,22 @@ public abstract class AbstractBackend implements Backend {
     protected abstract Svd randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
                                                Svd warmStart);
 
+    /** y = orthonormal DCT-II (or DCT-III when {@code inverse}) of x's lines; validated, non-empty; y may be x. */
+    protected abstract void dctKernel(Matrix x, Matrix y, Axis axis, boolean inverse);
+
+    /** Coefficient norms over all lines, on validated arguments with at least one line. */
+    protected abstract void dctScoresKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores);
+
+    /** The k largest scores' indices, ascending, on validated arguments. */
+    protected abstract int[] topKKernel(Matrix scores, int k);
+
+    /** Chosen DCT-II coefficients of every line, on validated non-empty arguments with distinct indices. */
+    protected abstract void dctGatherKernel(Matrix g, Axis axis, int[] indices, Matrix r);
+
+    /** {@code out = α·back-projection + β·out} on validated arguments, at least one index, α ≠ 0. */
+    protected abstract void idctScatterKernel(Matrix r, Axis axis, int[] indices, float alpha, float beta,
+                                              Matrix out);
+
     /** Checks that {@code m} is non-null, of this backend's domain and, for host memory, not yet freed. */
     protected final void usable(String op, String role, Matrix m) {
         if (m == null) {
@@ -197,6 +316,36 @@ public abstract class AbstractBackend implements Backend {
         }
         if (!m.segment().scope().isAlive()) {
             throw new IllegalStateException(op + ": " + role + " (" + m.shape() + ") views memory that was closed");
+        }
+    }
+
+    private static boolean sameView(Matrix x, Matrix y) {
+        return x.segment().equals(y.segment()) && x.offset() == y.offset() && x.ld() == y.ld();
+    }
+
+    private static void axis(String op, Axis axis) {
+        if (axis == null) {
+            throw new IllegalArgumentException(op + ": axis is null");
+        }
+    }
+
+    // indices must name distinct coefficients of a line of the given length
+    private static void indices(String op, int[] indices, int length) {
+        if (indices == null) {
+            throw new IllegalArgumentException(op + ": indices is null");
+        }
+        boolean[] seen = new boolean[length];
+        for (int t = 0; t < indices.length; t++) {
+            int index = indices[t];
+            if (index < 0 || index >= length) {
+                throw new IllegalArgumentException(op + ": indices[" + t + "] = " + index
+                        + " is outside the line length " + length);
+            }
+            if (seen[index]) {
+                throw new IllegalArgumentException(op + ": index " + index + " appears twice; indices must be"
+                        + " distinct");
+            }
+            seen[index] = true;
         }
     }
 

@@ -71,4 +71,41 @@ public interface Backend {
      * last refresh. {@code rank} must be in [1, min(m, n)]; {@code rank + oversample} is capped at min(m, n).
      */
     Svd randomizedSvd(Matrix a, int rank, int oversample, int powerIterations, long seed, Svd warmStart);
+
+    /**
+     * {@code y = } the orthonormal DCT-II of every line of x along {@code axis} (for rows, {@code y = x·Q} with
+     * {@code Q[j][k] = c_k·cos(πk(2j+1)/2n)}, c₀ = √(1/n), c_k = √(2/n)), in O(n log n) per line for every length n.
+     * y has x's shape and may be x itself (in place) but must not overlap it otherwise. Modifies y.
+     */
+    void dct(Matrix x, Matrix y, Axis axis);
+
+    /** The inverse of {@link #dct}: the orthonormal DCT-III of every line ({@code y = x·Qᵀ} for rows). Modifies y. */
+    void idct(Matrix x, Matrix y, Axis axis);
+
+    /**
+     * Scores every DCT basis vector on g: {@code scores[k]} is the L1 (or L2) norm of coefficient k over all lines
+     * of the DCT-II of g along {@code axis} — for rows the norms of the columns of {@code g·Q}. The coefficients are
+     * not stored. {@code scores} is 1 × (line length). Modifies scores.
+     */
+    void dctScores(Matrix g, Axis axis, ScoreNorm norm, Matrix scores);
+
+    /**
+     * The indices of the k largest of the 1×n {@code scores}, in ascending index order; of equal scores the lower
+     * index wins. Found by selection in O(n + k·log k). NaN scores are rejected. 1 ≤ k ≤ n.
+     */
+    int[] topK(Matrix scores, int k);
+
+    /**
+     * The coefficients {@code indices} of the DCT-II of every line of g: for rows {@code r = (g·Q)[:, indices]}
+     * (m × k), for columns {@code r = (Qᵀ·g)[indices, :]} (k × n). Indices must be distinct and in range. The full
+     * transform is not stored. Modifies r.
+     */
+    void dctGather(Matrix g, Axis axis, int[] indices, Matrix r);
+
+    /**
+     * The back-projection of {@link #dctGather}: {@code out = α·r·Q[:, indices]ᵀ + β·out} for rows ({@code
+     * α·Q[:, indices]·r + β·out} for columns), computed as an inverse DCT of zero-filled coefficient lines. As in
+     * BLAS, β = 0 means out is not read. Modifies out.
+     */
+    void idctScatter(Matrix r, Axis axis, int[] indices, float alpha, float beta, Matrix out);
 }

@@ -3,6 +3,7 @@ package org.slimgrad;
 import org.slimgrad.linalg.CholeskyQr;
 import org.slimgrad.linalg.RandomizedSvd;
 import org.slimgrad.linalg.SmallSvd;
+import org.slimgrad.linalg.TopK;
 
 /**
  * A backend that computes on {@link MemoryDomain#HOST} memory and allocates plain Java arrays. The factorisations
@@ -34,6 +35,11 @@ public abstract class HostBackend extends AbstractBackend {
             java.lang.foreign.MemorySegment.copy(x.segment(), x.index(i, 0) * Float.BYTES,
                     y.segment(), y.index(i, 0) * Float.BYTES, length * Float.BYTES);
         }
+    }
+
+    @Override
+    protected int[] topKKernel(Matrix scores, int k) {
+        return TopK.select(scores.toArray(), k);
     }
 
     @Override

@@ -15,6 +15,16 @@ public final class Accuracy {
     /** Safety factor on the probabilistic √K bound: covers the rounding of α·a, β·c and the final add. */
     public static final double C_GEMM = 4;
 
+    /**
+     * Normwise relative error bound of an FFT-based orthonormal DCT of length n, per line:
+     * ‖ŷ − y‖₂ ≤ C·log₂(4n)·u·‖x‖₂. Higham (Accuracy and Stability, Thm 24.2) gives log₂(N)·η per transform with
+     * η ≈ u + γ₄(√2 + u) ≈ 7u per radix-2 stage; Bluestein's lengths run two transforms of length up to 4n, and
+     * the pre/post twiddles add a few u, so C = 8 leaves no room for a real defect to hide.
+     */
+    public static double dctBound(int n) {
+        return 8 * (Math.log(4.0 * n) / Math.log(2)) * U32;
+    }
+
     private Accuracy() {
     }
 

@@ -2,8 +2,10 @@ package org.slimgrad.cpu;
 
 import java.util.concurrent.ForkJoinPool;
 
+import org.slimgrad.Axis;
 import org.slimgrad.HostBackend;
 import org.slimgrad.Matrix;
+import org.slimgrad.ScoreNorm;
 
 /**
  * The Vector API backend: hand-written SIMD kernels for the vector width chosen by {@link VectorWidth}, run on
@@ -56,6 +58,30 @@ public final class CpuBackend extends HostBackend {
     @Override
     protected void scaleKernel(float alpha, Matrix x) {
         Elementwise.scale(alpha, x);
+    }
+
+    @Override
+    protected void dctKernel(Matrix x, Matrix y, Axis axis, boolean inverse) {
+        BatchedDct.transform(x, y, axis == Axis.ROWS, inverse);
+    }
+
+    @Override
+    protected void dctScoresKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
+        float[] values = new float[scores.cols()];
+        BatchedDct.scores(g, axis == Axis.ROWS, norm == ScoreNorm.L2, values);
+        for (int k = 0; k < values.length; k++) {
+            scores.set(0, k, values[k]);
+        }
+    }
+
+    @Override
+    protected void dctGatherKernel(Matrix g, Axis axis, int[] indices, Matrix r) {
+        BatchedDct.gather(g, axis == Axis.ROWS, indices, r);
+    }
+
+    @Override
+    protected void idctScatterKernel(Matrix r, Axis axis, int[] indices, float alpha, float beta, Matrix out) {
+        BatchedDct.scatter(r, axis == Axis.ROWS, indices, alpha, beta, out);
     }
 
     @Override

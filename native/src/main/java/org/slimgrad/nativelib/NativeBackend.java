@@ -2,16 +2,20 @@ package org.slimgrad.nativelib;
 
 import java.lang.foreign.MemorySegment;
 
+import org.slimgrad.Axis;
 import org.slimgrad.HostBackend;
 import org.slimgrad.Matrix;
 import org.slimgrad.OrthoMethod;
+import org.slimgrad.ScoreNorm;
 import org.slimgrad.Svd;
 import org.slimgrad.SymmetricEigen;
+import org.slimgrad.cpu.CpuBackend;
 
 /**
  * The {@code native} backend: OpenBLAS for GEMM and the vector kernels, LAPACK for orthonormalisation (sgeqrf +
  * sorgqr), the small SVD (sgesdd) and the eigendecomposition (ssyevd). Randomized SVD runs slimgrad's algorithm on
- * OpenBLAS's GEMM, so benchmarks can hold our kernels against the vendor's with the algorithm fixed.
+ * OpenBLAS's GEMM, so benchmarks can hold our kernels against the vendor's with the algorithm fixed. OpenBLAS and
+ * LAPACK have no DCT: the DCT kernels are the {@code cpu} backend's, on one thread.
  *
  * <p>OpenBLAS's thread count is process-global; this backend sets it to {@link #threads()} before every call, so
  * two native backends with different counts must not run at the same time.
@@ -20,6 +24,7 @@ public final class NativeBackend extends HostBackend {
 
     private final OpenBlas blas;
     private final int threads;
+    private final CpuBackend transforms = CpuBackend.withThreads(1);
 
     private NativeBackend(int threads) {
         super("native");
@@ -135,5 +140,29 @@ public final class NativeBackend extends HostBackend {
 
     private static MemorySegment row(Matrix m, int i) {
         return m.segment().asSlice(m.index(i, 0) * Float.BYTES, (long) m.cols() * Float.BYTES);
+    }
+
+    @Override
+    protected void dctKernel(Matrix x, Matrix y, Axis axis, boolean inverse) {
+        if (inverse) {
+            transforms.idct(x, y, axis);
+        } else {
+            transforms.dct(x, y, axis);
+        }
+    }
+
+    @Override
+    protected void dctScoresKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
+        transforms.dctScores(g, axis, norm, scores);
+    }
+
+    @Override
+    protected void dctGatherKernel(Matrix g, Axis axis, int[] indices, Matrix r) {
+        transforms.dctGather(g, axis, indices, r);
+    }
+
+    @Override
+    protected void idctScatterKernel(Matrix r, Axis axis, int[] indices, float alpha, float beta, Matrix out) {
+        transforms.idctScatter(r, axis, indices, alpha, beta, out);
     }
 }

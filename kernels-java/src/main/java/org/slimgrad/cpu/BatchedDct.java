@@ -1,0 +1,129 @@
+package org.slimgrad.cpu;
+
+import java.util.Arrays;
+
+import org.slimgrad.Matrix;
+
+/**
+ * The DCT kernels of the CPU backend over whole matrices: lines (rows or columns) are taken 2·LANES at a time into
+ * the lane layout, transformed by {@link LaneDct}, and consumed: stored, scored, or gathered at chosen indices.
+ * Each thread keeps its own work buffers, grown to the largest length it has seen.
+ */
+final class BatchedDct {
+
+    private static final int LINES = 2 * LaneFft.LANES;
+    private static final int W = 2 * LaneFft.LANES;
+
+    private static final ThreadLocal<Workspace> WORKSPACES = ThreadLocal.withInitial(Workspace::new);
+
+    private BatchedDct() {
+    }
+
+    /** y = orthonormal DCT-II (or, with {@code inverse}, DCT-III) of every line of x; y may be x itself. */
+    static void transform(Matrix x, Matrix y, boolean rowLines, boolean inverse) {
+        int n = rowLines ? x.cols() : x.rows();
+        DctPlan plan = DctPlan.of(n);
+        Workspace ws = WORKSPACES.get().ensure(plan);
+        int[] identity = ws.identity(n);
+        int lines = LaneTransfer.lines(x, rowLines);
+        for (int first = 0; first < lines; first += LINES) {
+            int count = Math.min(LINES, lines - first);
+            if (inverse) {
+                ws.transfer.load(x, rowLines, first, count, identity, ws.a);
+                float[] out = LaneDct.inverse(plan, ws.a, ws.b);
+                ws.transfer.store(out, plan.position, 1f, 0f, y, rowLines, first, count);
+            } else {
+                ws.transfer.load(x, rowLines, first, count, plan.position, ws.a);
+                float[] out = LaneDct.forward(plan, ws.a, ws.b);
+                ws.transfer.store(out, identity, 1f, 0f, y, rowLines, first, count);
+            }
+        }
+    }
+
+    /** scores[k] = L1 (or, with {@code l2}, L2) norm of coefficient k over all lines of the DCT-II of g. */
+    static void scores(Matrix g, boolean rowLines, boolean l2, float[] scores) {
+        int n = rowLines ? g.cols() : g.rows();
+        DctPlan plan = DctPlan.of(n);
+        Workspace ws = WORKSPACES.get().ensure(plan);
+        float[] acc = ws.accumulator(n);
+        int lines = LaneTransfer.lines(g, rowLines);
+        for (int first = 0; first < lines; first += LINES) {
+            int count = Math.min(LINES, lines - first);
+            ws.transfer.load(g, rowLines, first, count, plan.position, ws.a);
+            LaneDct.accumulateNorms(LaneDct.forward(plan, ws.a, ws.b), n, l2, acc);
+        }
+        for (int k = 0; k < n; k++) {
+            double sum = 0;
+            for (int l = 0; l < LaneFft.LANES; l++) {
+                sum += acc[k * LaneFft.LANES + l];
+            }
+            scores[k] = (float) (l2 ? Math.sqrt(sum) : sum);
+        }
+    }
+
+    /** r = the coefficients {@code indices} of the DCT-II of every line of g (r's lines have indices.length elements). */
+    static void gather(Matrix g, boolean rowLines, int[] indices, Matrix r) {
+        int n = rowLines ? g.cols() : g.rows();
+        DctPlan plan = DctPlan.of(n);
+        Workspace ws = WORKSPACES.get().ensure(plan);
+        int lines = LaneTransfer.lines(g, rowLines);
+        for (int first = 0; first < lines; first += LINES) {
+            int count = Math.min(LINES, lines - first);
+            ws.transfer.load(g, rowLines, first, count, plan.position, ws.a);
+            float[] out = LaneDct.forward(plan, ws.a, ws.b);
+            ws.transfer.store(out, indices, 1f, 0f, r, rowLines, first, count);
+        }
+    }
+
+    /**
+     * out = α·DCT-III of lines whose coefficients are r's elements at {@code indices} and zero elsewhere, plus
+     * β·out (out not read when β = 0).
+     */
+    static void scatter(Matrix r, boolean rowLines, int[] indices, float alpha, float beta, Matrix out) {
+        int n = rowLines ? out.cols() : out.rows();
+        DctPlan plan = DctPlan.of(n);
+        Workspace ws = WORKSPACES.get().ensure(plan);
+        int lines = LaneTransfer.lines(out, rowLines);
+        for (int first = 0; first < lines; first += LINES) {
+            int count = Math.min(LINES, lines - first);
+            Arrays.fill(ws.a, 0, n * W, 0f);
+            ws.transfer.load(r, rowLines, first, count, indices, ws.a);
+            float[] lineValues = LaneDct.inverse(plan, ws.a, ws.b);
+            ws.transfer.store(lineValues, plan.position, alpha, beta, out, rowLines, first, count);
+        }
+    }
+
+    /** One thread's reusable buffers. */
+    private static final class Workspace {
+        float[] a = new float[0];
+        float[] b = new float[0];
+        final LaneTransfer transfer = new LaneTransfer();
+        float[] acc = new float[0];
+        int[] identity = new int[0];
+
+        Workspace ensure(DctPlan plan) {
+            int floats = plan.workspaceElements() * W;
+            if (a.length < floats) {
+                a = new float[floats];
+                b = new float[floats];
+            }
+            return this;
+        }
+
+        float[] accumulator(int n) {
+            if (acc.length < n * LaneFft.LANES) {
+                acc = new float[n * LaneFft.LANES];
+            }
+            Arrays.fill(acc, 0, n * LaneFft.LANES, 0f);
+            return acc;
+        }
+
+        int[] identity(int n) {
+            if (identity.length != n) {
+                identity = new int[n];
+                Arrays.setAll(identity, t -> t);
+            }
+            return identity;
+        }
+    }
+}

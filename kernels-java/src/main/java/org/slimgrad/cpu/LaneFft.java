@@ -1,0 +1,293 @@
+package org.slimgrad.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Forward complex DFTs of {@link #LANES} independent sequences at once: every vector lane holds one sequence, so
+ * each butterfly is written once, in scalar form, and runs on all lanes without a shuffle. Buffers hold complex
+ * element j of all lanes at {@code [2·j·LANES, 2·j·LANES + LANES)} (real parts) followed by the imaginary parts.
+ *
+ * <p>The transform is Stockham's autosort form, ping-ponging between two buffers: before a radix-p stage the
+ * buffer holds, at {@code k·r + b}, element k of the length-L DFT of the subsequence {@code x[b + r·t]} (r = n/L);
+ * the stage twiddles and combines p of them into the length-L·p DFT, stored at {@code k·r' + d·(n/p) + b} with
+ * r' = r/p. The innermost loop runs over b, contiguous in both buffers.
+ */
+final class LaneFft {
+
+    private static final VectorSpecies<Float> S = VectorWidth.FLOATS;
+    static final int LANES = S.length();
+    private static final int W = 2 * LANES;
+    private static final float SIN_60 = (float) (Math.sqrt(3) / 2);
+
+    private LaneFft() {
+    }
+
+    /** Complex elements each of the two work buffers needs for {@code plan}. */
+    static int workspaceElements(FftPlan plan) {
+        return plan.bluestein == null ? plan.n : plan.bluestein.inner.n;
+    }
+
+    /**
+     * Transforms the n elements in {@code x} using {@code y} as the second buffer (both of at least
+     * {@link #workspaceElements} elements) and returns the buffer that holds the result.
+     */
+    static float[] forward(FftPlan plan, float[] x, float[] y) {
+        if (plan.bluestein != null) {
+            return bluestein(plan, x, y);
+        }
+        float[] in = x;
+        float[] out = y;
+        int n = plan.n;
+        int l = 1;
+        for (int s = 0; s < plan.radices.length; s++) {
+            int p = plan.radices[s];
+            int r = n / (l * p);
+            float[] tw = plan.twiddles[s];
+            switch (p) {
+                case 2 -> radix2(in, out, tw, l, r, n);
+                case 3 -> radix3(in, out, tw, l, r, n);
+                case 4 -> radix4(in, out, tw, l, r, n);
+                default -> radixOdd(in, out, tw, l, r, n, p, plan.cosines[p], plan.sines[p]);
+            }
+            float[] t = in;
+            in = out;
+            out = t;
+            l *= p;
+        }
+        return in;
+    }
+
+    private static void radix2(float[] in, float[] out, float[] tw, int l, int r, int n) {
+        int quarter = n / 2;
+        for (int k = 0; k < l; k++) {
+            float wr = tw[2 * k];
+            float wi = tw[2 * k + 1];
+            for (int b = 0; b < r; b++) {
+                int i0 = ((k * 2) * r + b) * W;
+                int i1 = i0 + r * W;
+                FloatVector a0r = load(in, i0);
+                FloatVector a0i = load(in, i0 + LANES);
+                FloatVector xr = load(in, i1);
+                FloatVector xi = load(in, i1 + LANES);
+                FloatVector a1r = xr.mul(wr).sub(xi.mul(wi));
+                FloatVector a1i = xr.mul(wi).add(xi.mul(wr));
+                int o0 = (k * r + b) * W;
+                int o1 = o0 + quarter * W;
+                a0r.add(a1r).intoArray(out, o0);
+                a0i.add(a1i).intoArray(out, o0 + LANES);
+                a0r.sub(a1r).intoArray(out, o1);
+                a0i.sub(a1i).intoArray(out, o1 + LANES);
+            }
+        }
+    }
+
+    private static void radix3(float[] in, float[] out, float[] tw, int l, int r, int n) {
+        int third = n / 3;
+        for (int k = 0; k < l; k++) {
+            float w1r = tw[4 * k];
+            float w1i = tw[4 * k + 1];
+            float w2r = tw[4 * k + 2];
+            float w2i = tw[4 * k + 3];
+            for (int b = 0; b < r; b++) {
+                int i0 = ((k * 3) * r + b) * W;
+                int i1 = i0 + r * W;
+                int i2 = i1 + r * W;
+                FloatVector a0r = load(in, i0);
+                FloatVector a0i = load(in, i0 + LANES);
+                FloatVector xr = load(in, i1);
+                FloatVector xi = load(in, i1 + LANES);
+                FloatVector a1r = xr.mul(w1r).sub(xi.mul(w1i));
+                FloatVector a1i = xr.mul(w1i).add(xi.mul(w1r));
+                xr = load(in, i2);
+                xi = load(in, i2 + LANES);
+                FloatVector a2r = xr.mul(w2r).sub(xi.mul(w2i));
+                FloatVector a2i = xr.mul(w2i).add(xi.mul(w2r));
+                FloatVector sr = a1r.add(a2r);
+                FloatVector si = a1i.add(a2i);
+                FloatVector tr = a1r.sub(a2r).mul(SIN_60);
+                FloatVector ti = a1i.sub(a2i).mul(SIN_60);
+                FloatVector mr = a0r.sub(sr.mul(0.5f));
+                FloatVector mi = a0i.sub(si.mul(0.5f));
+                int o0 = (k * r + b) * W;
+                int o1 = o0 + third * W;
+                int o2 = o1 + third * W;
+                a0r.add(sr).intoArray(out, o0);
+                a0i.add(si).intoArray(out, o0 + LANES);
+                mr.add(ti).intoArray(out, o1);
+                mi.sub(tr).intoArray(out, o1 + LANES);
+                mr.sub(ti).intoArray(out, o2);
+                mi.add(tr).intoArray(out, o2 + LANES);
+            }
+        }
+    }
+
+    private static void radix4(float[] in, float[] out, float[] tw, int l, int r, int n) {
+        int quarter = n / 4;
+        for (int k = 0; k < l; k++) {
+            float w1r = tw[6 * k];
+            float w1i = tw[6 * k + 1];
+            float w2r = tw[6 * k + 2];
+            float w2i = tw[6 * k + 3];
+            float w3r = tw[6 * k + 4];
+            float w3i = tw[6 * k + 5];
+            for (int b = 0; b < r; b++) {
+                int i0 = ((k * 4) * r + b) * W;
+                int i1 = i0 + r * W;
+                int i2 = i1 + r * W;
+                int i3 = i2 + r * W;
+                FloatVector a0r = load(in, i0);
+                FloatVector a0i = load(in, i0 + LANES);
+                FloatVector xr = load(in, i1);
+                FloatVector xi = load(in, i1 + LANES);
+                FloatVector a1r = xr.mul(w1r).sub(xi.mul(w1i));
+                FloatVector a1i = xr.mul(w1i).add(xi.mul(w1r));
+                xr = load(in, i2);
+                xi = load(in, i2 + LANES);
+                FloatVector a2r = xr.mul(w2r).sub(xi.mul(w2i));
+                FloatVector a2i = xr.mul(w2i).add(xi.mul(w2r));
+                xr = load(in, i3);
+                xi = load(in, i3 + LANES);
+                FloatVector a3r = xr.mul(w3r).sub(xi.mul(w3i));
+                FloatVector a3i = xr.mul(w3i).add(xi.mul(w3r));
+                FloatVector t0r = a0r.add(a2r);
+                FloatVector t0i = a0i.add(a2i);
+                FloatVector t1r = a0r.sub(a2r);
+                FloatVector t1i = a0i.sub(a2i);
+                FloatVector t2r = a1r.add(a3r);
+                FloatVector t2i = a1i.add(a3i);
+                FloatVector t3r = a1r.sub(a3r);
+                FloatVector t3i = a1i.sub(a3i);
+                int o0 = (k * r + b) * W;
+                int o1 = o0 + quarter * W;
+                int o2 = o1 + quarter * W;
+                int o3 = o2 + quarter * W;
+                t0r.add(t2r).intoArray(out, o0);
+                t0i.add(t2i).intoArray(out, o0 + LANES);
+                t1r.add(t3i).intoArray(out, o1);
+                t1i.sub(t3r).intoArray(out, o1 + LANES);
+                t0r.sub(t2r).intoArray(out, o2);
+                t0i.sub(t2i).intoArray(out, o2 + LANES);
+                t1r.sub(t3i).intoArray(out, o3);
+                t1i.add(t3r).intoArray(out, o3 + LANES);
+            }
+        }
+    }
+
+    /**
+     * Radix-p butterfly for an odd prime p by folding: with s_j = a_j + a_{p−j} and t_j = a_j − a_{p−j}
+     * (j = 1..h, h = (p−1)/2), {@code Z_d = U_d − i·V_d} and {@code Z_{p−d} = U_d + i·V_d} where
+     * {@code U_d = a_0 + Σ cos(2πjd/p)·s_j} and {@code V_d = Σ sin(2πjd/p)·t_j}: p multiply-adds per point.
+     */
+    private static void radixOdd(float[] in, float[] out, float[] tw, int l, int r, int n, int p,
+                                 float[] cos, float[] sin) {
+        int h = (p - 1) / 2;
+        int stride = n / p;
+        float[] st = new float[4 * h * LANES];
+        for (int k = 0; k < l; k++) {
+            int twAt = 2 * k * (p - 1);
+            for (int b = 0; b < r; b++) {
+                int base = ((k * p) * r + b) * W;
+                FloatVector a0r = load(in, base);
+                FloatVector a0i = load(in, base + LANES);
+                FloatVector z0r = a0r;
+                FloatVector z0i = a0i;
+                for (int j = 1; j <= h; j++) {
+                    int ij = base + j * r * W;
+                    int im = base + (p - j) * r * W;
+                    float wjr = tw[twAt + 2 * (j - 1)];
+                    float wji = tw[twAt + 2 * (j - 1) + 1];
+                    float wmr = tw[twAt + 2 * (p - j - 1)];
+                    float wmi = tw[twAt + 2 * (p - j - 1) + 1];
+                    FloatVector xr = load(in, ij);
+                    FloatVector xi = load(in, ij + LANES);
+                    FloatVector ajr = xr.mul(wjr).sub(xi.mul(wji));
+                    FloatVector aji = xr.mul(wji).add(xi.mul(wjr));
+                    xr = load(in, im);
+                    xi = load(in, im + LANES);
+                    FloatVector amr = xr.mul(wmr).sub(xi.mul(wmi));
+                    FloatVector ami = xr.mul(wmi).add(xi.mul(wmr));
+                    FloatVector sr = ajr.add(amr);
+                    FloatVector si = aji.add(ami);
+                    z0r = z0r.add(sr);
+                    z0i = z0i.add(si);
+                    int at = 4 * (j - 1) * LANES;
+                    sr.intoArray(st, at);
+                    si.intoArray(st, at + LANES);
+                    ajr.sub(amr).intoArray(st, at + 2 * LANES);
+                    aji.sub(ami).intoArray(st, at + 3 * LANES);
+                }
+                int o0 = (k * r + b) * W;
+                z0r.intoArray(out, o0);
+                z0i.intoArray(out, o0 + LANES);
+                for (int d = 1; d <= h; d++) {
+                    FloatVector ur = a0r;
+                    FloatVector ui = a0i;
+                    FloatVector vr = FloatVector.zero(S);
+                    FloatVector vi = FloatVector.zero(S);
+                    int q = 0;
+                    for (int j = 1; j <= h; j++) {
+                        q += d;
+                        if (q >= p) {
+                            q -= p;
+                        }
+                        FloatVector c = FloatVector.broadcast(S, cos[q]);
+                        FloatVector sn = FloatVector.broadcast(S, sin[q]);
+                        int at = 4 * (j - 1) * LANES;
+                        ur = load(st, at).fma(c, ur);
+                        ui = load(st, at + LANES).fma(c, ui);
+                        vr = load(st, at + 2 * LANES).fma(sn, vr);
+                        vi = load(st, at + 3 * LANES).fma(sn, vi);
+                    }
+                    int od = o0 + d * stride * W;
+                    int om = o0 + (p - d) * stride * W;
+                    ur.add(vi).intoArray(out, od);
+                    ui.sub(vr).intoArray(out, od + LANES);
+                    ur.sub(vi).intoArray(out, om);
+                    ui.add(vr).intoArray(out, om + LANES);
+                }
+            }
+        }
+    }
+
+    // Z = chirp · IDFT_m(DFT_m(chirp · x) · spectrum), the inverse done as conj(DFT(conj(·))) with 1/m in spectrum
+    private static float[] bluestein(FftPlan plan, float[] x, float[] y) {
+        FftPlan.Bluestein bs = plan.bluestein;
+        int n = plan.n;
+        int m = bs.inner.n;
+        float[] chirp = bs.chirp;
+        for (int j = 0; j < n; j++) {
+            int at = j * W;
+            FloatVector xr = load(x, at);
+            FloatVector xi = load(x, at + LANES);
+            xr.mul(chirp[2 * j]).sub(xi.mul(chirp[2 * j + 1])).intoArray(x, at);
+            xr.mul(chirp[2 * j + 1]).add(xi.mul(chirp[2 * j])).intoArray(x, at + LANES);
+        }
+        java.util.Arrays.fill(x, n * W, m * W, 0f);
+        float[] spectrumAt = forward(bs.inner, x, y);
+        float[] spec = bs.kernelSpectrum;
+        for (int j = 0; j < m; j++) {
+            int at = j * W;
+            FloatVector ar = load(spectrumAt, at);
+            FloatVector ai = load(spectrumAt, at + LANES);
+            float kr = spec[2 * j];
+            float ki = spec[2 * j + 1];
+            ar.mul(kr).sub(ai.mul(ki)).intoArray(spectrumAt, at);
+            ar.mul(ki).add(ai.mul(kr)).neg().intoArray(spectrumAt, at + LANES);
+        }
+        float[] other = spectrumAt == x ? y : x;
+        float[] conv = forward(bs.inner, spectrumAt, other);
+        for (int j = 0; j < n; j++) {
+            int at = j * W;
+            FloatVector cr = load(conv, at);
+            FloatVector ci = load(conv, at + LANES).neg();
+            cr.mul(chirp[2 * j]).sub(ci.mul(chirp[2 * j + 1])).intoArray(conv, at);
+            cr.mul(chirp[2 * j + 1]).add(ci.mul(chirp[2 * j])).intoArray(conv, at + LANES);
+        }
+        return conv;
+    }
+
+    private static FloatVector load(float[] a, int at) {
+        return FloatVector.fromArray(S, a, at);
+    }
+}

@@ -1,0 +1,176 @@
+package org.slimgrad.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+import org.slimgrad.Matrix;
+
+/**
+ * Moves up to 2·{@link LaneFft#LANES} lines of a matrix into and out of the lane layout of {@link LaneFft}, through
+ * a position map: element t of a line goes to (or comes from) buffer element {@code position[t]}.
+ *
+ * <p>Lines are the rows of the matrix or its columns. Columns are already lane-shaped (neighbouring columns are
+ * neighbouring floats), so they move as whole vectors; rows are transposed through a scalar row copy.
+ */
+final class LaneTransfer {
+
+    private static final VectorSpecies<Float> S = VectorWidth.FLOATS;
+    private static final int LANES = LaneFft.LANES;
+    private static final int W = 2 * LANES;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
+
+    /** One row of a line, for the scalar path. */
+    private float[] row = new float[0];
+    /** A LANES×LANES tile and its ping-pong partner for {@link TileTranspose}. */
+    private final float[] tile = new float[LANES * LANES];
+    private final float[] spare = new float[LANES * LANES];
+
+    /** The number of lines of x: its rows when lines are rows, else its columns. */
+    static int lines(Matrix x, boolean rowLines) {
+        return rowLines ? x.rows() : x.cols();
+    }
+
+    /**
+     * Writes element t of lines {@code first … first+count−1} of x to buffer element {@code position[t]}, lane
+     * {@code line − first}; lanes of lines past {@code count} become zero at those elements. Elements the map does
+     * not name are left as they are.
+     */
+    void load(Matrix x, boolean rowLines, int first, int count, int[] position, float[] buf) {
+        int length = position.length;
+        MemorySegment seg = x.segment();
+        if (rowLines && count == W) {
+            // a full block of rows, LANES columns at a time: load a LANES×LANES tile per half block, transpose it
+            // in registers, store each column as one lane vector
+            int vectorEnd = length - length % LANES;
+            for (int t = 0; t < vectorEnd; t += LANES) {
+                for (int half = 0; half < W; half += LANES) {
+                    for (int l = 0; l < LANES; l++) {
+                        long at = x.index(first + half + l, t) * Float.BYTES;
+                        FloatVector.fromMemorySegment(S, seg, at, ORDER).intoArray(tile, l * LANES);
+                    }
+                    float[] columns = TileTranspose.transpose(tile, spare);
+                    for (int c = 0; c < LANES; c++) {
+                        FloatVector.fromArray(S, columns, c * LANES).intoArray(buf, position[t + c] * W + half);
+                    }
+                }
+            }
+            for (int t = vectorEnd; t < length; t++) {
+                for (int l = 0; l < W; l++) {
+                    buf[position[t] * W + l] = seg.get(F, x.index(first + l, t) * Float.BYTES);
+                }
+            }
+            return;
+        }
+        if (rowLines) {
+            float[] line = row(length);
+            for (int l = 0; l < W; l++) {
+                if (l < count) {
+                    MemorySegment.copy(seg, F, x.index(first + l, 0) * Float.BYTES, line, 0, length);
+                    for (int t = 0; t < length; t++) {
+                        buf[position[t] * W + l] = line[t];
+                    }
+                } else {
+                    for (int t = 0; t < length; t++) {
+                        buf[position[t] * W + l] = 0f;
+                    }
+                }
+            }
+            return;
+        }
+        VectorMask<Float> low = S.indexInRange(0, count);
+        VectorMask<Float> high = S.indexInRange(LANES, count);
+        for (int t = 0; t < length; t++) {
+            long at = x.index(t, first) * Float.BYTES;
+            int to = position[t] * W;
+            FloatVector.fromMemorySegment(S, seg, at, ORDER, low).intoArray(buf, to);
+            if (count > LANES) {
+                FloatVector.fromMemorySegment(S, seg, at + (long) LANES * Float.BYTES, ORDER, high)
+                        .intoArray(buf, to + LANES);
+            } else {
+                FloatVector.zero(S).intoArray(buf, to + LANES);
+            }
+        }
+    }
+
+    /**
+     * Sets element t of lines {@code first … first+count−1} of y to {@code α·buf[position[t]] + β·y} (y is not read
+     * when β = 0).
+     */
+    void store(float[] buf, int[] position, float alpha, float beta, Matrix y, boolean rowLines, int first,
+               int count) {
+        int length = position.length;
+        MemorySegment seg = y.segment();
+        if (rowLines && count == W) {
+            // the reverse of load: LANES elements of every line of a half block form a tile; transposed, each row
+            // of it is LANES consecutive elements of one line
+            int vectorEnd = length - length % LANES;
+            for (int t = 0; t < vectorEnd; t += LANES) {
+                for (int half = 0; half < W; half += LANES) {
+                    for (int c = 0; c < LANES; c++) {
+                        FloatVector.fromArray(S, buf, position[t + c] * W + half).intoArray(tile, c * LANES);
+                    }
+                    float[] lines = TileTranspose.transpose(tile, spare);
+                    for (int l = 0; l < LANES; l++) {
+                        long to = y.index(first + half + l, t) * Float.BYTES;
+                        FloatVector v = FloatVector.fromArray(S, lines, l * LANES).mul(alpha);
+                        if (beta != 0f) {
+                            v = FloatVector.fromMemorySegment(S, seg, to, ORDER).mul(beta).add(v);
+                        }
+                        v.intoMemorySegment(seg, to, ORDER);
+                    }
+                }
+            }
+            storeScalar(buf, position, alpha, beta, y, first, count, vectorEnd);
+            return;
+        }
+        if (rowLines) {
+            storeScalar(buf, position, alpha, beta, y, first, count, 0);
+            return;
+        }
+        VectorMask<Float> low = S.indexInRange(0, count);
+        VectorMask<Float> high = S.indexInRange(LANES, count);
+        long highOffset = (long) LANES * Float.BYTES;
+        for (int t = 0; t < length; t++) {
+            long at = y.index(t, first) * Float.BYTES;
+            int from = position[t] * W;
+            FloatVector lo = FloatVector.fromArray(S, buf, from).mul(alpha);
+            FloatVector hi = FloatVector.fromArray(S, buf, from + LANES).mul(alpha);
+            if (beta != 0f) {
+                lo = FloatVector.fromMemorySegment(S, seg, at, ORDER, low).mul(beta).add(lo);
+                if (count > LANES) {
+                    hi = FloatVector.fromMemorySegment(S, seg, at + highOffset, ORDER, high).mul(beta).add(hi);
+                }
+            }
+            lo.intoMemorySegment(seg, at, ORDER, low);
+            if (count > LANES) {
+                hi.intoMemorySegment(seg, at + highOffset, ORDER, high);
+            }
+        }
+    }
+
+    private float[] row(int length) {
+        if (row.length < length) {
+            row = new float[length];
+        }
+        return row;
+    }
+
+    // elements from {@code from} on of lines first … first+count−1, one at a time
+    private static void storeScalar(float[] buf, int[] position, float alpha, float beta, Matrix y, int first,
+                                    int count, int from) {
+        MemorySegment seg = y.segment();
+        for (int l = 0; l < count; l++) {
+            for (int t = from; t < position.length; t++) {
+                long to = y.index(first + l, t) * Float.BYTES;
+                float v = alpha * buf[position[t] * W + l];
+                seg.set(F, to, beta == 0f ? v : v + beta * seg.get(F, to));
+            }
+        }
+    }
+}

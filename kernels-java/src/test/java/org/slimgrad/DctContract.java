@@ -1,0 +1,265 @@
+package org.slimgrad;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.lang.foreign.Arena;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The DCT kernels against the reference backend's textbook O(n²) sums: every length 1…300 and the model sizes
+ * (1376, 2048, 2736 = 2⁴·3²·19, 5461 = 43·127, 11008 = 2⁸·43), both axes, padded views inside NaN guards, in
+ * place, and inverse ∘ forward = identity. Errors are normwise per line against {@link Accuracy#dctBound}.
+ */
+@Tag("kernels")
+public abstract class DctContract {
+
+    private static final long SEED = 5461L;
+    private static final int[] MODEL_LENGTHS = {1376, 2048, 2736, 5461, 11008};
+
+    private final Backend reference = Backends.reference();
+
+    protected abstract Backend backend();
+
+    @Test
+    void dctMatchesDenseSumForEveryLengthUpTo300() {
+        SplittableRandom rng = new SplittableRandom(SEED);
+        for (int n = 1; n <= 300; n++) {
+            // line counts around the lane block (2·16 lines) so full and partial blocks both run
+            int lines = 1 + rng.nextInt(40);
+            Axis axis = n % 2 == 0 ? Axis.ROWS : Axis.COLUMNS;
+            checkTransform(rng, axis, lines, n, n % 3 == 0);
+        }
+    }
+
+    @Test
+    void dctMatchesDenseSumAtModelLengths() {
+        SplittableRandom rng = new SplittableRandom(SEED + 1);
+        for (int n : MODEL_LENGTHS) {
+            checkTransform(rng, Axis.ROWS, 33, n, true);
+            checkTransform(rng, Axis.COLUMNS, 3, n, false);
+        }
+    }
+
+    private void checkTransform(SplittableRandom rng, Axis axis, int lines, int n, boolean padded) {
+        Matrix x = axis == Axis.ROWS ? TestData.random(rng, lines, n, padded) : TestData.random(rng, n, lines, padded);
+        Matrix xCopy = TestData.copy(x);
+        Matrix actual = TestData.copy(x);
+        Matrix back = TestData.copy(x);
+        String context = backend() + " dct " + axis + " " + x.shape() + " (seed " + SEED + ")";
+        backend().dct(x, actual, axis);
+        TestData.assertGuardsIntact(actual, context);
+        TestData.assertSameBits(xCopy, x, context + " (input)");
+        compareWithReference(x, actual, axis, false, context);
+        backend().idct(actual, back, axis);
+        assertLinesClose(x, x, back, axis, 1e-5, context + " then idct");
+        backend().idct(x, back, axis);
+        compareWithReference(x, back, axis, true, context + " idct");
+    }
+
+    // the O(n²) oracle on at most 4 of the lines (first, last and two between), each as a one-line view
+    private void compareWithReference(Matrix x, Matrix actual, Axis axis, boolean inverse, String context) {
+        int lines = axis.lineCount(x);
+        int n = axis.lineLength(x);
+        for (int i : IntStream.of(0, lines / 3, 2 * lines / 3, lines - 1).distinct().toArray()) {
+            Matrix line = axis == Axis.ROWS ? x.view(i, 0, 1, n) : x.view(0, i, n, 1);
+            Matrix got = axis == Axis.ROWS ? actual.view(i, 0, 1, n) : actual.view(0, i, n, 1);
+            Matrix want = reference.allocate(line.rows(), line.cols());
+            if (inverse) {
+                reference.idct(line, want, axis);
+            } else {
+                reference.dct(line, want, axis);
+            }
+            assertLinesClose(line, want, got, axis, Accuracy.dctBound(n), context + " line " + i);
+        }
+    }
+
+    @Test
+    void dctInPlaceEqualsOutOfPlace() {
+        SplittableRandom rng = new SplittableRandom(SEED + 2);
+        for (Axis axis : Axis.values()) {
+            Matrix x = TestData.random(rng, 37, 45, true);
+            Matrix out = TestData.copy(x);
+            backend().dct(x, out, axis);
+            backend().dct(x, x, axis);
+            TestData.assertSameBits(out, x, backend() + " in-place dct " + axis);
+            backend().idct(x, x, axis);
+            TestData.assertGuardsIntact(x, "in-place idct");
+        }
+    }
+
+    @Test
+    void dctOfNativeMemoryMatchesHeap() {
+        SplittableRandom rng = new SplittableRandom(SEED + 3);
+        Matrix heap = TestData.random(rng, 40, 97, false);
+        try (Arena arena = Arena.ofConfined()) {
+            Matrix off = Matrix.wrap(arena.allocate(40L * 97 * Float.BYTES), 0, 40, 97, 97);
+            backend().copy(heap, off);
+            Matrix heapOut = backend().allocate(40, 97);
+            backend().dct(heap, heapOut, Axis.ROWS);
+            backend().dct(off, off, Axis.ROWS);
+            assertArrayEquals(heapOut.toArray(), off.toArray(), backend() + " dct of native rows");
+        }
+    }
+
+    @Test
+    void scoresMatchReference() {
+        SplittableRandom rng = new SplittableRandom(SEED + 4);
+        int[][] shapes = {{1, 1}, {7, 1}, {1, 9}, {33, 30}, {65, 127}, {40, 2736}};
+        for (int[] shape : shapes) {
+            for (Axis axis : Axis.values()) {
+                for (ScoreNorm norm : ScoreNorm.values()) {
+                    Matrix g = TestData.random(rng, shape[0], shape[1], true);
+                    int n = axis.lineLength(g);
+                    Matrix expected = reference.allocate(1, n);
+                    Matrix actual = TestData.random(rng, 1, n, true);
+                    reference.dctScores(g, axis, norm, expected);
+                    backend().dctScores(g, axis, norm, actual);
+                    String context = backend() + " dctScores " + norm + " " + axis + " " + g.shape();
+                    TestData.assertGuardsIntact(actual, context);
+                    double lineNorms = 0;
+                    for (int i = 0; i < axis.lineCount(g); i++) {
+                        lineNorms += lineNorm(g, axis, i);
+                    }
+                    // each coefficient is within dctBound·‖line‖ (L1 adds them; L2 is below the L1 sum of errors),
+                    // plus the fp32 accumulation of the sum over lines
+                    for (int k = 0; k < n; k++) {
+                        double want = expected.get(0, k);
+                        double got = actual.get(0, k);
+                        double bound = Accuracy.dctBound(n) * lineNorms
+                                + 2 * axis.lineCount(g) * Accuracy.U32 * Math.abs(want);
+                        if (!(Math.abs(got - want) <= bound)) {
+                            fail(context + ": score " + k + " = " + got + ", reference " + want + ", bound " + bound);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void topKMatchesFullSortIncludingTies() {
+        SplittableRandom rng = new SplittableRandom(SEED + 5);
+        for (int n : new int[]{1, 2, 5, 16, 100, 2736}) {
+            float[] values = new float[n];
+            for (int j = 0; j < n; j++) {
+                values[j] = rng.nextInt(Math.max(2, n / 4)); // many exact ties
+            }
+            if (n > 3) {
+                values[1] = Float.POSITIVE_INFINITY;
+                values[2] = -0f;
+                values[3] = 0f;
+            }
+            Matrix scores = Matrix.wrap(values, 1, n);
+            for (int k : new int[]{1, Math.max(1, n / 3), n}) {
+                assertArrayEquals(reference.topK(scores, k), backend().topK(scores, k),
+                        backend() + " topK n=" + n + " k=" + k);
+            }
+        }
+        float[] withNaN = {1, Float.NaN, 3};
+        assertThrows(IllegalArgumentException.class, () -> backend().topK(Matrix.wrap(withNaN, 1, 3), 1));
+    }
+
+    @Test
+    void gatherAndScatterMatchReference() {
+        SplittableRandom rng = new SplittableRandom(SEED + 6);
+        int[][] shapes = {{1, 1}, {33, 19}, {40, 97}, {17, 2736}};
+        float[][] alphaBeta = {{1f, 0f}, {-0.5f, 2f}};
+        for (int[] shape : shapes) {
+            for (Axis axis : Axis.values()) {
+                Matrix g = TestData.random(rng, shape[0], shape[1], true);
+                int n = axis.lineLength(g);
+                int lines = axis.lineCount(g);
+                int[] indices = randomIndices(rng, n, 1 + rng.nextInt(n));
+                int k = indices.length;
+                String context = backend() + " " + axis + " " + g.shape() + " k=" + k;
+
+                Matrix expected = axis == Axis.ROWS ? reference.allocate(lines, k) : reference.allocate(k, lines);
+                Matrix actual = axis == Axis.ROWS
+                        ? TestData.random(rng, lines, k, true) : TestData.random(rng, k, lines, true);
+                reference.dctGather(g, axis, indices, expected);
+                backend().dctGather(g, axis, indices, actual);
+                assertLinesClose(g, expected, actual, axis, Accuracy.dctBound(n), context + " dctGather");
+                TestData.assertGuardsIntact(actual, context + " dctGather");
+
+                for (float[] ab : alphaBeta) {
+                    Matrix out0 = TestData.random(rng, g.rows(), g.cols(), true);
+                    if (ab[1] == 0f) {
+                        TestData.fill(out0, Float.NaN); // β = 0 must not read out
+                    }
+                    Matrix want = TestData.copy(out0);
+                    Matrix got = TestData.copy(out0);
+                    reference.idctScatter(actual, axis, indices, ab[0], ab[1], want);
+                    backend().idctScatter(actual, axis, indices, ab[0], ab[1], got);
+                    String ctx = context + " idctScatter alpha=" + ab[0] + " beta=" + ab[1];
+                    // error relative to the inputs' size: |α|·‖r line‖ + |β|·‖out line‖ per line
+                    assertLinesClose(actual, want, got, axis, Accuracy.dctBound(n) * (Math.abs(ab[0]) + 1)
+                            + 4 * Accuracy.U32 * Math.abs(ab[1]), ctx, out0, Math.abs(ab[1]));
+                    TestData.assertGuardsIntact(got, ctx);
+                }
+            }
+        }
+    }
+
+    @Test
+    void gatherOfAllIndicesIsTheTransformAndScatterInvertsIt() {
+        SplittableRandom rng = new SplittableRandom(SEED + 7);
+        Matrix g = TestData.random(rng, 21, 60, false);
+        int[] all = IntStream.range(0, 60).toArray();
+        Matrix full = backend().allocate(21, 60);
+        Matrix gathered = backend().allocate(21, 60);
+        backend().dct(g, full, Axis.ROWS);
+        backend().dctGather(g, Axis.ROWS, all, gathered);
+        assertArrayEquals(full.toArray(), gathered.toArray(), backend() + " gather of every index");
+        Matrix back = backend().allocate(21, 60);
+        backend().idctScatter(gathered, Axis.ROWS, all, 1f, 0f, back);
+        assertLinesClose(g, g, back, Axis.ROWS, 1e-5, backend() + " scatter of every index");
+    }
+
+    private static int[] randomIndices(SplittableRandom rng, int n, int k) {
+        int[] all = IntStream.range(0, n).toArray();
+        for (int i = 0; i < k; i++) {
+            int j = i + rng.nextInt(n - i);
+            int t = all[i];
+            all[i] = all[j];
+            all[j] = t;
+        }
+        return java.util.Arrays.copyOf(all, k);
+    }
+
+    private static double lineNorm(Matrix m, Axis axis, int line) {
+        double sum = 0;
+        for (int t = 0; t < axis.lineLength(m); t++) {
+            double v = axis == Axis.ROWS ? m.get(line, t) : m.get(t, line);
+            sum += v * v;
+        }
+        return Math.sqrt(sum);
+    }
+
+    private static void assertLinesClose(Matrix input, Matrix expected, Matrix actual, Axis axis, double tol,
+                                         String context) {
+        assertLinesClose(input, expected, actual, axis, tol, context, null, 0);
+    }
+
+    // per line: ‖actual − expected‖₂ ≤ tol·(‖input line‖₂ + weight·‖extra line‖₂); NaN fails
+    private static void assertLinesClose(Matrix input, Matrix expected, Matrix actual, Axis axis, double tol,
+                                         String context, Matrix extra, double weight) {
+        for (int i = 0; i < axis.lineCount(expected); i++) {
+            double diff = 0;
+            for (int t = 0; t < axis.lineLength(expected); t++) {
+                double want = axis == Axis.ROWS ? expected.get(i, t) : expected.get(t, i);
+                double got = axis == Axis.ROWS ? actual.get(i, t) : actual.get(t, i);
+                diff += (got - want) * (got - want);
+            }
+            double scale = lineNorm(input, axis, i) + (weight == 0 ? 0 : weight * lineNorm(extra, axis, i));
+            if (!(Math.sqrt(diff) <= tol * scale) && !(diff == 0)) {
+                fail(context + ": line " + i + " error " + Math.sqrt(diff) + " > " + tol + " x " + scale);
+            }
+        }
+    }
+}
