@@ -37,14 +37,6 @@ public final class SvdProjector implements GradientProjector {
         }
     }
 
-    /** What a refresh does with a gradient holding NaN or ±Inf. */
-    public enum NonFinitePolicy {
-        /** Throw {@link IllegalStateException} naming the layer shape and the step. */
-        THROW,
-        /** Keep the previous subspace and carry on; throws anyway when there is no previous subspace yet. */
-        KEEP_PREVIOUS
-    }
-
     private final Backend backend;
     private final int rows;
     private final int cols;

@@ -13,7 +13,6 @@ import org.slimgrad.Backends;
 import org.slimgrad.Matrix;
 import org.slimgrad.Spectra;
 import org.slimgrad.TestData;
-import org.slimgrad.train.SvdProjector.NonFinitePolicy;
 import org.slimgrad.train.SvdProjector.Refresh;
 
 class SvdProjectorTest {
