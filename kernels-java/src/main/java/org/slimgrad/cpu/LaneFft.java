@@ -125,12 +125,14 @@ final class LaneFft {
     private static void radix4(float[] in, float[] out, float[] tw, int l, int r, int n) {
         int quarter = n / 4;
         for (int k = 0; k < l; k++) {
-            float w1r = tw[6 * k];
-            float w1i = tw[6 * k + 1];
-            float w2r = tw[6 * k + 2];
-            float w2i = tw[6 * k + 3];
-            float w3r = tw[6 * k + 4];
-            float w3i = tw[6 * k + 5];
+            // k = 0 has unit twiddles; the first stage (l = 1) is all k = 0
+            boolean twiddle = k > 0;
+            FloatVector w1r = FloatVector.broadcast(S, tw[6 * k]);
+            FloatVector w1i = FloatVector.broadcast(S, tw[6 * k + 1]);
+            FloatVector w2r = FloatVector.broadcast(S, tw[6 * k + 2]);
+            FloatVector w2i = FloatVector.broadcast(S, tw[6 * k + 3]);
+            FloatVector w3r = FloatVector.broadcast(S, tw[6 * k + 4]);
+            FloatVector w3i = FloatVector.broadcast(S, tw[6 * k + 5]);
             for (int b = 0; b < r; b++) {
                 int i0 = ((k * 4) * r + b) * W;
                 int i1 = i0 + r * W;
@@ -138,18 +140,23 @@ final class LaneFft {
                 int i3 = i2 + r * W;
                 FloatVector a0r = load(in, i0);
                 FloatVector a0i = load(in, i0 + LANES);
-                FloatVector xr = load(in, i1);
-                FloatVector xi = load(in, i1 + LANES);
-                FloatVector a1r = xr.mul(w1r).sub(xi.mul(w1i));
-                FloatVector a1i = xr.mul(w1i).add(xi.mul(w1r));
-                xr = load(in, i2);
-                xi = load(in, i2 + LANES);
-                FloatVector a2r = xr.mul(w2r).sub(xi.mul(w2i));
-                FloatVector a2i = xr.mul(w2i).add(xi.mul(w2r));
-                xr = load(in, i3);
-                xi = load(in, i3 + LANES);
-                FloatVector a3r = xr.mul(w3r).sub(xi.mul(w3i));
-                FloatVector a3i = xr.mul(w3i).add(xi.mul(w3r));
+                FloatVector a1r = load(in, i1);
+                FloatVector a1i = load(in, i1 + LANES);
+                FloatVector a2r = load(in, i2);
+                FloatVector a2i = load(in, i2 + LANES);
+                FloatVector a3r = load(in, i3);
+                FloatVector a3i = load(in, i3 + LANES);
+                if (twiddle) {
+                    FloatVector xr = a1r;
+                    a1r = xr.fma(w1r, a1i.mul(w1i).neg());
+                    a1i = xr.fma(w1i, a1i.mul(w1r));
+                    xr = a2r;
+                    a2r = xr.fma(w2r, a2i.mul(w2i).neg());
+                    a2i = xr.fma(w2i, a2i.mul(w2r));
+                    xr = a3r;
+                    a3r = xr.fma(w3r, a3i.mul(w3i).neg());
+                    a3i = xr.fma(w3i, a3i.mul(w3r));
+                }
                 FloatVector t0r = a0r.add(a2r);
                 FloatVector t0i = a0i.add(a2i);
                 FloatVector t1r = a0r.sub(a2r);

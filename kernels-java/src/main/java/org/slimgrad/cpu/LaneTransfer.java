@@ -83,6 +83,16 @@ final class LaneTransfer {
             }
             return;
         }
+        long highOffset = (long) LANES * Float.BYTES;
+        if (count == W) {
+            for (int t = 0; t < length; t++) {
+                long at = x.index(t, first) * Float.BYTES;
+                int to = position[t] * W;
+                FloatVector.fromMemorySegment(S, seg, at, ORDER).intoArray(buf, to);
+                FloatVector.fromMemorySegment(S, seg, at + highOffset, ORDER).intoArray(buf, to + LANES);
+            }
+            return;
+        }
         VectorMask<Float> low = S.indexInRange(0, count);
         VectorMask<Float> high = S.indexInRange(LANES, count);
         for (int t = 0; t < length; t++) {
@@ -90,8 +100,7 @@ final class LaneTransfer {
             int to = position[t] * W;
             FloatVector.fromMemorySegment(S, seg, at, ORDER, low).intoArray(buf, to);
             if (count > LANES) {
-                FloatVector.fromMemorySegment(S, seg, at + (long) LANES * Float.BYTES, ORDER, high)
-                        .intoArray(buf, to + LANES);
+                FloatVector.fromMemorySegment(S, seg, at + highOffset, ORDER, high).intoArray(buf, to + LANES);
             } else {
                 FloatVector.zero(S).intoArray(buf, to + LANES);
             }
