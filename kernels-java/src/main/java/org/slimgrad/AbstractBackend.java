@@ -263,6 +263,82 @@ public abstract class AbstractBackend implements Backend {
         idctScatterKernel(r, axis, indices, alpha, beta, out);
     }
 
+    @Override
+    public final void spmm(boolean transposeS, float alpha, Matrix x, FixedSupport support, Matrix values,
+                           float beta, Matrix y) {
+        String op = "spmm";
+        usable(op, "X", x);
+        usable(op, "Y", y);
+        support(op, support, values);
+        int inner = transposeS ? support.cols() : support.rows();
+        int outer = transposeS ? support.rows() : support.cols();
+        if (x.cols() != inner || y.rows() != x.rows() || y.cols() != outer) {
+            throw new IllegalArgumentException(op + ": X is " + x.shape() + ", S is " + support.shape()
+                    + " (transposeS=" + transposeS + "), Y is " + y.shape() + "; need X t x " + inner + " and Y t x "
+                    + outer);
+        }
+        disjoint(op, "Y", y, "X", x);
+        disjoint(op, "Y", y, "values", values);
+        if (y.size() == 0) {
+            return;
+        }
+        if (x.cols() == 0 || support.nnz() == 0 || alpha == 0f) {
+            if (beta != 1f) {
+                scaleKernel(beta, y);
+            }
+            return;
+        }
+        spmmKernel(transposeS, alpha, x, support, values, beta, y);
+    }
+
+    @Override
+    public final void sddmm(float alpha, Matrix a, Matrix b, FixedSupport support, float beta, Matrix values) {
+        String op = "sddmm";
+        usable(op, "A", a);
+        usable(op, "B", b);
+        support(op, support, values);
+        if (a.rows() != b.rows() || a.cols() != support.rows() || b.cols() != support.cols()) {
+            throw new IllegalArgumentException(op + ": A is " + a.shape() + ", B is " + b.shape() + ", S is "
+                    + support.shape() + "; need A t x m and B t x n for an m x n support");
+        }
+        disjoint(op, "values", values, "A", a);
+        disjoint(op, "values", values, "B", b);
+        if (support.nnz() == 0) {
+            return;
+        }
+        if (a.rows() == 0 || alpha == 0f) {
+            if (beta != 1f) {
+                scaleKernel(beta, values);
+            }
+            return;
+        }
+        sddmmKernel(alpha, a, b, support, beta, values);
+    }
+
+    @Override
+    public final void sparseAddTo(FixedSupport support, Matrix values, float alpha, Matrix dense) {
+        String op = "sparseAddTo";
+        usable(op, "dense", dense);
+        support(op, support, values);
+        denseOfSupport(op, dense, support);
+        disjoint(op, "dense", dense, "values", values);
+        if (support.nnz() != 0 && alpha != 0f) {
+            sparseAddToKernel(support, values, alpha, dense);
+        }
+    }
+
+    @Override
+    public final void sparseGather(Matrix dense, FixedSupport support, Matrix values) {
+        String op = "sparseGather";
+        usable(op, "dense", dense);
+        support(op, support, values);
+        denseOfSupport(op, dense, support);
+        disjoint(op, "values", values, "dense", dense);
+        if (support.nnz() != 0) {
+            sparseGatherKernel(dense, support, values);
+        }
+    }
+
     /** {@code C = α·op(A)·op(B) + β·C} on validated, non-empty arguments with k ≥ 1 and α ≠ 0. */
     protected abstract void gemmKernel(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
                                        Matrix c);
@@ -305,6 +381,20 @@ public abstract class AbstractBackend implements Backend {
     protected abstract void idctScatterKernel(Matrix r, Axis axis, int[] indices, float alpha, float beta,
                                               Matrix out);
 
+    /** {@code Y = α·X·op(S) + β·Y} on validated arguments with nnz ≥ 1, a non-empty Y and inner dimension, α ≠ 0. */
+    protected abstract void spmmKernel(boolean transposeS, float alpha, Matrix x, FixedSupport support, Matrix values,
+                                       float beta, Matrix y);
+
+    /** Sampled {@code α·Aᵀ·B + β·values} on validated arguments with nnz ≥ 1, at least one token, α ≠ 0. */
+    protected abstract void sddmmKernel(float alpha, Matrix a, Matrix b, FixedSupport support, float beta,
+                                        Matrix values);
+
+    /** {@code dense += α·S} on validated arguments, nnz ≥ 1. */
+    protected abstract void sparseAddToKernel(FixedSupport support, Matrix values, float alpha, Matrix dense);
+
+    /** {@code values = dense on the support} on validated arguments, nnz ≥ 1. */
+    protected abstract void sparseGatherKernel(Matrix dense, FixedSupport support, Matrix values);
+
     /** Checks that {@code m} is non-null, of this backend's domain and, for host memory, not yet freed. */
     protected final void usable(String op, String role, Matrix m) {
         if (m == null) {
@@ -321,6 +411,24 @@ public abstract class AbstractBackend implements Backend {
 
     private static boolean sameView(Matrix x, Matrix y) {
         return x.segment().equals(y.segment()) && x.offset() == y.offset() && x.ld() == y.ld();
+    }
+
+    private void support(String op, FixedSupport support, Matrix values) {
+        if (support == null) {
+            throw new IllegalArgumentException(op + ": support is null");
+        }
+        usable(op, "values", values);
+        if (values.rows() != 1 || values.cols() != support.nnz()) {
+            throw new IllegalArgumentException(op + ": values is " + values.shape() + " for a " + support.shape()
+                    + "; need values 1x" + support.nnz());
+        }
+    }
+
+    private static void denseOfSupport(String op, Matrix dense, FixedSupport support) {
+        if (dense.rows() != support.rows() || dense.cols() != support.cols()) {
+            throw new IllegalArgumentException(op + ": dense is " + dense.shape() + " but S is " + support.shape()
+                    + "; need equal shapes");
+        }
     }
 
     private static void axis(String op, Axis axis) {

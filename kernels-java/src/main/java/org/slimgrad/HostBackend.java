@@ -37,6 +37,16 @@ public abstract class HostBackend extends AbstractBackend {
         }
     }
 
+    // values[p] = dense[i_p, j_p]: a gather with no arithmetic, the same on every host backend
+    @Override
+    protected final void sparseGatherKernel(Matrix dense, FixedSupport support, Matrix values) {
+        for (int i = 0; i < support.rows(); i++) {
+            for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
+                values.set(0, p, dense.get(i, support.column(p)));
+            }
+        }
+    }
+
     @Override
     protected int[] topKKernel(Matrix scores, int k) {
         return TopK.select(scores.toArray(), k);

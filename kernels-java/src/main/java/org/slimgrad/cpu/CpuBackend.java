@@ -3,6 +3,7 @@ package org.slimgrad.cpu;
 import java.util.concurrent.ForkJoinPool;
 
 import org.slimgrad.Axis;
+import org.slimgrad.FixedSupport;
 import org.slimgrad.HostBackend;
 import org.slimgrad.Matrix;
 import org.slimgrad.ScoreNorm;
@@ -82,6 +83,22 @@ public final class CpuBackend extends HostBackend {
     @Override
     protected void idctScatterKernel(Matrix r, Axis axis, int[] indices, float alpha, float beta, Matrix out) {
         BatchedDct.scatter(r, axis == Axis.ROWS, indices, alpha, beta, out);
+    }
+
+    @Override
+    protected void spmmKernel(boolean transposeS, float alpha, Matrix x, FixedSupport support, Matrix values,
+                              float beta, Matrix y) {
+        SparseKernels.spmm(transposeS, alpha, x, support, values, beta, y);
+    }
+
+    @Override
+    protected void sddmmKernel(float alpha, Matrix a, Matrix b, FixedSupport support, float beta, Matrix values) {
+        SparseKernels.sddmm(alpha, a, b, support, beta, values);
+    }
+
+    @Override
+    protected void sparseAddToKernel(FixedSupport support, Matrix values, float alpha, Matrix dense) {
+        SparseKernels.addTo(support, values, alpha, dense);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 
 import org.slimgrad.Axis;
+import org.slimgrad.FixedSupport;
 import org.slimgrad.HostBackend;
 import org.slimgrad.Matrix;
 import org.slimgrad.ScoreNorm;
@@ -134,6 +135,57 @@ public final class ReferenceBackend extends HostBackend {
                 values[t] = alpha * values[t] + (prior == null ? 0 : beta * prior[t]);
             }
             ReferenceDct.setLine(out, axis, i, values);
+        }
+    }
+
+    // Y = α·X·op(S) + β·Y, one float64 sum per output element over the support
+    @Override
+    protected void spmmKernel(boolean transposeS, float alpha, Matrix x, FixedSupport support, Matrix values,
+                              float beta, Matrix y) {
+        double[][] sums = new double[y.rows()][y.cols()];
+        for (int i = 0; i < support.rows(); i++) {
+            for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
+                int j = support.column(p);
+                double v = get(values, 0, p);
+                for (int t = 0; t < x.rows(); t++) {
+                    if (transposeS) {
+                        sums[t][i] += get(x, t, j) * v;
+                    } else {
+                        sums[t][j] += get(x, t, i) * v;
+                    }
+                }
+            }
+        }
+        for (int t = 0; t < y.rows(); t++) {
+            for (int c = 0; c < y.cols(); c++) {
+                double prior = beta == 0f ? 0 : (double) beta * get(y, t, c);
+                set(y, t, c, (float) (alpha * sums[t][c] + prior));
+            }
+        }
+    }
+
+    @Override
+    protected void sddmmKernel(float alpha, Matrix a, Matrix b, FixedSupport support, float beta, Matrix values) {
+        for (int i = 0; i < support.rows(); i++) {
+            for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
+                int j = support.column(p);
+                double sum = 0;
+                for (int t = 0; t < a.rows(); t++) {
+                    sum += (double) get(a, t, i) * get(b, t, j);
+                }
+                double prior = beta == 0f ? 0 : (double) beta * get(values, 0, p);
+                set(values, 0, p, (float) (alpha * sum + prior));
+            }
+        }
+    }
+
+    @Override
+    protected void sparseAddToKernel(FixedSupport support, Matrix values, float alpha, Matrix dense) {
+        for (int i = 0; i < support.rows(); i++) {
+            for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
+                int j = support.column(p);
+                set(dense, i, j, (float) ((double) alpha * get(values, 0, p) + get(dense, i, j)));
+            }
         }
     }
 

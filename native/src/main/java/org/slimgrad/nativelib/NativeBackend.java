@@ -3,6 +3,7 @@ package org.slimgrad.nativelib;
 import java.lang.foreign.MemorySegment;
 
 import org.slimgrad.Axis;
+import org.slimgrad.FixedSupport;
 import org.slimgrad.HostBackend;
 import org.slimgrad.Matrix;
 import org.slimgrad.OrthoMethod;
@@ -15,7 +16,7 @@ import org.slimgrad.cpu.CpuBackend;
  * The {@code native} backend: OpenBLAS for GEMM and the vector kernels, LAPACK for orthonormalisation (sgeqrf +
  * sorgqr), the small SVD (sgesdd) and the eigendecomposition (ssyevd). Randomized SVD runs slimgrad's algorithm on
  * OpenBLAS's GEMM, so benchmarks can hold our kernels against the vendor's with the algorithm fixed. OpenBLAS and
- * LAPACK have no DCT: the DCT kernels are the {@code cpu} backend's, on one thread.
+ * LAPACK have no DCT and no fixed-support sparse kernels: those are the {@code cpu} backend's, on one thread.
  *
  * <p>OpenBLAS's thread count is process-global; this backend sets it to {@link #threads()} before every call, so
  * two native backends with different counts must not run at the same time.
@@ -24,7 +25,7 @@ public final class NativeBackend extends HostBackend {
 
     private final OpenBlas blas;
     private final int threads;
-    private final CpuBackend transforms = CpuBackend.withThreads(1);
+    private final CpuBackend delegate = CpuBackend.withThreads(1);
 
     private NativeBackend(int threads) {
         super("native");
@@ -145,24 +146,40 @@ public final class NativeBackend extends HostBackend {
     @Override
     protected void dctKernel(Matrix x, Matrix y, Axis axis, boolean inverse) {
         if (inverse) {
-            transforms.idct(x, y, axis);
+            delegate.idct(x, y, axis);
         } else {
-            transforms.dct(x, y, axis);
+            delegate.dct(x, y, axis);
         }
     }
 
     @Override
     protected void dctScoresKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
-        transforms.dctScores(g, axis, norm, scores);
+        delegate.dctScores(g, axis, norm, scores);
     }
 
     @Override
     protected void dctGatherKernel(Matrix g, Axis axis, int[] indices, Matrix r) {
-        transforms.dctGather(g, axis, indices, r);
+        delegate.dctGather(g, axis, indices, r);
     }
 
     @Override
     protected void idctScatterKernel(Matrix r, Axis axis, int[] indices, float alpha, float beta, Matrix out) {
-        transforms.idctScatter(r, axis, indices, alpha, beta, out);
+        delegate.idctScatter(r, axis, indices, alpha, beta, out);
+    }
+
+    @Override
+    protected void spmmKernel(boolean transposeS, float alpha, Matrix x, FixedSupport support, Matrix values,
+                              float beta, Matrix y) {
+        delegate.spmm(transposeS, alpha, x, support, values, beta, y);
+    }
+
+    @Override
+    protected void sddmmKernel(float alpha, Matrix a, Matrix b, FixedSupport support, float beta, Matrix values) {
+        delegate.sddmm(alpha, a, b, support, beta, values);
+    }
+
+    @Override
+    protected void sparseAddToKernel(FixedSupport support, Matrix values, float alpha, Matrix dense) {
+        delegate.sparseAddTo(support, values, alpha, dense);
     }
 }

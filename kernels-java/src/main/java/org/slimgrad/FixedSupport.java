@@ -1,0 +1,160 @@
+package org.slimgrad;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The fixed sparsity pattern of an m×n sparse matrix S (SLTrain, Han et al. 2024): positions only, values live in a
+ * separate 1×nnz {@link Matrix} so that a support is shared by the values, their gradient and their optimizer state.
+ * Stored as int32 CSR: row i holds positions {@code rowStart(i) … rowEnd(i)−1}, whose columns ascend strictly.
+ * Value p of a values row belongs to position p.
+ *
+ * <p>{@link #random} draws nnz = round(δ·m·n) positions uniformly without replacement (Floyd's algorithm on the
+ * counter-based generator), so a support is regenerated from (m, n, δ, seed) instead of stored or shipped.
+ */
+public final class FixedSupport {
+
+    private final int rows;
+    private final int cols;
+    private final int[] rowPointers;
+    private final int[] columns;
+
+    private FixedSupport(int rows, int cols, int[] rowPointers, int[] columns) {
+        this.rows = rows;
+        this.cols = cols;
+        this.rowPointers = rowPointers;
+        this.columns = columns;
+    }
+
+    /**
+     * A uniformly random support of round(δ·rows·cols) positions (at least one), the same for the same arguments on
+     * every machine.
+     */
+    public static FixedSupport random(int rows, int cols, double density, long seed) {
+        if (rows < 1 || cols < 1 || !(density > 0 && density <= 1)) {
+            throw new IllegalArgumentException("FixedSupport.random: " + rows + "x" + cols + ", density " + density
+                    + "; need positive dimensions and density in (0, 1]");
+        }
+        long total = (long) rows * cols;
+        long nnz = Math.max(1, Math.round(density * total));
+        if (nnz > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("FixedSupport.random: " + nnz + " positions exceed int32 indexing");
+        }
+        long[] flat = nnz == total ? everyPosition(total) : floyd(total, (int) nnz, seed);
+        Arrays.sort(flat);
+        int[] pointers = new int[rows + 1];
+        int[] columns = new int[flat.length];
+        for (int p = 0; p < flat.length; p++) {
+            pointers[(int) (flat[p] / cols) + 1]++;
+            columns[p] = (int) (flat[p] % cols);
+        }
+        for (int i = 0; i < rows; i++) {
+            pointers[i + 1] += pointers[i];
+        }
+        return new FixedSupport(rows, cols, pointers, columns);
+    }
+
+    /** A support from CSR arrays (copied), checked: pointers non-decreasing from 0 to nnz, columns ascending. */
+    public static FixedSupport of(int rows, int cols, int[] rowPointers, int[] columns) {
+        if (rows < 0 || cols < 0 || rowPointers == null || columns == null || rowPointers.length != rows + 1) {
+            throw new IllegalArgumentException("FixedSupport.of: " + rows + "x" + cols + " needs " + (rows + 1)
+                    + " row pointers and a column array");
+        }
+        if (rowPointers[0] != 0 || rowPointers[rows] != columns.length) {
+            throw new IllegalArgumentException("FixedSupport.of: row pointers must run from 0 to the " + columns.length
+                    + " columns, got " + rowPointers[0] + " … " + rowPointers[rows]);
+        }
+        for (int i = 0; i < rows; i++) {
+            if (rowPointers[i + 1] < rowPointers[i]) {
+                throw new IllegalArgumentException("FixedSupport.of: row pointer " + (i + 1) + " decreases");
+            }
+        }
+        for (int i = 0; i < rows; i++) {
+            for (int p = rowPointers[i]; p < rowPointers[i + 1]; p++) {
+                int c = columns[p];
+                if (c < 0 || c >= cols) {
+                    throw new IllegalArgumentException("FixedSupport.of: column " + c + " at position " + p
+                            + " (row " + i + ") is outside 0…" + (cols - 1));
+                }
+                if (p > rowPointers[i] && c <= columns[p - 1]) {
+                    throw new IllegalArgumentException("FixedSupport.of: row " + i + " has columns " + columns[p - 1]
+                            + ", " + c + "; columns must ascend strictly (sorted, no duplicates)");
+                }
+            }
+        }
+        return new FixedSupport(rows, cols, rowPointers.clone(), columns.clone());
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    /** Number of positions. */
+    public int nnz() {
+        return columns.length;
+    }
+
+    /** First position of row i. */
+    public int rowStart(int i) {
+        return rowPointers[i];
+    }
+
+    /** One past the last position of row i. */
+    public int rowEnd(int i) {
+        return rowPointers[i + 1];
+    }
+
+    /** Column of position p. */
+    public int column(int p) {
+        return columns[p];
+    }
+
+    /** Bytes of the index arrays: (m + 1) row pointers and nnz columns, int32 each. */
+    public long bytes() {
+        return ((long) rowPointers.length + columns.length) * Integer.BYTES;
+    }
+
+    /** "m x n, nnz positions": the form error messages use. */
+    public String shape() {
+        return rows + "x" + cols + " support with " + nnz() + " positions";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FixedSupport s && s.rows == rows && s.cols == cols
+                && Arrays.equals(s.rowPointers, rowPointers) && Arrays.equals(s.columns, columns);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(rowPointers) + Arrays.hashCode(columns);
+    }
+
+    private static long[] everyPosition(long total) {
+        long[] all = new long[(int) total];
+        Arrays.setAll(all, p -> p);
+        return all;
+    }
+
+    // Floyd's sampling: for j = N−k … N−1 draw t uniform in [0, j]; take t unless taken, then j. Exactly uniform
+    // over k-subsets; the draws are the counter-based generator's words j, so a GPU can replay them.
+    private static long[] floyd(long total, int k, long seed) {
+        Set<Long> chosen = new HashSet<>(k * 2);
+        long[] out = new long[k];
+        int next = 0;
+        for (long j = total - k; j < total; j++) {
+            long t = Math.unsignedMultiplyHigh(CounterRandom.bits(seed, j), j + 1);
+            long pick = chosen.add(t) ? t : j;
+            if (pick == j) {
+                chosen.add(j);
+            }
+            out[next++] = pick;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,154 @@
+package org.slimgrad.cpu;
+
+import static org.slimgrad.cpu.TokenChunks.LANES;
+import static org.slimgrad.cpu.TokenChunks.TOKENS;
+
+import java.util.Arrays;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import org.slimgrad.FixedSupport;
+import org.slimgrad.Matrix;
+
+/**
+ * The sparse fixed-support kernels of the CPU backend, vectorised over tokens: the dense operands are taken
+ * {@link TokenChunks#TOKENS} tokens at a time into token-major buffers, where every support position (i, j) becomes
+ * a handful of contiguous vector operations between row i's and column j's token vectors. Positions are visited in
+ * CSR order, so no transposed index of the support is ever needed. Each thread keeps its own buffers.
+ */
+final class SparseKernels {
+
+    private static final VectorSpecies<Float> S = VectorWidth.FLOATS;
+    private static final int VECTORS = TOKENS / LANES;
+
+    private static final ThreadLocal<Workspace> WORKSPACES = ThreadLocal.withInitial(Workspace::new);
+
+    private SparseKernels() {
+    }
+
+    /** Y = α·X·Sᵀ + β·Y (transposeS) or α·X·S + β·Y, on validated arguments. */
+    static void spmm(boolean transposeS, float alpha, Matrix x, FixedSupport support, Matrix values, float beta,
+                     Matrix y) {
+        Workspace ws = WORKSPACES.get();
+        float[] v = values.toArray();
+        float[] in = ws.in(x.cols());
+        float[] out = ws.out(y.cols());
+        for (int t0 = 0; t0 < x.rows(); t0 += TOKENS) {
+            int tokens = Math.min(TOKENS, x.rows() - t0);
+            ws.chunks.load(x, t0, tokens, in);
+            if (transposeS) {
+                rowsTimesChunk(support, v, in, out);
+            } else {
+                Arrays.fill(out, 0, y.cols() * TOKENS, 0f);
+                scatterRowsOfChunk(support, v, in, out);
+            }
+            ws.chunks.store(out, alpha, beta, y, t0, tokens);
+        }
+    }
+
+    // out[i] = Σ_{p in row i} v_p·in[col_p]: four independent accumulator chains per group of four vectors
+    private static void rowsTimesChunk(FixedSupport support, float[] v, float[] in, float[] out) {
+        for (int i = 0; i < support.rows(); i++) {
+            int start = support.rowStart(i);
+            int end = support.rowEnd(i);
+            for (int g = 0; g < VECTORS; g += 4) {
+                FloatVector acc0 = FloatVector.zero(S);
+                FloatVector acc1 = FloatVector.zero(S);
+                FloatVector acc2 = FloatVector.zero(S);
+                FloatVector acc3 = FloatVector.zero(S);
+                for (int p = start; p < end; p++) {
+                    FloatVector value = FloatVector.broadcast(S, v[p]);
+                    int at = support.column(p) * TOKENS + g * LANES;
+                    acc0 = FloatVector.fromArray(S, in, at).fma(value, acc0);
+                    acc1 = FloatVector.fromArray(S, in, at + LANES).fma(value, acc1);
+                    acc2 = FloatVector.fromArray(S, in, at + 2 * LANES).fma(value, acc2);
+                    acc3 = FloatVector.fromArray(S, in, at + 3 * LANES).fma(value, acc3);
+                }
+                int to = i * TOKENS + g * LANES;
+                acc0.intoArray(out, to);
+                acc1.intoArray(out, to + LANES);
+                acc2.intoArray(out, to + 2 * LANES);
+                acc3.intoArray(out, to + 3 * LANES);
+            }
+        }
+    }
+
+    // out[col_p] += v_p·in[i] for every position p of row i
+    private static void scatterRowsOfChunk(FixedSupport support, float[] v, float[] in, float[] out) {
+        for (int i = 0; i < support.rows(); i++) {
+            int from = i * TOKENS;
+            for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
+                FloatVector value = FloatVector.broadcast(S, v[p]);
+                int at = support.column(p) * TOKENS;
+                for (int g = 0; g < TOKENS; g += LANES) {
+                    FloatVector.fromArray(S, in, from + g).fma(value, FloatVector.fromArray(S, out, at + g))
+                            .intoArray(out, at + g);
+                }
+            }
+        }
+    }
+
+    /** values[p] = α·(Aᵀ·B)[i_p, j_p] + β·values[p], on validated arguments. */
+    static void sddmm(float alpha, Matrix a, Matrix b, FixedSupport support, float beta, Matrix values) {
+        Workspace ws = WORKSPACES.get();
+        float[] at = ws.in(a.cols());
+        float[] bt = ws.out(b.cols());
+        float[] sums = new float[support.nnz()];
+        for (int t0 = 0; t0 < a.rows(); t0 += TOKENS) {
+            int tokens = Math.min(TOKENS, a.rows() - t0);
+            ws.chunks.load(a, t0, tokens, at);
+            ws.chunks.load(b, t0, tokens, bt);
+            for (int i = 0; i < support.rows(); i++) {
+                int row = i * TOKENS;
+                for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
+                    int col = support.column(p) * TOKENS;
+                    FloatVector acc0 = FloatVector.zero(S);
+                    FloatVector acc1 = FloatVector.zero(S);
+                    for (int g = 0; g < TOKENS; g += 2 * LANES) {
+                        acc0 = FloatVector.fromArray(S, at, row + g).fma(FloatVector.fromArray(S, bt, col + g), acc0);
+                        acc1 = FloatVector.fromArray(S, at, row + g + LANES)
+                                .fma(FloatVector.fromArray(S, bt, col + g + LANES), acc1);
+                    }
+                    sums[p] += acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+                }
+            }
+        }
+        for (int p = 0; p < sums.length; p++) {
+            float prior = beta == 0f ? 0f : beta * values.get(0, p);
+            values.set(0, p, alpha * sums[p] + prior);
+        }
+    }
+
+    /** dense += α·S on validated arguments. */
+    static void addTo(FixedSupport support, Matrix values, float alpha, Matrix dense) {
+        for (int i = 0; i < support.rows(); i++) {
+            for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
+                int j = support.column(p);
+                dense.set(i, j, alpha * values.get(0, p) + dense.get(i, j));
+            }
+        }
+    }
+
+    /** One thread's token-major buffers, grown to the widest operand seen. */
+    private static final class Workspace {
+        final TokenChunks chunks = new TokenChunks();
+        float[] in = new float[0];
+        float[] out = new float[0];
+
+        float[] in(int columns) {
+            if (in.length < columns * TOKENS) {
+                in = new float[columns * TOKENS];
+            }
+            return in;
+        }
+
+        float[] out(int columns) {
+            if (out.length < columns * TOKENS) {
+                out = new float[columns * TOKENS];
+            }
+            return out;
+        }
+    }
+}
