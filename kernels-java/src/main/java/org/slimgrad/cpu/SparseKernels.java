@@ -21,8 +21,6 @@ import org.slimgrad.Matrix;
 final class SparseKernels {
 
     private static final VectorSpecies<Float> S = VectorWidth.FLOATS;
-    private static final int VECTORS = TOKENS / LANES;
-
     private static final ThreadLocal<Workspace> WORKSPACES = ThreadLocal.withInitial(Workspace::new);
 
     private SparseKernels() {
@@ -48,44 +46,64 @@ final class SparseKernels {
         }
     }
 
-    // out[i] = Σ_{p in row i} v_p·in[col_p]: four independent accumulator chains per group of four vectors
+    // out[i] = Σ_{p in row i} v_p·in[col_p]: eight independent accumulator chains, one per token vector
     private static void rowsTimesChunk(FixedSupport support, float[] v, float[] in, float[] out) {
         for (int i = 0; i < support.rows(); i++) {
-            int start = support.rowStart(i);
-            int end = support.rowEnd(i);
-            for (int g = 0; g < VECTORS; g += 4) {
-                FloatVector acc0 = FloatVector.zero(S);
-                FloatVector acc1 = FloatVector.zero(S);
-                FloatVector acc2 = FloatVector.zero(S);
-                FloatVector acc3 = FloatVector.zero(S);
-                for (int p = start; p < end; p++) {
-                    FloatVector value = FloatVector.broadcast(S, v[p]);
-                    int at = support.column(p) * TOKENS + g * LANES;
-                    acc0 = FloatVector.fromArray(S, in, at).fma(value, acc0);
-                    acc1 = FloatVector.fromArray(S, in, at + LANES).fma(value, acc1);
-                    acc2 = FloatVector.fromArray(S, in, at + 2 * LANES).fma(value, acc2);
-                    acc3 = FloatVector.fromArray(S, in, at + 3 * LANES).fma(value, acc3);
-                }
-                int to = i * TOKENS + g * LANES;
-                acc0.intoArray(out, to);
-                acc1.intoArray(out, to + LANES);
-                acc2.intoArray(out, to + 2 * LANES);
-                acc3.intoArray(out, to + 3 * LANES);
-            }
-        }
-    }
-
-    // out[col_p] += v_p·in[i] for every position p of row i
-    private static void scatterRowsOfChunk(FixedSupport support, float[] v, float[] in, float[] out) {
-        for (int i = 0; i < support.rows(); i++) {
-            int from = i * TOKENS;
+            FloatVector acc0 = FloatVector.zero(S);
+            FloatVector acc1 = FloatVector.zero(S);
+            FloatVector acc2 = FloatVector.zero(S);
+            FloatVector acc3 = FloatVector.zero(S);
+            FloatVector acc4 = FloatVector.zero(S);
+            FloatVector acc5 = FloatVector.zero(S);
+            FloatVector acc6 = FloatVector.zero(S);
+            FloatVector acc7 = FloatVector.zero(S);
             for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
                 FloatVector value = FloatVector.broadcast(S, v[p]);
                 int at = support.column(p) * TOKENS;
-                for (int g = 0; g < TOKENS; g += LANES) {
-                    FloatVector.fromArray(S, in, from + g).fma(value, FloatVector.fromArray(S, out, at + g))
-                            .intoArray(out, at + g);
-                }
+                acc0 = FloatVector.fromArray(S, in, at).fma(value, acc0);
+                acc1 = FloatVector.fromArray(S, in, at + LANES).fma(value, acc1);
+                acc2 = FloatVector.fromArray(S, in, at + 2 * LANES).fma(value, acc2);
+                acc3 = FloatVector.fromArray(S, in, at + 3 * LANES).fma(value, acc3);
+                acc4 = FloatVector.fromArray(S, in, at + 4 * LANES).fma(value, acc4);
+                acc5 = FloatVector.fromArray(S, in, at + 5 * LANES).fma(value, acc5);
+                acc6 = FloatVector.fromArray(S, in, at + 6 * LANES).fma(value, acc6);
+                acc7 = FloatVector.fromArray(S, in, at + 7 * LANES).fma(value, acc7);
+            }
+            int to = i * TOKENS;
+            acc0.intoArray(out, to);
+            acc1.intoArray(out, to + LANES);
+            acc2.intoArray(out, to + 2 * LANES);
+            acc3.intoArray(out, to + 3 * LANES);
+            acc4.intoArray(out, to + 4 * LANES);
+            acc5.intoArray(out, to + 5 * LANES);
+            acc6.intoArray(out, to + 6 * LANES);
+            acc7.intoArray(out, to + 7 * LANES);
+        }
+    }
+
+    // out[col_p] += v_p·in[i] for every position p of row i; row i's token vectors stay in registers
+    private static void scatterRowsOfChunk(FixedSupport support, float[] v, float[] in, float[] out) {
+        for (int i = 0; i < support.rows(); i++) {
+            int from = i * TOKENS;
+            FloatVector x0 = FloatVector.fromArray(S, in, from);
+            FloatVector x1 = FloatVector.fromArray(S, in, from + LANES);
+            FloatVector x2 = FloatVector.fromArray(S, in, from + 2 * LANES);
+            FloatVector x3 = FloatVector.fromArray(S, in, from + 3 * LANES);
+            FloatVector x4 = FloatVector.fromArray(S, in, from + 4 * LANES);
+            FloatVector x5 = FloatVector.fromArray(S, in, from + 5 * LANES);
+            FloatVector x6 = FloatVector.fromArray(S, in, from + 6 * LANES);
+            FloatVector x7 = FloatVector.fromArray(S, in, from + 7 * LANES);
+            for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
+                FloatVector value = FloatVector.broadcast(S, v[p]);
+                int at = support.column(p) * TOKENS;
+                x0.fma(value, FloatVector.fromArray(S, out, at)).intoArray(out, at);
+                x1.fma(value, FloatVector.fromArray(S, out, at + LANES)).intoArray(out, at + LANES);
+                x2.fma(value, FloatVector.fromArray(S, out, at + 2 * LANES)).intoArray(out, at + 2 * LANES);
+                x3.fma(value, FloatVector.fromArray(S, out, at + 3 * LANES)).intoArray(out, at + 3 * LANES);
+                x4.fma(value, FloatVector.fromArray(S, out, at + 4 * LANES)).intoArray(out, at + 4 * LANES);
+                x5.fma(value, FloatVector.fromArray(S, out, at + 5 * LANES)).intoArray(out, at + 5 * LANES);
+                x6.fma(value, FloatVector.fromArray(S, out, at + 6 * LANES)).intoArray(out, at + 6 * LANES);
+                x7.fma(value, FloatVector.fromArray(S, out, at + 7 * LANES)).intoArray(out, at + 7 * LANES);
             }
         }
     }
@@ -101,16 +119,26 @@ final class SparseKernels {
             ws.chunks.load(a, t0, tokens, at);
             ws.chunks.load(b, t0, tokens, bt);
             for (int i = 0; i < support.rows(); i++) {
+                // row i's eight token vectors stay in registers for all of its positions
                 int row = i * TOKENS;
+                FloatVector a0 = FloatVector.fromArray(S, at, row);
+                FloatVector a1 = FloatVector.fromArray(S, at, row + LANES);
+                FloatVector a2 = FloatVector.fromArray(S, at, row + 2 * LANES);
+                FloatVector a3 = FloatVector.fromArray(S, at, row + 3 * LANES);
+                FloatVector a4 = FloatVector.fromArray(S, at, row + 4 * LANES);
+                FloatVector a5 = FloatVector.fromArray(S, at, row + 5 * LANES);
+                FloatVector a6 = FloatVector.fromArray(S, at, row + 6 * LANES);
+                FloatVector a7 = FloatVector.fromArray(S, at, row + 7 * LANES);
                 for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
                     int col = support.column(p) * TOKENS;
-                    FloatVector acc0 = FloatVector.zero(S);
-                    FloatVector acc1 = FloatVector.zero(S);
-                    for (int g = 0; g < TOKENS; g += 2 * LANES) {
-                        acc0 = FloatVector.fromArray(S, at, row + g).fma(FloatVector.fromArray(S, bt, col + g), acc0);
-                        acc1 = FloatVector.fromArray(S, at, row + g + LANES)
-                                .fma(FloatVector.fromArray(S, bt, col + g + LANES), acc1);
-                    }
+                    FloatVector acc0 = a0.mul(FloatVector.fromArray(S, bt, col));
+                    FloatVector acc1 = a1.mul(FloatVector.fromArray(S, bt, col + LANES));
+                    acc0 = a2.fma(FloatVector.fromArray(S, bt, col + 2 * LANES), acc0);
+                    acc1 = a3.fma(FloatVector.fromArray(S, bt, col + 3 * LANES), acc1);
+                    acc0 = a4.fma(FloatVector.fromArray(S, bt, col + 4 * LANES), acc0);
+                    acc1 = a5.fma(FloatVector.fromArray(S, bt, col + 5 * LANES), acc1);
+                    acc0 = a6.fma(FloatVector.fromArray(S, bt, col + 6 * LANES), acc0);
+                    acc1 = a7.fma(FloatVector.fromArray(S, bt, col + 7 * LANES), acc1);
                     sums[p] += acc0.add(acc1).reduceLanes(VectorOperators.ADD);
                 }
             }
