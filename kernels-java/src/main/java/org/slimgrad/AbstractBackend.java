@@ -339,6 +339,18 @@ public abstract class AbstractBackend implements Backend {
         }
     }
 
+    @Override
+    public final void sparseScatter(FixedSupport support, Matrix values, Matrix dense) {
+        String op = "sparseScatter";
+        usable(op, "dense", dense);
+        support(op, support, values);
+        denseOfSupport(op, dense, support);
+        disjoint(op, "dense", dense, "values", values);
+        if (support.nnz() != 0) {
+            sparseScatterKernel(support, values, dense);
+        }
+    }
+
     /** {@code C = α·op(A)·op(B) + β·C} on validated, non-empty arguments with k ≥ 1 and α ≠ 0. */
     protected abstract void gemmKernel(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
                                        Matrix c);
@@ -394,6 +406,9 @@ public abstract class AbstractBackend implements Backend {
 
     /** {@code values = dense on the support} on validated arguments, nnz ≥ 1. */
     protected abstract void sparseGatherKernel(Matrix dense, FixedSupport support, Matrix values);
+
+    /** {@code dense = values on the support, unchanged elsewhere} on validated arguments, nnz ≥ 1. */
+    protected abstract void sparseScatterKernel(FixedSupport support, Matrix values, Matrix dense);
 
     /** Checks that {@code m} is non-null, of this backend's domain and, for host memory, not yet freed. */
     protected final void usable(String op, String role, Matrix m) {

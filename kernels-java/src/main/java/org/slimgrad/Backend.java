@@ -130,4 +130,10 @@ public interface Backend {
 
     /** {@code values[p] = dense[i_p, j_p]}: reads a dense m×n matrix on the support. Modifies values. */
     void sparseGather(Matrix dense, FixedSupport support, Matrix values);
+
+    /**
+     * {@code dense[i_p, j_p] = values[p]}: writes the values into a dense m×n matrix at the support's positions and
+     * leaves every other element as it was. Modifies dense.
+     */
+    void sparseScatter(FixedSupport support, Matrix values, Matrix dense);
 }

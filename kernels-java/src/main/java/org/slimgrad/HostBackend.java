@@ -37,12 +37,22 @@ public abstract class HostBackend extends AbstractBackend {
         }
     }
 
-    // values[p] = dense[i_p, j_p]: a gather with no arithmetic, the same on every host backend
+    // values[p] = dense[i_p, j_p]: a gather with no arithmetic, the same on every host backend (so is the scatter)
     @Override
     protected final void sparseGatherKernel(Matrix dense, FixedSupport support, Matrix values) {
         for (int i = 0; i < support.rows(); i++) {
             for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
                 values.set(0, p, dense.get(i, support.column(p)));
+            }
+        }
+    }
+
+    // dense[i_p, j_p] = values[p]
+    @Override
+    protected final void sparseScatterKernel(FixedSupport support, Matrix values, Matrix dense) {
+        for (int i = 0; i < support.rows(); i++) {
+            for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
+                dense.set(i, support.column(p), values.get(0, p));
             }
         }
     }

@@ -126,7 +126,7 @@ public abstract class SparseContract {
     }
 
     @Test
-    void addToAndGatherMoveValuesBetweenDenseAndSupport() {
+    void addToGatherAndScatterMoveValuesBetweenDenseAndSupport() {
         SplittableRandom rng = new SplittableRandom(SEED + 2);
         for (double density : DENSITIES) {
             FixedSupport support = FixedSupport.random(37, 29, density, 9);
@@ -148,6 +148,28 @@ public abstract class SparseContract {
                 }
             }
             TestData.assertGuardsIntact(gathered, "sparseGather");
+
+            Matrix target = TestData.random(rng, 37, 29, true);
+            Matrix before = TestData.copy(target);
+            backend().sparseScatter(support, v, target);
+            boolean[][] onSupport = new boolean[37][29];
+            for (int i = 0; i < 37; i++) {
+                for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
+                    onSupport[i][support.column(p)] = true;
+                    if (target.get(i, support.column(p)) != v.get(0, p)) {
+                        fail("sparseScatter position " + p);
+                    }
+                }
+            }
+            for (int i = 0; i < 37; i++) {
+                for (int j = 0; j < 29; j++) {
+                    if (!onSupport[i][j] && Float.floatToRawIntBits(target.get(i, j))
+                            != Float.floatToRawIntBits(before.get(i, j))) {
+                        fail("sparseScatter changed (" + i + ", " + j + ") off the support");
+                    }
+                }
+            }
+            TestData.assertGuardsIntact(target, "sparseScatter");
         }
     }
 
