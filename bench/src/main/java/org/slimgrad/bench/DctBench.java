@@ -63,12 +63,18 @@ public class DctBench {
         }
     }
 
-    /** One refresh of a 1024×2736 layer at rank 256 (left side: Q is 1024×1024). */
+    /**
+     * One refresh of a layer "MxN" at its GaLore rank (60M 512×1376: 128; 130M 768×2048: 256; 350M 1024×2736: 256;
+     * 1B 2048×5461: 512). These are m &lt; n, the left side: Q is m×m.
+     */
     @State(Scope.Benchmark)
     public static class Refresh {
-        final int m = 1024;
-        final int n = 2736;
-        final int rank = 256;
+        @Param({"1024x2736"})
+        public String layer;
+
+        int m;
+        int n;
+        int rank;
 
         Backend cpu;
         Matrix g;
@@ -81,6 +87,15 @@ public class DctBench {
 
         @Setup
         public void setUp() {
+            String[] mn = layer.split("x");
+            m = Integer.parseInt(mn[0]);
+            n = Integer.parseInt(mn[1]);
+            rank = switch (m) {
+                case 512 -> 128;
+                case 2048 -> 512;
+                case 4096 -> 1024;
+                default -> 256;
+            };
             cpu = CpuBackend.withThreads(1);
             g = SvdData.harmonic(cpu, m, n, 9);
             r = cpu.allocate(rank, n);

@@ -92,7 +92,7 @@ final class GemmComparison {
      * Largest error over sampled entries, in units of u·Σ|aₖ||bₖ| (u = 2⁻²⁴), against a float64 dot product of
      * the same fp32 inputs: about 1 for a well-ordered fp32 sum, √k-ish at worst.
      */
-    private static Map<String, Double> measureErrors(GemmShape shape, List<String> impls) {
+    static Map<String, Double> measureErrors(GemmShape shape, List<String> impls) {
         Map<String, Double> worst = new LinkedHashMap<>();
         for (String name : impls) {
             GemmImpl gemm = GemmImpl.create(name, shape, GemmBench.SEED);

@@ -6,7 +6,9 @@ import java.util.Arrays;
 public final class Main {
 
     private static final String USAGE = """
-            usage: Main main               the main job: gemm, then svd
+            usage: Main main               the main job: the report (same as: Main report)
+                   Main report [--full] [--from FILE] [--out DIR]
+                                           every kernel beside its peers: report/index.md, results.json, charts
                    Main gemm [MxKxN ...]   SGEMM GFLOP/s beside OpenBLAS, netlib VectorBLAS, EJML and a naive loop
                    Main svd                randomized SVD beside LAPACK sgesdd and EJML's SVD, with its accuracy
                    Main svd-accuracy       randomized SVD error against the optimal rank-r error""";
@@ -18,10 +20,7 @@ public final class Main {
         String job = args.length == 0 ? "" : args[0];
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (job) {
-            case "main" -> {
-                GemmComparison.run(rest);
-                SvdComparison.run();
-            }
+            case "main", "report" -> ReportJob.run(rest);
             case "gemm" -> GemmComparison.run(rest);
             case "svd" -> SvdComparison.run();
             case "svd-accuracy" -> SvdAccuracy.run();

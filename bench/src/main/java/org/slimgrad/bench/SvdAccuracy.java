@@ -55,7 +55,7 @@ final class SvdAccuracy {
     }
 
     // ‖A − U·diag(σ)·Vᵀ‖_F with the backend's GEMM
-    private static double residual(Backend backend, Matrix a, Svd svd) {
+    static double residual(Backend backend, Matrix a, Svd svd) {
         Matrix us = backend.allocate(svd.u().rows(), svd.rank());
         backend.copy(svd.u(), us);
         for (int i = 0; i < us.rows(); i++) {

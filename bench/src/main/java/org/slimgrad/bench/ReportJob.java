@@ -1,0 +1,134 @@
+package org.slimgrad.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
+
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+import org.slimgrad.bench.report.Case;
+import org.slimgrad.bench.report.JmhResults;
+import org.slimgrad.bench.report.Report;
+import org.slimgrad.bench.report.Suite;
+
+/**
+ * The {@code report} job (the main job): runs every {@link Suite} case through JMH, one case per run so that a
+ * progress line can say which one and how many are left, measures each kernel's error ({@link AccuracyChecks}),
+ * and writes {@code report/}: index.md, results.json, the charts, and the raw jmh.json and accuracy.json.
+ *
+ * <pre>
+ * Main report                       quick suite: 3×0.5 s warm-up, 3×0.5 s measurement, one fork per case
+ * Main report --full                full suite: the benchmarks' own iterations, two forks, the 1B shapes too
+ * Main report --from DIR/jmh.json   rebuild the report from recorded results (accuracy.json beside it is used)
+ * </pre>
+ */
+final class ReportJob {
+
+    private ReportJob() {
+    }
+
+    static void run(String[] args) throws RunnerException {
+        boolean full = List.of(args).contains("--full");
+        Path from = null;
+        Path out = Path.of("report");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--from") && i + 1 < args.length) {
+                from = Path.of(args[++i]);
+            } else if (args[i].equals("--out") && i + 1 < args.length) {
+                out = Path.of(args[++i]);
+            } else if (!args[i].equals("--full")) {
+                throw new IllegalArgumentException("report: unknown argument '" + args[i]
+                        + "'; use --full, --from FILE, --out DIR");
+            }
+        }
+        List<Case> suite = Suite.cases(full);
+        String mode = full ? "full" : "quick";
+        Path jmhJson;
+        List<Report.Accuracy> accuracy;
+        long start = System.nanoTime();
+        if (from == null) {
+            jmhJson = out.resolve("jmh.json");
+            System.out.println("slimgrad report (" + mode + "): " + suite.size() + " cases on " + Machine.current());
+            writeJmh(jmhJson, time(suite, full, start));
+            System.out.println("measuring errors against the references (elapsed " + elapsed(start) + ")");
+            accuracy = AccuracyChecks.measure(suite);
+            write(out.resolve("accuracy.json"), new Gson().toJson(accuracy));
+        } else {
+            jmhJson = from;
+            Path beside = from.resolveSibling("accuracy.json");
+            accuracy = Files.exists(beside) ? readAccuracy(beside) : List.of();
+        }
+        Report report = Report.build(suite, JmhResults.read(jmhJson), accuracy, jmhJson.toString());
+        report.write(out, Machine.current(), mode);
+        System.out.println("wrote " + out.resolve("index.md") + " (elapsed " + elapsed(start) + ")");
+    }
+
+    private static List<RunResult> time(List<Case> suite, boolean full, long start) throws RunnerException {
+        List<RunResult> results = new ArrayList<>();
+        for (int i = 0; i < suite.size(); i++) {
+            Case c = suite.get(i);
+            System.out.printf(Locale.ROOT, "[%d/%d] %s: %s (elapsed %s)%n", i + 1, suite.size(), c.group(),
+                    c.implementation(), elapsed(start));
+            ChainedOptionsBuilder options = new OptionsBuilder()
+                    .include("^" + Pattern.quote(c.benchmark()) + "$")
+                    .verbosity(VerboseMode.SILENT);
+            c.params().forEach((k, v) -> options.param(k, v));
+            if (full) {
+                options.forks(2);
+            } else {
+                options.forks(1).warmupIterations(3).warmupTime(TimeValue.milliseconds(500))
+                        .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
+            }
+            results.addAll(new Runner(options.build()).run());
+        }
+        return results;
+    }
+
+    private static void writeJmh(Path file, List<RunResult> results) {
+        try {
+            Files.createDirectories(file.getParent());
+            try (PrintStream ps = new PrintStream(Files.newOutputStream(file), true, "UTF-8")) {
+                ResultFormatFactory.getInstance(ResultFormatType.JSON, ps).writeOut(results);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("report: cannot write " + file, e);
+        }
+    }
+
+    private static List<Report.Accuracy> readAccuracy(Path file) {
+        try {
+            return new Gson().fromJson(Files.readString(file), new TypeToken<List<Report.Accuracy>>() { }.getType());
+        } catch (IOException e) {
+            throw new UncheckedIOException("report: cannot read " + file, e);
+        }
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("report: cannot write " + file, e);
+        }
+    }
+
+    private static String elapsed(long startNanos) {
+        long s = (System.nanoTime() - startNanos) / 1_000_000_000L;
+        return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+    }
+}

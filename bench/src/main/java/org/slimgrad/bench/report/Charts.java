@@ -1,0 +1,96 @@
+package org.slimgrad.bench.report;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.ChartFactory;
+import org.jfree.data.category.DefaultCategoryDataset;
+
+/** The report's charts, drawn with JFreeChart into PNG files. */
+final class Charts {
+
+    private static final int WIDTH = 1000;
+
+    private Charts() {
+    }
+
+    /** Writes the charts into dir and returns their file names. */
+    static List<String> write(Path dir, Report report, List<MemoryModel.Row> memory) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        List<String> names = new ArrayList<>();
+        names.add(save(dir, "speedup.png", speedups(report), 60 + 28 * report.groups().size()));
+        names.add(save(dir, "memory.png", memory(memory), 500));
+        JFreeChart refresh = refresh(report);
+        if (refresh != null) {
+            names.add(save(dir, "refresh.png", refresh, 500));
+        }
+        return names;
+    }
+
+    private static String save(Path dir, String name, JFreeChart chart, int height) throws IOException {
+        ChartUtils.saveChartAsPNG(dir.resolve(name).toFile(), chart, WIDTH, Math.max(300, height));
+        return name;
+    }
+
+    // one horizontal bar per kernel and shape: best peer's time / slimgrad's, on a log axis
+    private static JFreeChart speedups(Report report) {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (Report.Group g : report.groups()) {
+            data.addValue(g.speedup(), "speed-up vs best peer", g.kernel() + ", " + g.shape());
+        }
+        JFreeChart chart = ChartFactory.createBarChart("slimgrad speed-up over the best peer (same run)", null,
+                "best peer's time / slimgrad's time", data, PlotOrientation.HORIZONTAL, false, false, false);
+        logAxis(chart, "best peer's time / slimgrad's time (log scale; 1 = parity)");
+        return chart;
+    }
+
+    private static JFreeChart memory(List<MemoryModel.Row> memory) {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (MemoryModel.Row r : memory) {
+            String model = r.layer().model() + " (" + r.layer().m() + "x" + r.layer().n() + ")";
+            data.addValue(r.fullAdam() / 1048576.0, "full-rank Adam", model);
+            data.addValue(r.galore() / 1048576.0, "GaLore (SVD projector)", model);
+            data.addValue(r.dct() / 1048576.0, "DCT projector", model);
+            data.addValue(r.sltrain() / 1048576.0, "SLTrain (sparse + low-rank)", model);
+        }
+        JFreeChart chart = ChartFactory.createBarChart("Optimizer state of one MLP matrix, fp32", "model",
+                "MiB", data, PlotOrientation.VERTICAL, true, false, false);
+        logAxis(chart, "MiB (log scale)");
+        return chart;
+    }
+
+    // refresh time against layer size for every projector-refresh implementation, null when none was measured
+    private static JFreeChart refresh(Report report) {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (Report.Group g : report.groups()) {
+            if (!g.kernel().equals("projector refresh")) {
+                continue;
+            }
+            data.addValue(g.ours().result().score(), g.ours().kase().implementation(), g.shape());
+            for (Report.Row peer : g.peers()) {
+                data.addValue(peer.result().score(), peer.kase().implementation(), g.shape());
+            }
+        }
+        if (data.getColumnCount() == 0) {
+            return null;
+        }
+        JFreeChart chart = ChartFactory.createLineChart("Projector refresh time against layer size", "layer (m x n)",
+                "ms", data, PlotOrientation.VERTICAL, true, false, false);
+        logAxis(chart, "ms per refresh (log scale)");
+        return chart;
+    }
+
+    private static void logAxis(JFreeChart chart, String label) {
+        CategoryPlot plot = chart.getCategoryPlot();
+        LogAxis axis = new LogAxis(label);
+        axis.setSmallestValue(1e-3);
+        plot.setRangeAxis(axis);
+    }
+}

@@ -1,0 +1,126 @@
+package org.slimgrad.bench.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slimgrad.bench.Machine;
+
+/** The report generator on a small recorded JMH result: tables, JSON and charts carry the recorded figures. */
+class ReportTest {
+
+    private static final String GEMM = "org.slimgrad.bench.GemmBench.multiply";
+    private static final String DCT = "org.slimgrad.bench.DctBench.";
+
+    /** A two-group suite matching the recorded sample. */
+    private static List<Case> suite() {
+        return List.of(
+                new Case("gemm, 1 thread", "64x64x64", "slimgrad", true, GEMM,
+                        Map.of("shape", "64x64x64", "impl", "slimgrad-1t")),
+                new Case("gemm, 1 thread", "64x64x64", "OpenBLAS", false, GEMM,
+                        Map.of("shape", "64x64x64", "impl", "openblas-1t")),
+                new Case("gemm, 1 thread", "64x64x64", "netlib VectorBLAS", false, GEMM,
+                        Map.of("shape", "64x64x64", "impl", "netlib")),
+                new Case("projector refresh", "512x1376", "slimgrad DCT projector", true, DCT + "dctProjectorRefresh",
+                        Map.of("layer", "512x1376")),
+                new Case("projector refresh", "512x1376", "dense DCT matmul", false, DCT + "denseMatmulRefresh",
+                        Map.of("layer", "512x1376")),
+                new Case("projector refresh", "512x1376", "SVD projector", false, DCT + "svdProjectorRefresh",
+                        Map.of("layer", "512x1376")));
+    }
+
+    private static Path sample() throws URISyntaxException {
+        return Path.of(ReportTest.class.getResource("/report/sample-jmh.json").toURI());
+    }
+
+    @Test
+    void writesTablesJsonAndChartsWithTheRecordedFigures(@TempDir Path dir) throws Exception {
+        List<Report.Accuracy> accuracy = List.of(
+                new Report.Accuracy("gemm, 1 thread 64x64x64", "slimgrad", "max |err| / (u·Σ|a||b|)", 0.75));
+        Report report = Report.build(suite(), JmhResults.read(sample()), accuracy, "sample-jmh.json");
+        assertEquals(2, report.groups().size());
+        assertEquals(1.5, report.groups().get(0).speedup(), 1e-12, "OpenBLAS 3.0 ms / slimgrad 2.0 ms");
+        assertEquals(8.0, report.groups().get(1).speedup(), 1e-12, "dense 10 ms / DCT 1.25 ms");
+        Machine machine = new Machine("Test CPU", 2, "25", 512);
+        report.write(dir, machine, "quick");
+
+        String md = Files.readString(dir.resolve("index.md"));
+        assertTrue(md.contains("| gemm, 1 thread | 64x64x64 | 2.00 ± 0.10 | OpenBLAS | 3.00 | 1.50× |"), md);
+        assertTrue(md.contains("| projector refresh | 512x1376 | 1.25 ± 0.050 | dense DCT matmul | 10.0 ± 0.40 | 8.00× |"),
+                md);
+        assertTrue(md.contains("| netlib VectorBLAS | 8.00 ± 0.50 | 4.00 | — |"), md);
+        assertTrue(md.contains("max |err| / (u·Σ|a||b|) = 0.750"), md);
+        assertTrue(md.contains("Test CPU, 2 cores"), md);
+        for (String chart : List.of("speedup.png", "memory.png", "refresh.png")) {
+            assertTrue(md.contains("](" + chart + ")"), chart + " linked from index.md");
+            byte[] png = Files.readAllBytes(dir.resolve(chart));
+            assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', chart + " is a PNG");
+        }
+
+        JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("results.json"))).getAsJsonObject();
+        assertEquals("Test CPU", json.getAsJsonObject("machine").get("cpu").getAsString());
+        assertEquals(512, json.getAsJsonObject("machine").get("vectorBits").getAsInt());
+        JsonObject gemm = json.getAsJsonArray("kernels").get(0).getAsJsonObject();
+        assertEquals(1.5, gemm.get("speedupVsBestPeer").getAsDouble(), 1e-12);
+        assertEquals("OpenBLAS", gemm.get("bestPeer").getAsString());
+        JsonObject ours = gemm.getAsJsonArray("implementations").get(0).getAsJsonObject();
+        assertEquals(2.0, ours.get("score").getAsDouble());
+        assertEquals(0.1, ours.get("error").getAsDouble());
+        assertEquals("ms/op", ours.get("unit").getAsString());
+        assertEquals(0.75, ours.get("accuracy").getAsDouble());
+        assertTrue(gemm.getAsJsonArray("implementations").get(1).getAsJsonObject().get("error").isJsonNull(),
+                "JMH's NaN error becomes null");
+        assertEquals(5, json.getAsJsonArray("optimizerStateMemory").size());
+    }
+
+    @Test
+    void malformedInputNamesTheFileAndWhatIsWrong(@TempDir Path dir) throws IOException {
+        Path notArray = Files.writeString(dir.resolve("object.json"), "{\"benchmark\": \"x\"}");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JmhResults.read(notArray));
+        assertTrue(e.getMessage().contains("object.json") && e.getMessage().contains("no JMH result array"),
+                e.getMessage());
+        Path noMetric = Files.writeString(dir.resolve("nometric.json"), "[{\"benchmark\": \"a.B.c\"}]");
+        e = assertThrows(IllegalArgumentException.class, () -> JmhResults.read(noMetric));
+        assertTrue(e.getMessage().contains("nometric.json") && e.getMessage().contains("a.B.c")
+                && e.getMessage().contains("primaryMetric"), e.getMessage());
+        Path broken = Files.writeString(dir.resolve("broken.json"), "[{\"benchmark\": ");
+        e = assertThrows(IllegalArgumentException.class, () -> JmhResults.read(broken));
+        assertTrue(e.getMessage().contains("broken.json") && e.getMessage().contains("not valid JSON"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> JmhResults.read(dir.resolve("absent.json")));
+    }
+
+    @Test
+    void partialInputNamesTheMissingCases() throws Exception {
+        List<JmhResults.Result> results = JmhResults.read(sample()).stream()
+                .filter(r -> !r.benchmark().endsWith("svdProjectorRefresh")).toList();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Report.build(suite(), results, List.of(), "partial.json"));
+        assertTrue(e.getMessage().contains("partial.json") && e.getMessage().contains("lacks 1 of 6")
+                && e.getMessage().contains("SVD projector"), e.getMessage());
+    }
+
+    @Test
+    void theSuiteCoversEveryKernelWithAPeer() {
+        for (boolean full : new boolean[]{false, true}) {
+            List<Case> cases = Suite.cases(full);
+            for (String kernel : List.of("gemm, 1 thread", "gemm, 2 threads", "SVD refresh (rank 256)",
+                    "orthonormalize", "small exact SVD", "symmetric eigen", "row DCT-II", "projector refresh",
+                    "sparse+low-rank forward", "sparse+low-rank backward", "sddmm (dS values)")) {
+                assertTrue(cases.stream().anyMatch(c -> c.kernel().equals(kernel) && c.slimgrad()), kernel);
+                assertTrue(cases.stream().anyMatch(c -> c.kernel().equals(kernel) && !c.slimgrad()), kernel + " peer");
+            }
+        }
+    }
+}
