@@ -43,10 +43,12 @@ final class AccuracyChecks {
     static List<Accuracy> measure(List<Case> suite) {
         AccuracyChecks checks = new AccuracyChecks(suite);
         checks.gemm();
+        checks.blas();
         checks.randomizedSvd();
         checks.factorisations();
         checks.dct();
         checks.refresh();
+        checks.backProjection();
         checks.sparse();
         return checks.out;
     }
@@ -67,6 +69,40 @@ final class AccuracyChecks {
             String impl = c.params().get("impl");
             Map<String, Double> errors = GemmComparison.measureErrors(GemmShape.parse(c.shape()), List.of(impl));
             add(c.kernel(), c.shape(), c.implementation(), "max |err| / (u·Σ|a||b|)", errors.get(impl));
+        }
+    }
+
+    // axpy and the low-rank update against the reference backend, the update on 64 of the layer's rows
+    private void blas() {
+        Backend lapack = NativeBackend.withThreads(1);
+        Matrix x = cpu.allocate(1024, 2736);
+        Matrix y0 = cpu.allocate(1024, 2736);
+        org.slimgrad.CounterRandom.fillSketch(x, 1);
+        org.slimgrad.CounterRandom.fillSketch(y0, 2);
+        Matrix want = reference.allocate(1024, 2736);
+        reference.copy(y0, want);
+        reference.axpy(1e-3f, x, want);
+        for (Backend backend : List.of(cpu, lapack)) {
+            Matrix y = backend.allocate(1024, 2736);
+            backend.copy(y0, y);
+            backend.axpy(1e-3f, x, y);
+            add("axpy, 1 thread", "1024x2736", backend == cpu ? "slimgrad" : "OpenBLAS saxpy", "‖y − y₆₄‖/‖y₆₄‖",
+                    relative(y, want));
+        }
+        Matrix u = cpu.allocate(64, 256);
+        Matrix v = cpu.allocate(2736, 256);
+        org.slimgrad.CounterRandom.fillSketch(u, 3);
+        org.slimgrad.CounterRandom.fillSketch(v, 4);
+        Matrix w0 = y0.view(0, 0, 64, 2736);
+        Matrix wantW = reference.allocate(64, 2736);
+        reference.copy(w0, wantW);
+        reference.lowRankUpdate(wantW, -1e-3f, u, v);
+        for (Backend backend : List.of(cpu, lapack)) {
+            Matrix w = backend.allocate(64, 2736);
+            backend.copy(w0, w);
+            backend.lowRankUpdate(w, -1e-3f, u, v);
+            add("lowRankUpdate r=256, 2 threads", "1024x2736", backend == cpu ? "slimgrad" : "OpenBLAS sgemm",
+                    "‖W − W₆₄‖/‖W₆₄‖ (64 rows)", relative(w, wantW));
         }
     }
 
@@ -170,6 +206,25 @@ final class AccuracyChecks {
         }
     }
 
+    // ΔW = Q[:, idx]·R by the inverse DCT, on 16 of the 2736 columns, against the reference's float64 sums
+    private void backProjection() {
+        String kernel = "DCT back-projection r=256";
+        if (suite.stream().noneMatch(c -> c.kernel().equals(kernel))) {
+            return;
+        }
+        Matrix r = SvdData.harmonic(cpu, 256, 16, 11);
+        int[] idx = new int[256];
+        for (int t = 0; t < 256; t++) {
+            idx[t] = t * 4;
+        }
+        Matrix got = cpu.allocate(1024, 16);
+        Matrix want = reference.allocate(1024, 16);
+        cpu.idctScatter(r, Axis.COLUMNS, idx, 1f, 0f, got);
+        reference.idctScatter(r, Axis.COLUMNS, idx, 1f, 0f, want);
+        add(kernel, "1024x2736", "slimgrad inverse DCT (idctScatter)", "‖ΔW − ΔW₆₄‖/‖ΔW₆₄‖ (16 columns)",
+                relative(got, want));
+    }
+
     // the projected gradient R of the DCT projector and of the dense-matmul formulation against float64 sums
     private void refresh() {
         for (Case c : suite) {
@@ -239,6 +294,11 @@ final class AccuracyChecks {
             add("sparse+low-rank backward", c.shape(), "slimgrad layer", "worst ‖d − d₆₄‖/‖d₆₄‖ (64 tokens)", worst);
             add("sddmm (dS values)", c.shape(), "slimgrad sddmm", "‖dS − dS₆₄‖/‖dS₆₄‖ (64 tokens)",
                     relative(ours.gradValues(), oracle.gradValues()));
+            Matrix sy = cpu.allocate(64, m);
+            Matrix syRef = reference.allocate(64, m);
+            cpu.spmm(true, 1f, x, ours.support(), ours.values(), 0f, sy);
+            reference.spmm(true, 1f, x, oracle.support(), oracle.values(), 0f, syRef);
+            add("spmm X·Sᵀ", c.shape(), "slimgrad spmm", "‖Y − Y₆₄‖/‖Y₆₄‖ (64 tokens)", relative(sy, syRef));
         }
     }
 

@@ -50,6 +50,7 @@ public class SparseBench {
         Matrix db;
         Matrix da;
         Matrix ds;
+        Matrix sDense;
 
         @Setup
         public void setUp() {
@@ -71,6 +72,8 @@ public class SparseBench {
             db = cpu.allocate(m, r);
             da = cpu.allocate(r, n);
             ds = cpu.allocate(1, layer.support().nnz());
+            sDense = cpu.allocate(m, n);
+            cpu.sparseScatter(layer.support(), layer.values(), sDense);
             layer.forward(x, y);
         }
     }
@@ -125,6 +128,13 @@ public class SparseBench {
     @Benchmark
     public Object spmmForward(Layer s) {
         s.cpu.spmm(true, 1f, s.x, s.layer.support(), s.layer.values(), 0f, s.y);
+        return s.y;
+    }
+
+    /** Y = X·Sᵀ with S stored dense (zeros included): what a dense library does with the same sparse matrix. */
+    @Benchmark
+    public Object denseSpmmForward(Layer s) {
+        s.cpu.gemm(false, true, 1f, s.x, s.sDense, 0f, s.y);
         return s.y;
     }
 

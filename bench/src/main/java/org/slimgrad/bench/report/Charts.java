@@ -1,6 +1,9 @@
 package org.slimgrad.bench.report;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
 import java.io.IOException;
+import java.text.DecimalFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +12,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.ChartFactory;
 import org.jfree.data.category.DefaultCategoryDataset;
@@ -47,7 +51,9 @@ final class Charts {
         }
         JFreeChart chart = ChartFactory.createBarChart("slimgrad speed-up over the best peer (same run)", null,
                 "best peer's time / slimgrad's time", data, PlotOrientation.HORIZONTAL, false, false, false);
-        logAxis(chart, "best peer's time / slimgrad's time (log scale; 1 = parity)");
+        logAxis(chart, "best peer's time / slimgrad's time (log scale; line at 1 = parity)", data);
+        ValueMarker parity = new ValueMarker(1.0, Color.BLACK, new BasicStroke(1.5f));
+        chart.getCategoryPlot().addRangeMarker(parity);
         return chart;
     }
 
@@ -62,7 +68,7 @@ final class Charts {
         }
         JFreeChart chart = ChartFactory.createBarChart("Optimizer state of one MLP matrix, fp32", "model",
                 "MiB", data, PlotOrientation.VERTICAL, true, false, false);
-        logAxis(chart, "MiB (log scale)");
+        logAxis(chart, "MiB (log scale)", data);
         return chart;
     }
 
@@ -83,14 +89,30 @@ final class Charts {
         }
         JFreeChart chart = ChartFactory.createLineChart("Projector refresh time against layer size", "layer (m x n)",
                 "ms", data, PlotOrientation.VERTICAL, true, false, false);
-        logAxis(chart, "ms per refresh (log scale)");
+        logAxis(chart, "ms per refresh (log scale)", data);
         return chart;
     }
 
-    private static void logAxis(JFreeChart chart, String label) {
+    // a log axis spanning the data (bars on a log axis start at its lower bound), plain-number ticks, white plot
+    private static void logAxis(JFreeChart chart, String label, DefaultCategoryDataset data) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = 0;
+        for (int r = 0; r < data.getRowCount(); r++) {
+            for (int c = 0; c < data.getColumnCount(); c++) {
+                Number v = data.getValue(r, c);
+                if (v != null && v.doubleValue() > 0) {
+                    min = Math.min(min, v.doubleValue());
+                    max = Math.max(max, v.doubleValue());
+                }
+            }
+        }
         CategoryPlot plot = chart.getCategoryPlot();
         LogAxis axis = new LogAxis(label);
-        axis.setSmallestValue(1e-3);
+        axis.setBase(10);
+        axis.setNumberFormatOverride(new DecimalFormat("0.###"));
+        axis.setRange(Math.min(min, 1) / 1.5, max * 1.5);
         plot.setRangeAxis(axis);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(Color.GRAY);
     }
 }

@@ -120,19 +120,21 @@ public final class Report {
                 + "|---|---|---|---|---|---|\n");
         for (Group g : groups) {
             Row best = g.bestPeer();
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.2f× |%n", g.kernel(), g.shape(),
-                    time(g.ours().result()), best.kase().implementation(), time(best.result()), g.speedup()));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.2f× |%n", cell(g.kernel()),
+                    cell(g.shape()), time(g.ours().result()), cell(best.kase().implementation()), time(best.result()),
+                    g.speedup()));
         }
         md.append("\n## Every implementation\n");
         for (Group g : groups) {
-            md.append("\n### ").append(g.kernel()).append(", ").append(g.shape()).append("\n\n")
+            md.append("\n### ").append(cell(g.kernel())).append(", ").append(cell(g.shape())).append("\n\n")
                     .append("| implementation | time (ms) | × slimgrad's time | error vs reference |\n|---|---|---|---|\n");
             List<Row> rows = new ArrayList<>();
             rows.add(g.ours());
             rows.addAll(g.peers());
             for (Row r : rows) {
-                md.append(String.format(Locale.ROOT, "| %s%s | %s | %.2f | %s |%n", r.kase().implementation(),
-                        r.kase().slimgrad() ? " (slimgrad)" : "", time(r.result()),
+                String name = cell(r.kase().implementation());
+                md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %s |%n",
+                        r.kase().slimgrad() ? "**" + name + "**" : name, time(r.result()),
                         r.result().score() / g.ours().result().score(), accuracy(r.accuracy())));
             }
         }
@@ -216,7 +218,12 @@ public final class Report {
     }
 
     private static String accuracy(Accuracy a) {
-        return a == null ? "—" : String.format(Locale.ROOT, "%s = %.3g", a.metric(), a.value());
+        return a == null ? "—" : cell(String.format(Locale.ROOT, "%s = %.3g", a.metric(), a.value()));
+    }
+
+    // a Markdown table cell: a '|' in the text would end the cell
+    private static String cell(String text) {
+        return text.replace("|", "\\|");
     }
 
     private static String mib(long bytes) {

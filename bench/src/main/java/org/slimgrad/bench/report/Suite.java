@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.slimgrad.bench.BlasBench;
 import org.slimgrad.bench.DctBench;
 import org.slimgrad.bench.GemmBench;
 import org.slimgrad.bench.SparseBench;
@@ -23,6 +24,7 @@ public final class Suite {
     public static List<Case> cases(boolean full) {
         List<Case> cases = new ArrayList<>();
         gemm(cases, full);
+        blas(cases);
         factorisations(cases);
         dct(cases, full);
         refresh(cases, full);
@@ -49,6 +51,19 @@ public final class Suite {
                 }
             }
         }
+    }
+
+    private static void blas(List<Case> cases) {
+        String b = BlasBench.class.getName() + ".";
+        String shape = "1024x2736";
+        cases.add(new Case("axpy, 1 thread", shape, "slimgrad", true, b + "axpy", Map.of("backend", "cpu")));
+        cases.add(new Case("axpy, 1 thread", shape, "OpenBLAS saxpy", false, b + "axpy", Map.of("backend", "native")));
+        cases.add(new Case("axpy, 1 thread", shape, "netlib VectorBLAS saxpy", false, b + "netlibSaxpy",
+                Map.of("backend", "cpu")));
+        cases.add(new Case("lowRankUpdate r=256, 2 threads", shape, "slimgrad", true, b + "lowRankUpdate",
+                Map.of("backend", "cpu")));
+        cases.add(new Case("lowRankUpdate r=256, 2 threads", shape, "OpenBLAS sgemm", false, b + "lowRankUpdate",
+                Map.of("backend", "native")));
     }
 
     private static void factorisations(List<Case> cases) {
@@ -85,6 +100,11 @@ public final class Suite {
             cases.add(new Case("row DCT-II", shape, "JTransforms FloatDCT_1D", false, d + "jtransformsRows",
                     Map.of("shape", shape)));
         }
+        Map<String, String> r256 = Map.of("rank", "256");
+        cases.add(new Case("DCT back-projection r=256", "1024x2736", "slimgrad inverse DCT (idctScatter)", true,
+                d + "inverseDctBackProjection", r256));
+        cases.add(new Case("DCT back-projection r=256", "1024x2736", "gathered basis, then GEMM", false,
+                d + "gatheredBasisBackProjection", r256));
     }
 
     private static void refresh(List<Case> cases, boolean full) {
@@ -113,6 +133,8 @@ public final class Suite {
             cases.add(new Case("sddmm (dS values)", shape, "slimgrad sddmm", true, s + "sddmmValueGradient", p));
             cases.add(new Case("sddmm (dS values)", shape, "dense dYᵀ·X, then gather", false,
                     s + "denseProductThenGather", p));
+            cases.add(new Case("spmm X·Sᵀ", shape, "slimgrad spmm", true, s + "spmmForward", p));
+            cases.add(new Case("spmm X·Sᵀ", shape, "S stored dense, GEMM", false, s + "denseSpmmForward", p));
         }
     }
 
