@@ -224,13 +224,7 @@ public abstract class AbstractBackend implements Backend {
         usable(op, "G", g);
         usable(op, "R", r);
         axis(op, axis);
-        indices(op, indices, axis.lineLength(g));
-        int lines = axis.lineCount(g);
-        if (axis.lineCount(r) != lines || axis.lineLength(r) != indices.length) {
-            throw new IllegalArgumentException(op + ": G is " + g.shape() + " with lines along " + axis + ", "
-                    + indices.length + " indices, R is " + r.shape() + "; need R "
-                    + (axis == Axis.ROWS ? lines + "x" + indices.length : indices.length + "x" + lines));
-        }
+        coefficients(op, "G", g, axis, indices, r);
         disjoint(op, "R", r, "G", g);
         if (r.size() != 0) {
             dctGatherKernel(g, axis, indices, r);
@@ -243,13 +237,7 @@ public abstract class AbstractBackend implements Backend {
         usable(op, "R", r);
         usable(op, "out", out);
         axis(op, axis);
-        indices(op, indices, axis.lineLength(out));
-        int lines = axis.lineCount(out);
-        if (axis.lineCount(r) != lines || axis.lineLength(r) != indices.length) {
-            throw new IllegalArgumentException(op + ": out is " + out.shape() + " with lines along " + axis + ", "
-                    + indices.length + " indices, R is " + r.shape() + "; need R "
-                    + (axis == Axis.ROWS ? lines + "x" + indices.length : indices.length + "x" + lines));
-        }
+        coefficients(op, "out", out, axis, indices, r);
         disjoint(op, "out", out, "R", r);
         if (out.size() == 0) {
             return;
@@ -449,6 +437,17 @@ public abstract class AbstractBackend implements Backend {
     private static void axis(String op, Axis axis) {
         if (axis == null) {
             throw new IllegalArgumentException(op + ": axis is null");
+        }
+    }
+
+    // R holds the chosen coefficients of every line of the dense matrix: lines × k for rows, k × lines for columns
+    private static void coefficients(String op, String role, Matrix dense, Axis axis, int[] indices, Matrix r) {
+        indices(op, indices, axis.lineLength(dense));
+        int lines = axis.lineCount(dense);
+        if (axis.lineCount(r) != lines || axis.lineLength(r) != indices.length) {
+            throw new IllegalArgumentException(op + ": " + role + " is " + dense.shape() + " with lines along " + axis
+                    + ", " + indices.length + " indices, R is " + r.shape() + "; need R "
+                    + (axis == Axis.ROWS ? lines + "x" + indices.length : indices.length + "x" + lines));
         }
     }
 

@@ -17,8 +17,10 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        String job = args.length == 0 ? "" : args[0];
-        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        // -Dslimgrad.job="report --full" arrives as one argument: split it into words
+        String[] words = args.length == 1 ? args[0].trim().split("\\s+") : args;
+        String job = words.length == 0 ? "" : words[0];
+        String[] rest = words.length == 0 ? words : Arrays.copyOfRange(words, 1, words.length);
         switch (job) {
             case "main", "report" -> ReportJob.run(rest);
             case "gemm" -> GemmComparison.run(rest);

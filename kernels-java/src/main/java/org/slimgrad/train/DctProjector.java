@@ -40,12 +40,9 @@ public final class DctProjector implements GradientProjector {
 
     public DctProjector(Backend backend, int rows, int cols, int rank, int updateGap, float scale, ScoreNorm norm,
                         NonFinitePolicy nonFinite) {
-        if (backend == null || norm == null || nonFinite == null) {
-            throw new IllegalArgumentException("DctProjector: backend, norm and nonFinite must not be null");
-        }
-        if (rows < 1 || cols < 1 || rank < 1 || updateGap < 1) {
-            throw new IllegalArgumentException("DctProjector: layer " + rows + "x" + cols + ", rank " + rank
-                    + ", updateGap " + updateGap + "; all must be positive");
+        ProjectorChecks.layer("DctProjector", backend, rows, cols, rank, updateGap);
+        if (norm == null || nonFinite == null) {
+            throw new IllegalArgumentException("DctProjector: norm and nonFinite must not be null");
         }
         this.backend = backend;
         this.rows = rows;
@@ -86,8 +83,8 @@ public final class DctProjector implements GradientProjector {
 
     @Override
     public void project(Matrix g, Matrix r) {
-        checkShape("project", "G", g, rows, cols);
-        checkShape("project", "R", r, projectedRows(), projectedCols());
+        ProjectorChecks.shape("DctProjector", "project", "G", g, rows, cols);
+        ProjectorChecks.shape("DctProjector", "project", "R", r, projectedRows(), projectedCols());
         if (step % updateGap == 0) {
             refresh(g);
         }
@@ -100,8 +97,8 @@ public final class DctProjector implements GradientProjector {
         if (indices == null) {
             throw new IllegalStateException("DctProjector.projectBack: no subspace yet; call project first");
         }
-        checkShape("projectBack", "R", r, projectedRows(), projectedCols());
-        checkShape("projectBack", "out", out, rows, cols);
+        ProjectorChecks.shape("DctProjector", "projectBack", "R", r, projectedRows(), projectedCols());
+        ProjectorChecks.shape("DctProjector", "projectBack", "out", out, rows, cols);
         backend.idctScatter(r, axis, indices, scale, 0f, out);
     }
 
@@ -112,7 +109,7 @@ public final class DctProjector implements GradientProjector {
      * nothing before the second refresh. Modifies state.
      */
     public void rotate(Matrix state) {
-        checkShape("rotate", "state", state, projectedRows(), projectedCols());
+        ProjectorChecks.shape("DctProjector", "rotate", "state", state, projectedRows(), projectedCols());
         if (previous == null) {
             return;
         }
@@ -159,7 +156,7 @@ public final class DctProjector implements GradientProjector {
 
     private void refresh(Matrix g) {
         backend.dctScores(g, axis, norm, scores);
-        if (!allFinite(scores)) {
+        if (!ProjectorChecks.allFinite(scores)) {
             if (nonFinite == NonFinitePolicy.KEEP_PREVIOUS && indices != null) {
                 skippedRefreshes++;
                 return;
@@ -182,21 +179,5 @@ public final class DctProjector implements GradientProjector {
             from[t] = o < old.length && old[o] == current[t] ? o : -1;
         }
         return from;
-    }
-
-    private static boolean allFinite(Matrix m) {
-        for (int j = 0; j < m.cols(); j++) {
-            if (!Float.isFinite(m.get(0, j))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void checkShape(String op, String role, Matrix m, int rows, int cols) {
-        if (m == null || m.rows() != rows || m.cols() != cols) {
-            throw new IllegalArgumentException("DctProjector." + op + ": " + role + " is "
-                    + (m == null ? "null" : m.shape()) + "; need " + rows + "x" + cols);
-        }
     }
 }

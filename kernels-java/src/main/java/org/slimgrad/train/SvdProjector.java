@@ -54,12 +54,9 @@ public final class SvdProjector implements GradientProjector {
 
     public SvdProjector(Backend backend, int rows, int cols, int rank, int updateGap, float scale, Refresh refresh,
                         NonFinitePolicy nonFinite, long seed) {
-        if (backend == null || refresh == null || nonFinite == null) {
-            throw new IllegalArgumentException("SvdProjector: backend, refresh and nonFinite must not be null");
-        }
-        if (rows < 1 || cols < 1 || rank < 1 || updateGap < 1) {
-            throw new IllegalArgumentException("SvdProjector: layer " + rows + "x" + cols + ", rank " + rank
-                    + ", updateGap " + updateGap + "; all must be positive");
+        ProjectorChecks.layer("SvdProjector", backend, rows, cols, rank, updateGap);
+        if (refresh == null || nonFinite == null) {
+            throw new IllegalArgumentException("SvdProjector: refresh and nonFinite must not be null");
         }
         this.backend = backend;
         this.rows = rows;
@@ -100,8 +97,8 @@ public final class SvdProjector implements GradientProjector {
 
     @Override
     public void project(Matrix g, Matrix r) {
-        checkShape("project", "G", g, rows, cols);
-        checkShape("project", "R", r, projectedRows(), projectedCols());
+        ProjectorChecks.shape("SvdProjector", "project", "G", g, rows, cols);
+        ProjectorChecks.shape("SvdProjector", "project", "R", r, projectedRows(), projectedCols());
         if (step % updateGap == 0) {
             refresh(g);
         }
@@ -118,8 +115,8 @@ public final class SvdProjector implements GradientProjector {
         if (basis == null) {
             throw new IllegalStateException("SvdProjector.projectBack: no subspace yet; call project first");
         }
-        checkShape("projectBack", "R", r, projectedRows(), projectedCols());
-        checkShape("projectBack", "out", out, rows, cols);
+        ProjectorChecks.shape("SvdProjector", "projectBack", "R", r, projectedRows(), projectedCols());
+        ProjectorChecks.shape("SvdProjector", "projectBack", "out", out, rows, cols);
         if (projectsRight()) {
             backend.gemm(false, true, scale, r, basis, 0f, out);
         } else {
@@ -135,7 +132,7 @@ public final class SvdProjector implements GradientProjector {
     }
 
     private void refresh(Matrix g) {
-        if (!allFinite(g)) {
+        if (!ProjectorChecks.allFinite(g)) {
             if (nonFinite == NonFinitePolicy.KEEP_PREVIOUS && basis != null) {
                 skippedRefreshes++;
                 return;
@@ -155,23 +152,5 @@ public final class SvdProjector implements GradientProjector {
         Matrix p = basis != null && basis.rows() == cols ? basis : backend.allocate(cols, r);
         Transpose.into(vt.view(0, 0, r, cols), p);
         return p;
-    }
-
-    private static boolean allFinite(Matrix g) {
-        for (int i = 0; i < g.rows(); i++) {
-            for (int j = 0; j < g.cols(); j++) {
-                if (!Float.isFinite(g.get(i, j))) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    private static void checkShape(String op, String role, Matrix m, int rows, int cols) {
-        if (m == null || m.rows() != rows || m.cols() != cols) {
-            throw new IllegalArgumentException("SvdProjector." + op + ": " + role + " is "
-                    + (m == null ? "null" : m.shape()) + "; need " + rows + "x" + cols);
-        }
     }
 }
