@@ -89,6 +89,19 @@ final class AccuracyChecks {
             add("axpy, 1 thread", "1024x2736", backend == cpu ? "slimgrad" : "OpenBLAS saxpy", "‖y − y₆₄‖/‖y₆₄‖",
                     relative(y, want));
         }
+        Matrix scaledRef = reference.allocate(1024, 2736);
+        reference.copy(y0, scaledRef);
+        reference.scale(0.999f, scaledRef);
+        for (Backend backend : List.of(cpu, lapack)) {
+            Matrix y = backend.allocate(1024, 2736);
+            backend.copy(y0, y);
+            backend.scale(0.999f, y);
+            add("scale, 1 thread", "1024x2736", backend == cpu ? "slimgrad" : "OpenBLAS sscal", "‖y − y₆₄‖/‖y₆₄‖",
+                    relative(y, scaledRef));
+        }
+        Matrix copied = cpu.allocate(1024, 2736);
+        cpu.copy(x, copied);
+        add("copy, 1 thread", "1024x2736", "slimgrad", "‖y − x‖/‖x‖", relative(copied, x));
         Matrix u = cpu.allocate(64, 256);
         Matrix v = cpu.allocate(2736, 256);
         org.slimgrad.CounterRandom.fillSketch(u, 3);

@@ -21,8 +21,9 @@ import org.slimgrad.cpu.CpuBackend;
 import org.slimgrad.nativelib.NativeBackend;
 
 /**
- * The level-1 kernels and the low-rank update on a 350M layer (1024×2736): {@code axpy} on one thread beside
- * OpenBLAS's saxpy and netlib's Java saxpy, and {@code lowRankUpdate} W += α·U·Vᵀ (rank 256) on both cores beside
+ * The level-1 kernels and the low-rank update on a 350M layer (1024×2736): {@code axpy}, {@code scale} and
+ * {@code copy} on one thread beside OpenBLAS's saxpy, sscal and the JDK's array copy (netlib's Java saxpy too), and
+ * {@code lowRankUpdate} W += α·U·Vᵀ (rank 256) on both cores beside
  * the same update as one OpenBLAS sgemm.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -72,6 +73,24 @@ public class BlasBench {
     public Object axpy(Layer s) {
         s.single.axpy(1e-3f, s.x, s.y);
         return s.y;
+    }
+
+    @Benchmark
+    public Object scale(Layer s) {
+        s.single.scale(0.999f, s.y);
+        return s.y;
+    }
+
+    @Benchmark
+    public Object copy(Layer s) {
+        s.single.copy(s.x, s.y);
+        return s.y;
+    }
+
+    @Benchmark
+    public Object arraycopy(Layer s) {
+        System.arraycopy(s.xs, 0, s.ys, 0, s.xs.length);
+        return s.ys;
     }
 
     @Benchmark

@@ -60,6 +60,11 @@ public final class Suite {
         cases.add(new Case("axpy, 1 thread", shape, "OpenBLAS saxpy", false, b + "axpy", Map.of("backend", "native")));
         cases.add(new Case("axpy, 1 thread", shape, "netlib VectorBLAS saxpy", false, b + "netlibSaxpy",
                 Map.of("backend", "cpu")));
+        cases.add(new Case("scale, 1 thread", shape, "slimgrad", true, b + "scale", Map.of("backend", "cpu")));
+        cases.add(new Case("scale, 1 thread", shape, "OpenBLAS sscal", false, b + "scale", Map.of("backend", "native")));
+        cases.add(new Case("copy, 1 thread", shape, "slimgrad", true, b + "copy", Map.of("backend", "cpu")));
+        cases.add(new Case("copy, 1 thread", shape, "System.arraycopy", false, b + "arraycopy",
+                Map.of("backend", "cpu")));
         cases.add(new Case("lowRankUpdate r=256, 2 threads", shape, "slimgrad", true, b + "lowRankUpdate",
                 Map.of("backend", "cpu")));
         cases.add(new Case("lowRankUpdate r=256, 2 threads", shape, "OpenBLAS sgemm", false, b + "lowRankUpdate",
