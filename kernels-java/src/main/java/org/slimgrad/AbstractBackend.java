@@ -339,6 +339,34 @@ public abstract class AbstractBackend implements Backend {
         }
     }
 
+    @Override
+    public final void adam(Matrix g, Matrix m, Matrix v, float beta1, float beta2, float epsilon, long step,
+                           float alpha, float beta, Matrix out) {
+        String op = "adam";
+        usable(op, "G", g);
+        usable(op, "M", m);
+        usable(op, "V", v);
+        usable(op, "out", out);
+        sameShape(op, g, m);
+        sameShape(op, g, v);
+        sameShape(op, g, out);
+        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && epsilon > 0) || step < 1) {
+            throw new IllegalArgumentException(op + ": beta1 " + beta1 + ", beta2 " + beta2 + ", epsilon " + epsilon
+                    + ", step " + step + "; need betas in [0, 1), epsilon > 0 and step >= 1");
+        }
+        disjoint(op, "M", m, "G", g);
+        disjoint(op, "V", v, "G", g);
+        disjoint(op, "V", v, "M", m);
+        disjoint(op, "out", out, "M", m);
+        disjoint(op, "out", out, "V", v);
+        if (!sameView(out, g)) {
+            disjoint(op, "out", out, "G", g);
+        }
+        if (g.size() != 0) {
+            adamKernel(g, m, v, beta1, beta2, epsilon, step, alpha, beta, out);
+        }
+    }
+
     /** {@code C = α·op(A)·op(B) + β·C} on validated, non-empty arguments with k ≥ 1 and α ≠ 0. */
     protected abstract void gemmKernel(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
                                        Matrix c);
@@ -397,6 +425,10 @@ public abstract class AbstractBackend implements Backend {
 
     /** {@code dense = values on the support, unchanged elsewhere} on validated arguments, nnz ≥ 1. */
     protected abstract void sparseScatterKernel(FixedSupport support, Matrix values, Matrix dense);
+
+    /** The Adam step on validated, non-empty arguments; out may be g itself. */
+    protected abstract void adamKernel(Matrix g, Matrix m, Matrix v, float beta1, float beta2, float epsilon,
+                                       long step, float alpha, float beta, Matrix out);
 
     /** Checks that {@code m} is non-null, of this backend's domain and, for host memory, not yet freed. */
     protected final void usable(String op, String role, Matrix m) {

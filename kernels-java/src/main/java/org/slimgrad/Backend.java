@@ -136,4 +136,14 @@ public interface Backend {
      * leaves every other element as it was. Modifies dense.
      */
     void sparseScatter(FixedSupport support, Matrix values, Matrix dense);
+
+    /**
+     * One Adam step on its moments, with a scaled epilogue: {@code m = β₁·m + (1−β₁)·g}, {@code v = β₂·v + (1−β₂)·g²},
+     * then {@code out = α·m̂/(√v̂ + ε) + β·out} with the bias corrections {@code m̂ = m/(1−β₁ᵗ)}, {@code v̂ = v/(1−β₂ᵗ)}
+     * for step t ≥ 1. With {@code out = g} (the same view) the normalised update replaces the gradient; with
+     * {@code out = W}, α = −lr and β = 1 − lr·λ it is AdamW's whole update in one pass. β = 0 means out is not
+     * read. Modifies m, v and out.
+     */
+    void adam(Matrix g, Matrix m, Matrix v, float beta1, float beta2, float epsilon, long step, float alpha,
+              float beta, Matrix out);
 }

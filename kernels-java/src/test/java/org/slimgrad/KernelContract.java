@@ -153,4 +153,72 @@ public abstract class KernelContract {
         backend().axpy(1f, y, y);
         Accuracy.assertClose(expected, y, 0, 0, backend() + " axpy(1, Y, Y)");
     }
+
+    /**
+     * The Adam step against the reference. m = β₁m₀ + (1−β₁)g can cancel, so its bound is 2u·A with
+     * A = |β₁m₀| + |(1−β₁)g| (v has no cancellation: 2u·v); that error reaches the update unscaled, so out is bounded
+     * by |α|·(6u·|update| + 2u·A/((1−β₁ᵗ)(√v̂ + ε))) + 2u·|β·out₀| (bias corrections, square root, division,
+     * epilogue). Padded views in NaN guards, β = 0 over NaN, out = g in place, and the flat contiguous path.
+     */
+    @Test
+    void adamMatchesReference() {
+        SplittableRandom rng = new SplittableRandom(SEED + 9);
+        int[][] shapes = {{1, 1}, {3, 17}, {33, 31}, {64, 48}};
+        float[][] epilogues = {{1f, 0f}, {-1e-3f, 0.999f}};
+        int caseNo = 0;
+        for (int[] shape : shapes) {
+            for (float[] ab : epilogues) {
+                for (boolean inPlace : new boolean[]{false, true}) {
+                    boolean padded = caseNo++ % 2 == 0;
+                    Matrix g = TestData.random(rng, shape[0], shape[1], padded);
+                    Matrix m0 = TestData.random(rng, shape[0], shape[1], !padded);
+                    Matrix v0 = TestData.random(rng, shape[0], shape[1], padded);
+                    for (int i = 0; i < v0.rows(); i++) {
+                        for (int j = 0; j < v0.cols(); j++) {
+                            v0.set(i, j, Math.abs(v0.get(i, j))); // a second moment is non-negative
+                        }
+                    }
+                    Matrix out0 = inPlace ? g : TestData.random(rng, shape[0], shape[1], padded);
+                    if (!inPlace && ab[1] == 0f) {
+                        TestData.fill(out0, Float.NaN);
+                    }
+                    long step = 1 + rng.nextInt(50);
+                    Matrix[] want = {TestData.copy(g), TestData.copy(m0), TestData.copy(v0), TestData.copy(out0)};
+                    Matrix[] got = {TestData.copy(g), TestData.copy(m0), TestData.copy(v0), TestData.copy(out0)};
+                    Matrix wantOut = inPlace ? want[0] : want[3];
+                    Matrix gotOut = inPlace ? got[0] : got[3];
+                    String context = backend() + " adam " + g.shape() + " step " + step + " alpha " + ab[0] + " beta "
+                            + ab[1] + (inPlace ? " in place" : "");
+                    reference.adam(want[0], want[1], want[2], 0.9f, 0.999f, 1e-8f, step, ab[0], ab[1], wantOut);
+                    backend().adam(got[0], got[1], got[2], 0.9f, 0.999f, 1e-8f, step, ab[0], ab[1], gotOut);
+                    double u = Accuracy.U32;
+                    double bias1 = 1 - Math.pow(0.9, step);
+                    double bias2 = 1 - Math.pow(0.999, step);
+                    for (int i = 0; i < g.rows(); i++) {
+                        for (int j = 0; j < g.cols(); j++) {
+                            double gij = g.get(i, j);
+                            double a = Math.abs(0.9 * m0.get(i, j)) + Math.abs(0.1 * gij);
+                            check(context + " (m)", i, j, got[1].get(i, j), want[1].get(i, j), 2 * u * a);
+                            check(context + " (v)", i, j, got[2].get(i, j), want[2].get(i, j),
+                                    2 * u * Math.abs(want[2].get(i, j)));
+                            double denominator = Math.sqrt(want[2].get(i, j) / bias2) + 1e-8;
+                            double update = Math.abs(want[1].get(i, j) / bias1 / denominator);
+                            double prior = ab[1] == 0f ? 0 : Math.abs(ab[1] * out0.get(i, j));
+                            double bound = Math.abs(ab[0]) * (6 * u * update + 2 * u * a / bias1 / denominator)
+                                    + 2 * u * prior;
+                            check(context + " (out)", i, j, gotOut.get(i, j), wantOut.get(i, j), bound);
+                        }
+                    }
+                    TestData.assertGuardsIntact(gotOut, context);
+                }
+            }
+        }
+    }
+
+    private static void check(String context, int i, int j, double got, double want, double bound) {
+        if (!(Math.abs(got - want) <= bound)) {
+            org.junit.jupiter.api.Assertions.fail(context + ": (" + i + ", " + j + ") = " + got + ", reference " + want
+                    + ", error " + Math.abs(got - want) + " > bound " + bound);
+        }
+    }
 }

@@ -62,6 +62,12 @@ public final class CpuBackend extends HostBackend {
     }
 
     @Override
+    protected void adamKernel(Matrix g, Matrix m, Matrix v, float beta1, float beta2, float epsilon, long step,
+                              float alpha, float beta, Matrix out) {
+        Elementwise.adam(g, m, v, beta1, beta2, epsilon, step, alpha, beta, out);
+    }
+
+    @Override
     protected void dctKernel(Matrix x, Matrix y, Axis axis, boolean inverse) {
         BatchedDct.transform(x, y, axis == Axis.ROWS, inverse);
     }

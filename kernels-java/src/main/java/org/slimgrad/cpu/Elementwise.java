@@ -76,4 +76,45 @@ final class Elementwise {
             }
         }
     }
+
+    /**
+     * The Adam step: m and v updated in place, out = α·m̂/(√v̂ + ε) + β·out; out may be g itself (each element is
+     * read before it is written). Row by row, or as one row when every operand is contiguous.
+     */
+    static void adam(Matrix g, Matrix m, Matrix v, float beta1, float beta2, float epsilon, long step, float alpha,
+                     float beta, Matrix out) {
+        boolean flat = g.isContiguous() && m.isContiguous() && v.isContiguous() && out.isContiguous();
+        int rows = flat ? 1 : g.rows();
+        long length = flat ? g.size() : g.cols();
+        float inverseBias1 = (float) (1 / (1 - Math.pow(beta1, step)));
+        float inverseBias2 = (float) (1 / (1 - Math.pow(beta2, step)));
+        FloatVector b1 = FloatVector.broadcast(S, beta1);
+        FloatVector c1 = FloatVector.broadcast(S, 1 - beta1);
+        FloatVector b2 = FloatVector.broadcast(S, beta2);
+        FloatVector c2 = FloatVector.broadcast(S, 1 - beta2);
+        FloatVector eps = FloatVector.broadcast(S, epsilon);
+        for (int i = 0; i < rows; i++) {
+            long gAt = g.index(i, 0) * Float.BYTES;
+            long mAt = m.index(i, 0) * Float.BYTES;
+            long vAt = v.index(i, 0) * Float.BYTES;
+            long oAt = out.index(i, 0) * Float.BYTES;
+            for (long j = 0; j < length; j += L) {
+                VectorMask<Float> lanes = S.indexInRange(j, length);
+                long d = j * Float.BYTES;
+                FloatVector gv = FloatVector.fromMemorySegment(S, g.segment(), gAt + d, ORDER, lanes);
+                FloatVector mv = FloatVector.fromMemorySegment(S, m.segment(), mAt + d, ORDER, lanes)
+                        .mul(b1).add(gv.mul(c1));
+                FloatVector vv = FloatVector.fromMemorySegment(S, v.segment(), vAt + d, ORDER, lanes)
+                        .mul(b2).add(gv.mul(gv).mul(c2));
+                mv.intoMemorySegment(m.segment(), mAt + d, ORDER, lanes);
+                vv.intoMemorySegment(v.segment(), vAt + d, ORDER, lanes);
+                FloatVector update = mv.mul(inverseBias1).div(vv.mul(inverseBias2).sqrt().add(eps)).mul(alpha);
+                if (beta != 0f) {
+                    update = FloatVector.fromMemorySegment(S, out.segment(), oAt + d, ORDER, lanes).mul(beta)
+                            .add(update);
+                }
+                update.intoMemorySegment(out.segment(), oAt + d, ORDER, lanes);
+            }
+        }
+    }
 }

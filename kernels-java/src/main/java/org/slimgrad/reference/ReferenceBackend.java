@@ -189,6 +189,25 @@ public final class ReferenceBackend extends HostBackend {
         }
     }
 
+    @Override
+    protected void adamKernel(Matrix g, Matrix m, Matrix v, float beta1, float beta2, float epsilon, long step,
+                              float alpha, float beta, Matrix out) {
+        double bias1 = 1 - Math.pow(beta1, step);
+        double bias2 = 1 - Math.pow(beta2, step);
+        for (int i = 0; i < g.rows(); i++) {
+            for (int j = 0; j < g.cols(); j++) {
+                double gij = get(g, i, j);
+                float mij = (float) (beta1 * (double) get(m, i, j) + (1 - (double) beta1) * gij);
+                float vij = (float) (beta2 * (double) get(v, i, j) + (1 - (double) beta2) * gij * gij);
+                set(m, i, j, mij);
+                set(v, i, j, vij);
+                double update = (mij / bias1) / (Math.sqrt(vij / bias2) + epsilon);
+                double prior = beta == 0f ? 0 : (double) beta * get(out, i, j);
+                set(out, i, j, (float) (alpha * update + prior));
+            }
+        }
+    }
+
     private static float get(Matrix m, int i, int j) {
         return m.segment().getAtIndex(F, m.index(i, j));
     }

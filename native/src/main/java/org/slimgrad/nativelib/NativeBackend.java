@@ -16,7 +16,8 @@ import org.slimgrad.cpu.CpuBackend;
  * The {@code native} backend: OpenBLAS for GEMM and the vector kernels, LAPACK for orthonormalisation (sgeqrf +
  * sorgqr), the small SVD (sgesdd) and the eigendecomposition (ssyevd). Randomized SVD runs slimgrad's algorithm on
  * OpenBLAS's GEMM, so benchmarks can hold our kernels against the vendor's with the algorithm fixed. OpenBLAS and
- * LAPACK have no DCT and no fixed-support sparse kernels: those are the {@code cpu} backend's, on one thread.
+ * LAPACK have no DCT, no fixed-support sparse kernels and no Adam step: those are the {@code cpu} backend's, on
+ * one thread.
  *
  * <p>OpenBLAS's thread count is process-global; this backend sets it to {@link #threads()} before every call, so
  * two native backends with different counts must not run at the same time.
@@ -181,5 +182,11 @@ public final class NativeBackend extends HostBackend {
     @Override
     protected void sparseAddToKernel(FixedSupport support, Matrix values, float alpha, Matrix dense) {
         delegate.sparseAddTo(support, values, alpha, dense);
+    }
+
+    @Override
+    protected void adamKernel(Matrix g, Matrix m, Matrix v, float beta1, float beta2, float epsilon, long step,
+                              float alpha, float beta, Matrix out) {
+        delegate.adam(g, m, v, beta1, beta2, epsilon, step, alpha, beta, out);
     }
 }
