@@ -37,6 +37,7 @@ public final class DctProjector implements GradientProjector {
     private int[] previous;
     private long step;
     private long skippedRefreshes;
+    private boolean changed;
 
     public DctProjector(Backend backend, int rows, int cols, int rank, int updateGap, float scale, ScoreNorm norm,
                         NonFinitePolicy nonFinite) {
@@ -85,6 +86,7 @@ public final class DctProjector implements GradientProjector {
     public void project(Matrix g, Matrix r) {
         ProjectorChecks.shape("DctProjector", "project", "G", g, rows, cols);
         ProjectorChecks.shape("DctProjector", "project", "R", r, projectedRows(), projectedCols());
+        changed = false;
         if (step % updateGap == 0) {
             refresh(g);
         }
@@ -93,13 +95,24 @@ public final class DctProjector implements GradientProjector {
     }
 
     @Override
-    public void projectBack(Matrix r, Matrix out) {
+    public void projectBack(Matrix r, float c, float beta, Matrix out) {
         if (indices == null) {
             throw new IllegalStateException("DctProjector.projectBack: no subspace yet; call project first");
         }
         ProjectorChecks.shape("DctProjector", "projectBack", "R", r, projectedRows(), projectedCols());
         ProjectorChecks.shape("DctProjector", "projectBack", "out", out, rows, cols);
-        backend.idctScatter(r, axis, indices, scale, 0f, out);
+        backend.idctScatter(r, axis, indices, c * scale, beta, out);
+    }
+
+    @Override
+    public boolean changedSubspace() {
+        return changed;
+    }
+
+    /** The same matching as {@link #rotate}: C is a partial permutation, so squares move exactly like values. */
+    @Override
+    public void rotateSquares(Matrix v) {
+        rotate(v);
     }
 
     /**
@@ -108,6 +121,7 @@ public final class DctProjector implements GradientProjector {
      * column (row) of each frequency kept moves to its new slot and those of new frequencies become zero. Does
      * nothing before the second refresh. Modifies state.
      */
+    @Override
     public void rotate(Matrix state) {
         ProjectorChecks.shape("DctProjector", "rotate", "state", state, projectedRows(), projectedCols());
         if (previous == null) {
@@ -166,6 +180,7 @@ public final class DctProjector implements GradientProjector {
         }
         previous = indices;
         indices = backend.topK(scores, rank);
+        changed = previous != null;
     }
 
     // for each new slot t, the old slot holding the same frequency, or −1; both lists ascending

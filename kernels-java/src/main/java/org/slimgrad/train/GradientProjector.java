@@ -41,7 +41,30 @@ public interface GradientProjector {
     void project(Matrix g, Matrix r);
 
     /** Writes ΔW = α·(back-projection of {@code r}) into {@code out} (m×n). Modifies out. */
-    void projectBack(Matrix r, Matrix out);
+    default void projectBack(Matrix r, Matrix out) {
+        projectBack(r, 1f, 0f, out);
+    }
+
+    /**
+     * {@code out = c·ΔW + β·out} with ΔW = α·(back-projection of r): the fused optimizer epilogue (for AdamW,
+     * c = −lr and β = 1 − lr·λ), in one pass over out. β = 0 means out is not read. Modifies out.
+     */
+    void projectBack(Matrix r, float c, float beta, Matrix out);
+
+    /** Whether the last {@link #project} recomputed the subspace from a previous one (false for the first). */
+    boolean changedSubspace();
+
+    /**
+     * Carries a projected-shape first moment from the previous subspace into the current one:
+     * {@code M·C} on the right side, {@code Cᵀ·M} on the left, with C = P_oldᵀ·P_new (r×r). Modifies state.
+     */
+    void rotate(Matrix state);
+
+    /**
+     * Carries a projected-shape second moment (elementwise squares) into the current subspace with C∘C in place of
+     * C, which keeps it non-negative and is exact when C is a permutation (the DCT projector's case). Modifies v.
+     */
+    void rotateSquares(Matrix v);
 
     /** Bytes of state this projector holds between steps (basis or indices, and refresh workspace). */
     long bytesHeld();

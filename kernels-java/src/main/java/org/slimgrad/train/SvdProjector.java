@@ -51,6 +51,9 @@ public final class SvdProjector implements GradientProjector {
     private Svd lastSvd;
     private long step;
     private long skippedRefreshes;
+    /** C = P_oldᵀ·P_new from the last refresh that replaced a subspace, for {@link #rotate}; null before. */
+    private Matrix change;
+    private boolean changed;
 
     public SvdProjector(Backend backend, int rows, int cols, int rank, int updateGap, float scale, Refresh refresh,
                         NonFinitePolicy nonFinite, long seed) {
@@ -99,6 +102,7 @@ public final class SvdProjector implements GradientProjector {
     public void project(Matrix g, Matrix r) {
         ProjectorChecks.shape("SvdProjector", "project", "G", g, rows, cols);
         ProjectorChecks.shape("SvdProjector", "project", "R", r, projectedRows(), projectedCols());
+        changed = false;
         if (step % updateGap == 0) {
             refresh(g);
         }
@@ -111,24 +115,65 @@ public final class SvdProjector implements GradientProjector {
     }
 
     @Override
-    public void projectBack(Matrix r, Matrix out) {
+    public void projectBack(Matrix r, float c, float beta, Matrix out) {
         if (basis == null) {
             throw new IllegalStateException("SvdProjector.projectBack: no subspace yet; call project first");
         }
         ProjectorChecks.shape("SvdProjector", "projectBack", "R", r, projectedRows(), projectedCols());
         ProjectorChecks.shape("SvdProjector", "projectBack", "out", out, rows, cols);
         if (projectsRight()) {
-            backend.gemm(false, true, scale, r, basis, 0f, out);
+            backend.gemm(false, true, c * scale, r, basis, beta, out);
         } else {
-            backend.gemm(false, false, scale, basis, r, 0f, out);
+            backend.gemm(false, false, c * scale, basis, r, beta, out);
         }
+    }
+
+    @Override
+    public boolean changedSubspace() {
+        return changed;
+    }
+
+    @Override
+    public void rotate(Matrix state) {
+        rotateWith(state, change);
+    }
+
+    @Override
+    public void rotateSquares(Matrix v) {
+        if (change == null) {
+            return;
+        }
+        Matrix squares = backend.allocate(rank, rank);
+        for (int i = 0; i < rank; i++) {
+            for (int j = 0; j < rank; j++) {
+                float c = change.get(i, j);
+                squares.set(i, j, c * c);
+            }
+        }
+        rotateWith(v, squares);
+    }
+
+    // M·C on the right side, Cᵀ·M on the left, through one projected-shape temporary
+    private void rotateWith(Matrix state, Matrix c) {
+        ProjectorChecks.shape("SvdProjector", "rotate", "state", state, projectedRows(), projectedCols());
+        if (c == null) {
+            return;
+        }
+        Matrix rotated = backend.allocate(state.rows(), state.cols());
+        if (projectsRight()) {
+            backend.gemm(false, false, 1f, state, c, 0f, rotated);
+        } else {
+            backend.gemm(true, false, 1f, c, state, 0f, rotated);
+        }
+        backend.copy(rotated, state);
     }
 
     @Override
     public long bytesHeld() {
         // On the left side the randomized basis is a view of the plan's U; elsewhere P is a matrix of its own.
         long ownBasis = plan != null && !projectsRight() ? 0 : (long) (projectsRight() ? cols : rows) * rank * Float.BYTES;
-        return ownBasis + (plan == null ? 0 : plan.workspaceBytes());
+        long rotation = change == null ? 0 : (long) rank * rank * Float.BYTES;
+        return ownBasis + rotation + (plan == null ? 0 : plan.workspaceBytes());
     }
 
     private void refresh(Matrix g) {
@@ -140,11 +185,22 @@ public final class SvdProjector implements GradientProjector {
             throw new IllegalStateException("SvdProjector: gradient of layer " + rows + "x" + cols
                     + " holds NaN or Inf at step " + step + (basis == null ? " (no previous subspace to keep)" : ""));
         }
+        // the old basis is copied first: the new one may reuse its storage (the plan's U, or P's own array)
+        Matrix old = null;
+        if (basis != null) {
+            old = backend.allocate(basis.rows(), basis.cols());
+            backend.copy(basis, old);
+        }
         Svd svd = refresh.exactSvd()
                 ? backend.svd(g)
                 : plan.compute(g, refresh.powerIterations(), seed + step, lastSvd);
         lastSvd = svd;
         basis = projectsRight() ? transposedRows(svd.vt(), rank) : svd.u().view(0, 0, rows, rank);
+        if (old != null) {
+            change = change != null ? change : backend.allocate(rank, rank);
+            backend.gemm(true, false, 1f, old, basis, 0f, change);
+            changed = true;
+        }
     }
 
     // P = (Vᵀ[:r, :])ᵀ as an n×r matrix: one small copy per refresh keeps every later GEMM on plain row-major P.

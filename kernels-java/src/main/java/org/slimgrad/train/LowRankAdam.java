@@ -1,0 +1,119 @@
+package org.slimgrad.train;
+
+import org.slimgrad.Backend;
+import org.slimgrad.Matrix;
+
+/**
+ * Adam (AdamW with weight decay) in a projector's rank-r subspace, GaLore's optimizer (Zhao et al. 2024): per step
+ * <pre>
+ *   R = project(G)                    (refreshing the subspace on the projector's schedule)
+ *   m, v ← Adam moments of R; N = m̂/(√v̂ + ε)     written over R: no extra projected buffer
+ *   W ← (1 − lr·λ)·W − lr·α·back(N)   one pass over W: the back-projection's own epilogue (GEMM β or idctScatter β)
+ * </pre>
+ * so the step holds two projected-shape moments and one projected-shape workspace, and never an m×n temporary.
+ *
+ * <p>When a refresh replaces the subspace the moments are, by {@link OnRefresh}: kept as they are (GaLore), reset to
+ * zero (with the bias correction restarted), or rotated into the new basis — m by C = P_oldᵀ·P_new, v by C∘C
+ * (exact for the DCT projector, whose C is a partial permutation; for an SVD basis an approximation that keeps v
+ * non-negative). Rotation costs two r×r-by-projected products at refresh, nothing on other steps. The default is
+ * rotate.
+ */
+public final class LowRankAdam {
+
+    /** What happens to the moments when the subspace changes. */
+    public enum OnRefresh { KEEP, RESET, ROTATE }
+
+    /** Adam's hyper-parameters; weight decay λ is decoupled (AdamW) and applies to the full W. */
+    public record Settings(float learningRate, float beta1, float beta2, float epsilon, float weightDecay,
+                           OnRefresh onRefresh) {
+
+        public Settings {
+            if (!(learningRate > 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon > 0)
+                    || !(weightDecay >= 0) || onRefresh == null) {
+                throw new IllegalArgumentException("LowRankAdam.Settings: lr " + learningRate + ", betas " + beta1
+                        + "/" + beta2 + ", epsilon " + epsilon + ", weight decay " + weightDecay + ", onRefresh "
+                        + onRefresh + "; need lr > 0, betas in [0, 1), epsilon > 0, decay >= 0");
+            }
+        }
+
+        /** β = (0.9, 0.999), ε = 1e-8, no weight decay, rotate on refresh. */
+        public static Settings defaults(float learningRate) {
+            return new Settings(learningRate, 0.9f, 0.999f, 1e-8f, 0f, OnRefresh.ROTATE);
+        }
+    }
+
+    private final Backend backend;
+    private final GradientProjector projector;
+    private final Settings settings;
+    private final Matrix m;
+    private final Matrix v;
+    private final Matrix projected;
+    private long step;
+
+    public LowRankAdam(Backend backend, GradientProjector projector, Settings settings) {
+        if (backend == null || projector == null || settings == null) {
+            throw new IllegalArgumentException("LowRankAdam: backend, projector and settings must not be null");
+        }
+        this.backend = backend;
+        this.projector = projector;
+        this.settings = settings;
+        this.m = backend.allocate(projector.projectedRows(), projector.projectedCols());
+        this.v = backend.allocate(projector.projectedRows(), projector.projectedCols());
+        this.projected = backend.allocate(projector.projectedRows(), projector.projectedCols());
+    }
+
+    public GradientProjector projector() {
+        return projector;
+    }
+
+    /** Adam steps taken since the start (or since the last reset of the moments). */
+    public long steps() {
+        return step;
+    }
+
+    /** The first moment, live (projected shape). */
+    public Matrix firstMoment() {
+        return m;
+    }
+
+    /** The second moment, live (projected shape). */
+    public Matrix secondMoment() {
+        return v;
+    }
+
+    /** One optimizer step of W (m×n) with its gradient G. Modifies W and the optimizer's state; G is only read. */
+    public void step(Matrix w, Matrix g) {
+        ProjectorChecks.shape("LowRankAdam", "step", "W", w, projector.rows(), projector.cols());
+        ProjectorChecks.shape("LowRankAdam", "step", "G", g, projector.rows(), projector.cols());
+        projector.project(g, projected);
+        if (projector.changedSubspace()) {
+            switch (settings.onRefresh()) {
+                case KEEP -> { }
+                case RESET -> {
+                    backend.scale(0f, m);
+                    backend.scale(0f, v);
+                    step = 0;
+                }
+                case ROTATE -> {
+                    projector.rotate(m);
+                    projector.rotateSquares(v);
+                }
+            }
+        }
+        step++;
+        backend.adam(projected, m, v, settings.beta1(), settings.beta2(), settings.epsilon(), step, 1f, 0f,
+                projected);
+        float lr = settings.learningRate();
+        projector.projectBack(projected, -lr, 1f - lr * settings.weightDecay(), w);
+    }
+
+    /** Bytes held between steps: the two moments, the projected workspace, and the projector's state. */
+    public long bytesHeld() {
+        return 3L * m.size() * Float.BYTES + projector.bytesHeld();
+    }
+
+    /** Bytes full-rank Adam holds for the same W: two m×n moments. */
+    public long fullRankAdamBytes() {
+        return 2L * projector.rows() * projector.cols() * Float.BYTES;
+    }
+}
