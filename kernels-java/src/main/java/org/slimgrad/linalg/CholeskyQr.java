@@ -121,7 +121,12 @@ public final class CholeskyQr {
 
     /** Bytes of workspace this instance holds. */
     public long workspaceBytes() {
-        return (gram.size() + inverse.size() + rows.size()) * Float.BYTES + (long) g.length * Double.BYTES;
+        return workspaceBytes(m, k);
+    }
+
+    /** Bytes a plan for m×k allocates: two k×k float matrices, a block of rows, a k×k float64 matrix. */
+    public static long workspaceBytes(int m, int k) {
+        return (2L * k * k + (long) Math.min(m, ROW_BLOCK) * k) * Float.BYTES + (long) k * k * Double.BYTES;
     }
 
     // A := A·X, one block of rows at a time through a small copy, so the product is a GEMM with no m×k temporary.

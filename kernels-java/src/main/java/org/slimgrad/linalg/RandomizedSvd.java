@@ -115,9 +115,15 @@ public final class RandomizedSvd {
 
     /** Bytes of workspace and result buffers this plan holds. */
     public long workspaceBytes() {
-        long floats = y.size() + z.size() + small.size() + u.size() + v.size() + vt.size() + sigma.length;
-        return floats * Float.BYTES + (long) r.length * Double.BYTES + rangeQr.workspaceBytes()
-                + coRangeQr.workspaceBytes();
+        return workspaceBytes(m, n, rank, width - rank);
+    }
+
+    /** Bytes a plan for m×n at this rank and oversample allocates, without allocating it. */
+    public static long workspaceBytes(int m, int n, int rank, int oversample) {
+        long width = Math.min(rank + oversample, Math.min(m, n));
+        long floats = m * width + n * width + width * rank + (long) m * rank + 2L * n * rank + rank;
+        return floats * Float.BYTES + width * width * Double.BYTES + CholeskyQr.workspaceBytes(m, (int) width)
+                + CholeskyQr.workspaceBytes(n, (int) width);
     }
 
     // Z = [V_prev | sketch]: the warm start's right singular vectors first, seeded sketch columns after them.

@@ -10,7 +10,9 @@ import org.slimgrad.Matrix;
  *   m, v ← Adam moments of R; N = m̂/(√v̂ + ε)     written over R: no extra projected buffer
  *   W ← (1 − lr·λ)·W − lr·α·back(N)   one pass over W: the back-projection's own epilogue (GEMM β or idctScatter β)
  * </pre>
- * so the step holds two projected-shape moments and one projected-shape workspace, and never an m×n temporary.
+ * so the step holds two projected-shape moments and needs one projected-shape workspace, and never an m×n
+ * temporary. The workspace can be shared by every optimizer of a model (pass one matrix at least as large as the
+ * biggest projected gradient); it is then not counted in {@link #bytesHeld}.
  *
  * <p>When a refresh replaces the subspace the moments are, by {@link OnRefresh}: kept as they are (GaLore), reset to
  * zero (with the bias correction restarted), or rotated into the new basis — m by C = P_oldᵀ·P_new, v by C∘C
@@ -48,18 +50,39 @@ public final class LowRankAdam {
     private final Matrix m;
     private final Matrix v;
     private final Matrix projected;
+    private final boolean ownsWorkspace;
     private long step;
 
+    /** An optimizer with a projected-gradient workspace of its own. */
     public LowRankAdam(Backend backend, GradientProjector projector, Settings settings) {
+        this(backend, projector, settings, null);
+    }
+
+    /**
+     * An optimizer whose projected gradient lives in the first projectedRows·projectedCols elements of
+     * {@code sharedWorkspace} (a contiguous matrix that other optimizers may use too, one step at a time); null
+     * allocates a workspace of its own.
+     */
+    public LowRankAdam(Backend backend, GradientProjector projector, Settings settings, Matrix sharedWorkspace) {
         if (backend == null || projector == null || settings == null) {
             throw new IllegalArgumentException("LowRankAdam: backend, projector and settings must not be null");
+        }
+        int rows = projector.projectedRows();
+        int cols = projector.projectedCols();
+        if (sharedWorkspace != null && (!sharedWorkspace.isContiguous() || sharedWorkspace.size() < (long) rows * cols
+                || sharedWorkspace.domain() != backend.domain())) {
+            throw new IllegalArgumentException("LowRankAdam: shared workspace " + sharedWorkspace.shape() + " must be a"
+                    + " contiguous " + backend.domain() + " matrix of at least " + rows + "x" + cols + " elements");
         }
         this.backend = backend;
         this.projector = projector;
         this.settings = settings;
-        this.m = backend.allocate(projector.projectedRows(), projector.projectedCols());
-        this.v = backend.allocate(projector.projectedRows(), projector.projectedCols());
-        this.projected = backend.allocate(projector.projectedRows(), projector.projectedCols());
+        this.m = backend.allocate(rows, cols);
+        this.v = backend.allocate(rows, cols);
+        this.ownsWorkspace = sharedWorkspace == null;
+        this.projected = ownsWorkspace ? backend.allocate(rows, cols)
+                : Matrix.inDomain(sharedWorkspace.domain(), sharedWorkspace.segment(), sharedWorkspace.offset(), rows,
+                        cols, Math.max(cols, 1));
     }
 
     public GradientProjector projector() {
@@ -107,9 +130,9 @@ public final class LowRankAdam {
         projector.projectBack(projected, -lr, 1f - lr * settings.weightDecay(), w);
     }
 
-    /** Bytes held between steps: the two moments, the projected workspace, and the projector's state. */
+    /** Bytes held between steps: the two moments, the workspace unless shared, and the projector's state. */
     public long bytesHeld() {
-        return 3L * m.size() * Float.BYTES + projector.bytesHeld();
+        return (ownsWorkspace ? 3L : 2L) * m.size() * Float.BYTES + projector.bytesHeld();
     }
 
     /** Bytes full-rank Adam holds for the same W: two m×n moments. */

@@ -46,9 +46,7 @@ public final class SvdProjector implements GradientProjector {
     private final Refresh refresh;
     private final NonFinitePolicy nonFinite;
     private final long seed;
-    private final RandomizedSvd plan;
     private Matrix basis;
-    private Svd lastSvd;
     private long step;
     private long skippedRefreshes;
     /** C = P_oldᵀ·P_new from the last refresh that replaced a subspace, for {@link #rotate}; null before. */
@@ -70,7 +68,6 @@ public final class SvdProjector implements GradientProjector {
         this.refresh = refresh;
         this.nonFinite = nonFinite;
         this.seed = seed;
-        this.plan = refresh.exactSvd() ? null : new RandomizedSvd(backend, rows, cols, this.rank, refresh.oversample());
     }
 
     @Override
@@ -168,12 +165,20 @@ public final class SvdProjector implements GradientProjector {
         backend.copy(rotated, state);
     }
 
+    /**
+     * The basis P and, after the first change of subspace, the r×r rotation C. The randomized refresh's workspace,
+     * O((m + n)·(r + p)) floats, exists only during a refresh (see {@link #refreshWorkspaceBytes}).
+     */
     @Override
     public long bytesHeld() {
-        // On the left side the randomized basis is a view of the plan's U; elsewhere P is a matrix of its own.
-        long ownBasis = plan != null && !projectsRight() ? 0 : (long) (projectsRight() ? cols : rows) * rank * Float.BYTES;
+        long basisBytes = (long) (projectsRight() ? cols : rows) * rank * Float.BYTES;
         long rotation = change == null ? 0 : (long) rank * rank * Float.BYTES;
-        return ownBasis + rotation + (plan == null ? 0 : plan.workspaceBytes());
+        return basisBytes + rotation;
+    }
+
+    /** Bytes a refresh allocates and releases: the randomized SVD's workspace (0 for the exact refresh's). */
+    public long refreshWorkspaceBytes() {
+        return refresh.exactSvd() ? 0 : RandomizedSvd.workspaceBytes(rows, cols, rank, refresh.oversample());
     }
 
     private void refresh(Matrix g) {
@@ -191,11 +196,16 @@ public final class SvdProjector implements GradientProjector {
             old = backend.allocate(basis.rows(), basis.cols());
             backend.copy(basis, old);
         }
-        Svd svd = refresh.exactSvd()
-                ? backend.svd(g)
-                : plan.compute(g, refresh.powerIterations(), seed + step, lastSvd);
-        lastSvd = svd;
-        basis = projectsRight() ? transposedRows(svd.vt(), rank) : svd.u().view(0, 0, rows, rank);
+        Svd svd = refresh.exactSvd() ? backend.svd(g) : randomized(g);
+        Matrix fresh = projectsRight() ? svd.vt().view(0, 0, rank, cols) : svd.u().view(0, 0, rows, rank);
+        if (basis == null) {
+            basis = backend.allocate(projectsRight() ? cols : rows, rank);
+        }
+        if (projectsRight()) {
+            Transpose.into(fresh, basis);
+        } else {
+            backend.copy(fresh, basis);
+        }
         if (old != null) {
             change = change != null ? change : backend.allocate(rank, rank);
             backend.gemm(true, false, 1f, old, basis, 0f, change);
@@ -203,10 +213,22 @@ public final class SvdProjector implements GradientProjector {
         }
     }
 
-    // P = (Vᵀ[:r, :])ᵀ as an n×r matrix: one small copy per refresh keeps every later GEMM on plain row-major P.
-    private Matrix transposedRows(Matrix vt, int r) {
-        Matrix p = basis != null && basis.rows() == cols ? basis : backend.allocate(cols, r);
-        Transpose.into(vt.view(0, 0, r, cols), p);
-        return p;
+    /**
+     * A randomized refresh with a workspace that lives for this call only, warm-started from the current basis:
+     * on the right side P is the previous V; on the left the start is Pᵀ·G (r×n), one power step from the previous U.
+     */
+    private Svd randomized(Matrix g) {
+        RandomizedSvd plan = new RandomizedSvd(backend, rows, cols, rank, refresh.oversample());
+        Svd warm = null;
+        if (basis != null) {
+            Matrix start = backend.allocate(rank, cols);
+            if (projectsRight()) {
+                Transpose.into(basis, start);
+            } else {
+                backend.gemm(true, false, 1f, basis, g, 0f, start);
+            }
+            warm = new Svd(backend.allocate(0, rank), new float[rank], start); // the plan reads only Vᵀ
+        }
+        return plan.compute(g, refresh.powerIterations(), seed + step, warm);
     }
 }

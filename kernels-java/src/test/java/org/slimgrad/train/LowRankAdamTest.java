@@ -1,6 +1,7 @@
 package org.slimgrad.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -184,6 +185,32 @@ class LowRankAdamTest {
             sum += (double) e * e;
         }
         return sum / x.rows();
+    }
+
+    /**
+     * State bytes at the 1B MLP shape (W 5461×2048, rank 512, right side): GaLore's formula 2·m·r + n·r (+ r² for
+     * the rotation once the subspace has changed) for SVD, 2·m·r plus r indices (twice) and one score per column
+     * for DCT, with a shared workspace; both ≤ 35% of full-rank Adam's 2·m·n.
+     */
+    @Test
+    void stateAtThe1BShapeIsUnder35PercentOfFullAdam() {
+        int m = 5461, n = 2048, r = 512;
+        Matrix shared = cpu.allocate(m, r);
+        LowRankAdam svd = new LowRankAdam(cpu, new SvdProjector(cpu, m, n, r, 200, 0.25f, Refresh.randomized(10, 2),
+                NonFinitePolicy.THROW, 1), Settings.defaults(1e-3f), shared);
+        LowRankAdam dct = new LowRankAdam(cpu, new DctProjector(cpu, m, n, r, 200, 0.25f, ScoreNorm.L1,
+                NonFinitePolicy.THROW), Settings.defaults(1e-3f), shared);
+        long full = 2L * m * n * 4;
+        assertEquals(full, svd.fullRankAdamBytes());
+        assertEquals((2L * m * r + (long) n * r) * 4, svd.bytesHeld(), "before any change of subspace");
+        assertEquals(2L * m * r * 4 + 2L * r * 4 + n * 4L, dct.bytesHeld());
+        double svdShare = (double) (svd.bytesHeld() + (long) r * r * 4) / full;
+        double dctShare = (double) dct.bytesHeld() / full;
+        System.out.printf("1B layer 5461x2048 r=512: SVD low-rank Adam %.1f%%, DCT %.1f%% of full Adam's bytes%n",
+                100 * svdShare, 100 * dctShare);
+        assertTrue(svdShare <= 0.35 && dctShare <= 0.35, svdShare + " / " + dctShare);
+        assertThrows(IllegalArgumentException.class, () -> new LowRankAdam(cpu, new DctProjector(cpu, m, n, r, 200,
+                0.25f, ScoreNorm.L1, NonFinitePolicy.THROW), Settings.defaults(1e-3f), cpu.allocate(10, 10)));
     }
 
     private static double[][] toDoubles(Matrix a) {

@@ -115,10 +115,18 @@ class SvdProjectorTest {
     }
 
     @Test
-    void memoryIsTheBasisPlusTheRefreshWorkspace() {
+    void holdsTheBasisAndTheRotationWhileTheRefreshWorkspaceIsTransient() {
         SvdProjector exact = projector(100, 40, 8, 5, Refresh.exact(), NonFinitePolicy.THROW);
         assertEquals(40L * 8 * Float.BYTES, exact.bytesHeld(), "exact refresh keeps only P (n×r)");
-        SvdProjector randomized = projector(100, 40, 8, 5, Refresh.randomized(4, 2), NonFinitePolicy.THROW);
-        assertTrue(randomized.bytesHeld() > exact.bytesHeld());
+        assertEquals(0, exact.refreshWorkspaceBytes());
+        SvdProjector randomized = projector(100, 40, 8, 1, Refresh.randomized(4, 2), NonFinitePolicy.THROW);
+        assertEquals(40L * 8 * Float.BYTES, randomized.bytesHeld(), "the plan is not kept between refreshes");
+        SplittableRandom rng = new SplittableRandom(9);
+        Matrix r = cpu.allocate(100, 8);
+        randomized.project(TestData.random(rng, 100, 40, false), r);
+        randomized.project(TestData.random(rng, 100, 40, false), r);
+        assertEquals((40L * 8 + 8 * 8) * Float.BYTES, randomized.bytesHeld(), "P and the r×r rotation");
+        long planBytes = new org.slimgrad.linalg.RandomizedSvd(cpu, 100, 40, 8, 4).workspaceBytes();
+        assertEquals(planBytes, randomized.refreshWorkspaceBytes(), "the static count equals an allocated plan's");
     }
 }
