@@ -1,5 +1,9 @@
 package org.slimgrad.train;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
 import org.slimgrad.Axis;
 import org.slimgrad.Backend;
 import org.slimgrad.Matrix;
@@ -21,55 +25,23 @@ import org.slimgrad.ScoreNorm;
  * <p>A gradient holding NaN or ±Inf makes some score non-finite; a refresh detects that from the score
  * row alone and follows the {@link NonFinitePolicy}.
  */
-public final class DctProjector implements GradientProjector {
+public final class DctProjector extends AbstractProjector {
 
-    private final Backend backend;
-    private final int rows;
-    private final int cols;
-    private final int rank;
-    private final int updateGap;
-    private final float scale;
     private final ScoreNorm norm;
-    private final NonFinitePolicy nonFinite;
     private final Axis axis;
     private final Matrix scores;
     private int[] indices;
     private int[] previous;
-    private long step;
-    private long skippedRefreshes;
-    private boolean changed;
 
     public DctProjector(Backend backend, int rows, int cols, int rank, int updateGap, float scale, ScoreNorm norm,
                         NonFinitePolicy nonFinite) {
-        ProjectorChecks.layer("DctProjector", backend, rows, cols, rank, updateGap);
-        if (norm == null || nonFinite == null) {
-            throw new IllegalArgumentException("DctProjector: norm and nonFinite must not be null");
+        super("DctProjector", backend, rows, cols, rank, updateGap, scale, nonFinite);
+        if (norm == null) {
+            throw new IllegalArgumentException("DctProjector: norm must not be null");
         }
-        this.backend = backend;
-        this.rows = rows;
-        this.cols = cols;
-        this.rank = Math.min(rank, Math.min(rows, cols));
-        this.updateGap = updateGap;
-        this.scale = scale;
         this.norm = norm;
-        this.nonFinite = nonFinite;
         this.axis = rows >= cols ? Axis.ROWS : Axis.COLUMNS;
         this.scores = backend.allocate(1, rows >= cols ? cols : rows);
-    }
-
-    @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int cols() {
-        return cols;
-    }
-
-    @Override
-    public int rank() {
-        return rank;
     }
 
     /** The chosen DCT frequencies, ascending (a copy); null before the first step. */
@@ -77,36 +49,25 @@ public final class DctProjector implements GradientProjector {
         return indices == null ? null : indices.clone();
     }
 
-    /** Refreshes skipped so far under {@link NonFinitePolicy#KEEP_PREVIOUS}. */
-    public long skippedRefreshes() {
-        return skippedRefreshes;
-    }
-
     @Override
-    public void project(Matrix g, Matrix r) {
-        ProjectorChecks.shape("DctProjector", "project", "G", g, rows, cols);
-        ProjectorChecks.shape("DctProjector", "project", "R", r, projectedRows(), projectedCols());
-        changed = false;
-        if (step % updateGap == 0) {
-            refresh(g);
+    public void projectCurrent(Matrix g, float beta, Matrix r) {
+        requireSubspace("projectCurrent");
+        if (beta == 0f) {
+            backend.dctGather(g, axis, indices, r);
+            return;
         }
-        step++;
-        backend.dctGather(g, axis, indices, r);
+        Matrix fresh = backend.allocate(r.rows(), r.cols());
+        backend.dctGather(g, axis, indices, fresh);
+        backend.scale(beta, r);
+        backend.axpy(1f, fresh, r);
     }
 
     @Override
     public void projectBack(Matrix r, float c, float beta, Matrix out) {
-        if (indices == null) {
-            throw new IllegalStateException("DctProjector.projectBack: no subspace yet; call project first");
-        }
+        requireSubspace("projectBack");
         ProjectorChecks.shape("DctProjector", "projectBack", "R", r, projectedRows(), projectedCols());
         ProjectorChecks.shape("DctProjector", "projectBack", "out", out, rows, cols);
         backend.idctScatter(r, axis, indices, c * scale, beta, out);
-    }
-
-    @Override
-    public boolean changedSubspace() {
-        return changed;
     }
 
     /** The same matching as {@link #rotate}: C is a partial permutation, so squares move exactly like values. */
@@ -168,19 +129,68 @@ public final class DctProjector implements GradientProjector {
         return 2L * rank * Integer.BYTES + (long) scores.cols() * Float.BYTES;
     }
 
-    private void refresh(Matrix g) {
+    @Override
+    protected boolean hasSubspace() {
+        return indices != null;
+    }
+
+    // a gradient holding NaN or ±Inf makes some score non-finite: the check needs the score row alone
+    @Override
+    protected boolean recompute(Matrix g) {
         backend.dctScores(g, axis, norm, scores);
         if (!ProjectorChecks.allFinite(scores)) {
-            if (nonFinite == NonFinitePolicy.KEEP_PREVIOUS && indices != null) {
-                skippedRefreshes++;
-                return;
-            }
-            throw new IllegalStateException("DctProjector: gradient of layer " + rows + "x" + cols
-                    + " holds NaN or Inf at step " + step + (indices == null ? " (no previous subspace to keep)" : ""));
+            return false;
         }
         previous = indices;
         indices = backend.topK(scores, rank);
-        changed = previous != null;
+        return true;
+    }
+
+    @Override
+    protected void writeSubspace(DataOutputStream out) throws IOException {
+        writeIndices(out, indices);
+        writeIndices(out, previous);
+    }
+
+    @Override
+    protected void readSubspace(DataInputStream in) throws IOException {
+        indices = readIndices(in);
+        previous = readIndices(in);
+    }
+
+    private void writeIndices(DataOutputStream out, int[] values) throws IOException {
+        out.writeInt(values == null ? -1 : values.length);
+        if (values != null) {
+            for (int v : values) {
+                out.writeInt(v);
+            }
+        }
+    }
+
+    private int[] readIndices(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length == -1) {
+            return null;
+        }
+        if (length != rank) {
+            throw new IllegalArgumentException("DctProjector.loadState: " + length + " indices saved, rank is " + rank);
+        }
+        int[] values = new int[length];
+        int limit = scores.cols();
+        for (int t = 0; t < length; t++) {
+            values[t] = in.readInt();
+            if (values[t] < 0 || values[t] >= limit || (t > 0 && values[t] <= values[t - 1])) {
+                throw new IllegalArgumentException("DctProjector.loadState: index " + values[t] + " at " + t
+                        + " is out of order or outside 0…" + (limit - 1));
+            }
+        }
+        return values;
+    }
+
+    private void requireSubspace(String op) {
+        if (indices == null) {
+            throw new IllegalStateException("DctProjector." + op + ": no subspace yet; call project first");
+        }
     }
 
     // for each new slot t, the old slot holding the same frequency, or −1; both lists ascending

@@ -1,5 +1,9 @@
 package org.slimgrad.train;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
 import org.slimgrad.Matrix;
 
 /**
@@ -39,6 +43,27 @@ public interface GradientProjector {
      * subspace from {@code g} when the schedule says so. Counts one step. Modifies r and the projector's state.
      */
     void project(Matrix g, Matrix r);
+
+    /** Whether the next {@link #project} will recompute the subspace (and so needs the whole gradient). */
+    boolean refreshDue();
+
+    /**
+     * {@code r = P(g) + β·r} on the current subspace, without refreshing or counting a step: for accumulating the
+     * projections of micro-batch gradients. β = 0 means r is not read. Modifies r.
+     */
+    void projectCurrent(Matrix g, float beta, Matrix r);
+
+    /** Counts a step whose projection was made by {@link #projectCurrent}; refused on a refresh step. */
+    void advance();
+
+    /** Writes the projector's state (schedule, subspace) to a stream, in a versioned layout. */
+    void saveState(DataOutputStream out) throws IOException;
+
+    /**
+     * Restores a state written by {@link #saveState} of a projector of the same kind, shape, rank and gap; anything
+     * else fails with an {@link IllegalArgumentException} naming both. Modifies the projector.
+     */
+    void loadState(DataInputStream in) throws IOException;
 
     /** Writes ΔW = α·(back-projection of {@code r}) into {@code out} (m×n). Modifies out. */
     default void projectBack(Matrix r, Matrix out) {

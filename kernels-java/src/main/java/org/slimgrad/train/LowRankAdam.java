@@ -1,5 +1,11 @@
 package org.slimgrad.train;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
 import org.slimgrad.Backend;
 import org.slimgrad.Matrix;
 
@@ -19,6 +25,17 @@ import org.slimgrad.Matrix;
  * (exact for the DCT projector, whose C is a partial permutation; for an SVD basis an approximation that keeps v
  * non-negative). Rotation costs two r×r-by-projected products at refresh, nothing on other steps. The default is
  * rotate.
+ *
+ * <p>Gradient accumulation: {@link #accumulate} each micro-batch gradient, then {@link #step(Matrix)}. On a step
+ * that does not refresh, each micro-batch is projected and summed in the projected workspace (no m×n buffer); on a
+ * refresh step the projector needs the whole gradient, so the micro-batches are summed in an m×n buffer that is
+ * released after the step.
+ *
+ * <p>{@link #save}/{@link #load} write and read the whole state (settings, step, moments, the projector's schedule
+ * and subspace) in a versioned binary layout: the 8 bytes "SGLRADAM", format version (int), rows, cols, projected
+ * rows and cols (ints), lr, β₁, β₂, ε, λ (floats), the refresh policy (int), the step (long), the projector's state
+ * ({@link GradientProjector#saveState}), then m and v (rows, cols, floats row by row), all big-endian. Training
+ * resumed from a saved state is bit-identical to training that never stopped (the CPU kernels are deterministic).
  */
 public final class LowRankAdam {
 
@@ -52,6 +69,13 @@ public final class LowRankAdam {
     private final Matrix projected;
     private final boolean ownsWorkspace;
     private long step;
+    private int accumulated;
+    private Matrix fullGradient;
+
+    /** The first bytes of a saved state. */
+    private static final byte[] MAGIC = {'S', 'G', 'L', 'R', 'A', 'D', 'A', 'M'};
+    /** The layout version {@link #save} writes. */
+    public static final int FORMAT_VERSION = 1;
 
     /** An optimizer with a projected-gradient workspace of its own. */
     public LowRankAdam(Backend backend, GradientProjector projector, Settings settings) {
@@ -108,7 +132,51 @@ public final class LowRankAdam {
     public void step(Matrix w, Matrix g) {
         ProjectorChecks.shape("LowRankAdam", "step", "W", w, projector.rows(), projector.cols());
         ProjectorChecks.shape("LowRankAdam", "step", "G", g, projector.rows(), projector.cols());
+        if (accumulated != 0) {
+            throw new IllegalStateException("LowRankAdam.step(W, G): " + accumulated + " accumulated gradients are"
+                    + " pending; finish them with step(W)");
+        }
+        projectAndUpdate(w, g);
+    }
+
+    /** Adds a micro-batch gradient (m×n) to the step being accumulated. G is only read. */
+    public void accumulate(Matrix g) {
+        ProjectorChecks.shape("LowRankAdam", "accumulate", "G", g, projector.rows(), projector.cols());
+        if (projector.refreshDue()) {
+            if (fullGradient == null) {
+                fullGradient = backend.allocate(projector.rows(), projector.cols());
+            }
+            backend.axpy(1f, g, fullGradient);
+        } else {
+            projector.projectCurrent(g, accumulated == 0 ? 0f : 1f, projected);
+        }
+        accumulated++;
+    }
+
+    /** One optimizer step of W with the sum of the gradients accumulated since the last step. Modifies W. */
+    public void step(Matrix w) {
+        ProjectorChecks.shape("LowRankAdam", "step", "W", w, projector.rows(), projector.cols());
+        if (accumulated == 0) {
+            throw new IllegalStateException("LowRankAdam.step(W): nothing accumulated; call accumulate(G) first");
+        }
+        if (fullGradient != null) {
+            Matrix sum = fullGradient;
+            fullGradient = null;
+            projectAndUpdate(w, sum);
+        } else {
+            projector.advance();
+            update(w);
+        }
+        accumulated = 0;
+    }
+
+    private void projectAndUpdate(Matrix w, Matrix g) {
         projector.project(g, projected);
+        update(w);
+    }
+
+    // the moments (rotated or reset after a change of subspace), N over R, and W in the back-projection's epilogue
+    private void update(Matrix w) {
         if (projector.changedSubspace()) {
             switch (settings.onRefresh()) {
                 case KEEP -> { }
@@ -128,6 +196,70 @@ public final class LowRankAdam {
                 projected);
         float lr = settings.learningRate();
         projector.projectBack(projected, -lr, 1f - lr * settings.weightDecay(), w);
+    }
+
+    /** Writes the whole optimizer state to {@code out} (see the class comment for the layout). */
+    public void save(OutputStream out) throws IOException {
+        if (accumulated != 0) {
+            throw new IllegalStateException("LowRankAdam.save: " + accumulated + " accumulated gradients are pending");
+        }
+        DataOutputStream data = new DataOutputStream(out);
+        data.write(MAGIC);
+        data.writeInt(FORMAT_VERSION);
+        data.writeInt(projector.rows());
+        data.writeInt(projector.cols());
+        data.writeInt(m.rows());
+        data.writeInt(m.cols());
+        data.writeFloat(settings.learningRate());
+        data.writeFloat(settings.beta1());
+        data.writeFloat(settings.beta2());
+        data.writeFloat(settings.epsilon());
+        data.writeFloat(settings.weightDecay());
+        data.writeInt(settings.onRefresh().ordinal());
+        data.writeLong(step);
+        projector.saveState(data);
+        AbstractProjector.writeMatrix(data, m);
+        AbstractProjector.writeMatrix(data, v);
+        data.flush();
+    }
+
+    /**
+     * Restores a state written by {@link #save} into this optimizer, which must have the same shapes, settings and
+     * kind of projector; anything else fails with an {@link IllegalArgumentException} saying what differs.
+     */
+    public void load(InputStream in) throws IOException {
+        DataInputStream data = new DataInputStream(in);
+        byte[] magic = data.readNBytes(MAGIC.length);
+        if (!java.util.Arrays.equals(magic, MAGIC)) {
+            throw new IllegalArgumentException("LowRankAdam.load: the stream does not start with a LowRankAdam state");
+        }
+        int version = data.readInt();
+        if (version != FORMAT_VERSION) {
+            throw new IllegalArgumentException("LowRankAdam.load: state format version " + version + "; this version"
+                    + " reads " + FORMAT_VERSION);
+        }
+        int[] shape = {data.readInt(), data.readInt(), data.readInt(), data.readInt()};
+        int[] mine = {projector.rows(), projector.cols(), m.rows(), m.cols()};
+        if (!java.util.Arrays.equals(shape, mine)) {
+            throw new IllegalArgumentException("LowRankAdam.load: saved for a " + shape[0] + "x" + shape[1]
+                    + " layer projected to " + shape[2] + "x" + shape[3] + "; this optimizer is " + mine[0] + "x"
+                    + mine[1] + " projected to " + mine[2] + "x" + mine[3]);
+        }
+        float[] hyper = {data.readFloat(), data.readFloat(), data.readFloat(), data.readFloat(), data.readFloat()};
+        int policy = data.readInt();
+        if (policy < 0 || policy >= OnRefresh.values().length) {
+            throw new IllegalArgumentException("LowRankAdam.load: refresh policy " + policy + " is not one of "
+                    + java.util.Arrays.toString(OnRefresh.values()));
+        }
+        Settings saved = new Settings(hyper[0], hyper[1], hyper[2], hyper[3], hyper[4], OnRefresh.values()[policy]);
+        if (!saved.equals(settings)) {
+            throw new IllegalArgumentException("LowRankAdam.load: saved with " + saved + "; this optimizer has "
+                    + settings);
+        }
+        step = data.readLong();
+        projector.loadState(data);
+        AbstractProjector.readMatrix(data, m, "LowRankAdam first moment");
+        AbstractProjector.readMatrix(data, v, "LowRankAdam second moment");
     }
 
     /** Bytes held between steps: the two moments, the workspace unless shared, and the projector's state. */

@@ -1,5 +1,9 @@
 package org.slimgrad.train;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
 import org.slimgrad.Backend;
 import org.slimgrad.Matrix;
 import org.slimgrad.Svd;
@@ -16,7 +20,7 @@ import org.slimgrad.linalg.Transpose;
  * warm-started from the previous subspace). A requested rank above min(m, n) is clamped to min(m, n), where the
  * projection is a rotation and loses nothing.
  */
-public final class SvdProjector implements GradientProjector {
+public final class SvdProjector extends AbstractProjector {
 
     /** How the subspace is recomputed. */
     public record Refresh(boolean exactSvd, int oversample, int powerIterations) {
@@ -37,52 +41,20 @@ public final class SvdProjector implements GradientProjector {
         }
     }
 
-    private final Backend backend;
-    private final int rows;
-    private final int cols;
-    private final int rank;
-    private final int updateGap;
-    private final float scale;
     private final Refresh refresh;
-    private final NonFinitePolicy nonFinite;
     private final long seed;
     private Matrix basis;
-    private long step;
-    private long skippedRefreshes;
     /** C = P_oldᵀ·P_new from the last refresh that replaced a subspace, for {@link #rotate}; null before. */
     private Matrix change;
-    private boolean changed;
 
     public SvdProjector(Backend backend, int rows, int cols, int rank, int updateGap, float scale, Refresh refresh,
                         NonFinitePolicy nonFinite, long seed) {
-        ProjectorChecks.layer("SvdProjector", backend, rows, cols, rank, updateGap);
-        if (refresh == null || nonFinite == null) {
-            throw new IllegalArgumentException("SvdProjector: refresh and nonFinite must not be null");
+        super("SvdProjector", backend, rows, cols, rank, updateGap, scale, nonFinite);
+        if (refresh == null) {
+            throw new IllegalArgumentException("SvdProjector: refresh must not be null");
         }
-        this.backend = backend;
-        this.rows = rows;
-        this.cols = cols;
-        this.rank = Math.min(rank, Math.min(rows, cols));
-        this.updateGap = updateGap;
-        this.scale = scale;
         this.refresh = refresh;
-        this.nonFinite = nonFinite;
         this.seed = seed;
-    }
-
-    @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int cols() {
-        return cols;
-    }
-
-    @Override
-    public int rank() {
-        return rank;
     }
 
     /** The current basis P (n×r on the right side, m×r on the left); null before the first step. */
@@ -90,32 +62,19 @@ public final class SvdProjector implements GradientProjector {
         return basis;
     }
 
-    /** Refreshes skipped so far under {@link NonFinitePolicy#KEEP_PREVIOUS}. */
-    public long skippedRefreshes() {
-        return skippedRefreshes;
-    }
-
     @Override
-    public void project(Matrix g, Matrix r) {
-        ProjectorChecks.shape("SvdProjector", "project", "G", g, rows, cols);
-        ProjectorChecks.shape("SvdProjector", "project", "R", r, projectedRows(), projectedCols());
-        changed = false;
-        if (step % updateGap == 0) {
-            refresh(g);
-        }
-        step++;
+    public void projectCurrent(Matrix g, float beta, Matrix r) {
+        requireSubspace("projectCurrent");
         if (projectsRight()) {
-            backend.gemm(false, false, 1f, g, basis, 0f, r);
+            backend.gemm(false, false, 1f, g, basis, beta, r);
         } else {
-            backend.gemm(true, false, 1f, basis, g, 0f, r);
+            backend.gemm(true, false, 1f, basis, g, beta, r);
         }
     }
 
     @Override
     public void projectBack(Matrix r, float c, float beta, Matrix out) {
-        if (basis == null) {
-            throw new IllegalStateException("SvdProjector.projectBack: no subspace yet; call project first");
-        }
+        requireSubspace("projectBack");
         ProjectorChecks.shape("SvdProjector", "projectBack", "R", r, projectedRows(), projectedCols());
         ProjectorChecks.shape("SvdProjector", "projectBack", "out", out, rows, cols);
         if (projectsRight()) {
@@ -123,11 +82,6 @@ public final class SvdProjector implements GradientProjector {
         } else {
             backend.gemm(false, false, c * scale, basis, r, beta, out);
         }
-    }
-
-    @Override
-    public boolean changedSubspace() {
-        return changed;
     }
 
     @Override
@@ -181,16 +135,17 @@ public final class SvdProjector implements GradientProjector {
         return refresh.exactSvd() ? 0 : RandomizedSvd.workspaceBytes(rows, cols, rank, refresh.oversample());
     }
 
-    private void refresh(Matrix g) {
+    @Override
+    protected boolean hasSubspace() {
+        return basis != null;
+    }
+
+    @Override
+    protected boolean recompute(Matrix g) {
         if (!ProjectorChecks.allFinite(g)) {
-            if (nonFinite == NonFinitePolicy.KEEP_PREVIOUS && basis != null) {
-                skippedRefreshes++;
-                return;
-            }
-            throw new IllegalStateException("SvdProjector: gradient of layer " + rows + "x" + cols
-                    + " holds NaN or Inf at step " + step + (basis == null ? " (no previous subspace to keep)" : ""));
+            return false;
         }
-        // the old basis is copied first: the new one may reuse its storage (the plan's U, or P's own array)
+        // the old basis is copied first: the new one is written over its storage
         Matrix old = null;
         if (basis != null) {
             old = backend.allocate(basis.rows(), basis.cols());
@@ -209,7 +164,39 @@ public final class SvdProjector implements GradientProjector {
         if (old != null) {
             change = change != null ? change : backend.allocate(rank, rank);
             backend.gemm(true, false, 1f, old, basis, 0f, change);
-            changed = true;
+        }
+        return true;
+    }
+
+    @Override
+    protected void writeSubspace(DataOutputStream out) throws IOException {
+        out.writeBoolean(basis != null);
+        if (basis != null) {
+            writeMatrix(out, basis);
+        }
+        out.writeBoolean(change != null);
+        if (change != null) {
+            writeMatrix(out, change);
+        }
+    }
+
+    @Override
+    protected void readSubspace(DataInputStream in) throws IOException {
+        basis = null;
+        change = null;
+        if (in.readBoolean()) {
+            basis = backend.allocate(projectsRight() ? cols : rows, rank);
+            readMatrix(in, basis, "SvdProjector basis");
+        }
+        if (in.readBoolean()) {
+            change = backend.allocate(rank, rank);
+            readMatrix(in, change, "SvdProjector rotation");
+        }
+    }
+
+    private void requireSubspace(String op) {
+        if (basis == null) {
+            throw new IllegalStateException("SvdProjector." + op + ": no subspace yet; call project first");
         }
     }
 
@@ -229,6 +216,6 @@ public final class SvdProjector implements GradientProjector {
             }
             warm = new Svd(backend.allocate(0, rank), new float[rank], start); // the plan reads only Vᵀ
         }
-        return plan.compute(g, refresh.powerIterations(), seed + step, warm);
+        return plan.compute(g, refresh.powerIterations(), seed + steps(), warm);
     }
 }

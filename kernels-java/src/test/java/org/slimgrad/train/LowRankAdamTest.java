@@ -213,6 +213,112 @@ class LowRankAdamTest {
                 0.25f, ScoreNorm.L1, NonFinitePolicy.THROW), Settings.defaults(1e-3f), cpu.allocate(10, 10)));
     }
 
+    /** Accumulating two micro-batches equals one step with their sum, on refresh and on ordinary steps. */
+    @Test
+    void accumulatedMicroBatchesEqualOneStepWithTheirSum() {
+        SplittableRandom rng = new SplittableRandom(35);
+        for (String kind : new String[]{"svd", "dct"}) {
+            Supplier<GradientProjector> make = projector(kind, 30, 44, 6, 3);
+            LowRankAdam whole = new LowRankAdam(cpu, make.get(), Settings.defaults(1e-2f));
+            LowRankAdam parts = new LowRankAdam(cpu, make.get(), Settings.defaults(1e-2f));
+            Matrix w1 = TestData.random(rng, 30, 44, false);
+            Matrix w2 = TestData.copy(w1);
+            for (int t = 0; t < 5; t++) { // steps 0 and 3 refresh
+                Matrix g1 = TestData.random(rng, 30, 44, false);
+                Matrix g2 = TestData.random(rng, 30, 44, false);
+                Matrix sum = TestData.copy(g1);
+                cpu.axpy(1f, g2, sum);
+                whole.step(w1, sum);
+                parts.accumulate(g1);
+                parts.accumulate(g2);
+                parts.step(w2);
+                assertClose(w1, w2, 1e-5, kind + " step " + t);
+            }
+            assertThrows(IllegalStateException.class, () -> parts.step(w2), "nothing accumulated");
+            parts.accumulate(TestData.random(rng, 30, 44, false));
+            assertThrows(IllegalStateException.class, () -> parts.step(w2, w2), "pending accumulation");
+        }
+    }
+
+    /** Save after 4 steps, restore into a fresh optimizer, continue: bit-identical to never stopping. */
+    @Test
+    void savedAndRestoredTrainingContinuesBitIdentically() throws Exception {
+        SplittableRandom rng = new SplittableRandom(36);
+        Matrix[] grads = new Matrix[10];
+        for (int t = 0; t < grads.length; t++) {
+            grads[t] = TestData.random(rng, 40, 26, false);
+        }
+        for (String kind : new String[]{"svd-randomized", "dct"}) {
+            Supplier<GradientProjector> make = kind.equals("dct") ? projector("dct", 40, 26, 5, 3)
+                    : () -> new SvdProjector(cpu, 40, 26, 5, 3, 0.5f, Refresh.randomized(4, 1), NonFinitePolicy.THROW,
+                    7);
+            Settings settings = new Settings(1e-2f, 0.9f, 0.999f, 1e-8f, 0.1f, OnRefresh.ROTATE);
+            LowRankAdam straight = new LowRankAdam(cpu, make.get(), settings);
+            LowRankAdam first = new LowRankAdam(cpu, make.get(), settings);
+            Matrix w = TestData.random(new SplittableRandom(1), 40, 26, false);
+            Matrix w2 = TestData.copy(w);
+            java.io.ByteArrayOutputStream saved = new java.io.ByteArrayOutputStream();
+            for (int t = 0; t < 4; t++) {
+                straight.step(w, grads[t]);
+                first.step(w2, grads[t]);
+            }
+            first.save(saved);
+            LowRankAdam resumed = new LowRankAdam(cpu, make.get(), settings);
+            resumed.load(new java.io.ByteArrayInputStream(saved.toByteArray()));
+            for (int t = 4; t < grads.length; t++) {
+                straight.step(w, grads[t]);
+                resumed.step(w2, grads[t]);
+            }
+            TestData.assertSameBits(w, w2, kind + ": resumed training");
+            TestData.assertSameBits(straight.firstMoment(), resumed.firstMoment(), kind + ": first moment");
+
+            byte[] bytes = saved.toByteArray();
+            LowRankAdam otherShape = new LowRankAdam(cpu, kind.equals("dct") ? projector("dct", 40, 27, 5, 3).get()
+                    : new SvdProjector(cpu, 40, 27, 5, 3, 0.5f, Refresh.randomized(4, 1), NonFinitePolicy.THROW, 7),
+                    settings);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> otherShape.load(new java.io.ByteArrayInputStream(bytes)));
+            assertTrue(e.getMessage().contains("40x26") && e.getMessage().contains("40x27"), e.getMessage());
+            byte[] future = bytes.clone();
+            future[11] = 2; // format version 2
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> resumed.load(new java.io.ByteArrayInputStream(future)));
+            assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+            LowRankAdam otherSettings = new LowRankAdam(cpu, make.get(), Settings.defaults(1e-2f));
+            assertThrows(IllegalArgumentException.class,
+                    () -> otherSettings.load(new java.io.ByteArrayInputStream(bytes)));
+        }
+    }
+
+    /** Phases i·T/L spread the refreshes of L layers over the gap: after step 0, one layer refreshes per step. */
+    @Test
+    void staggeredPhasesSpreadTheRefreshes() {
+        int layers = 4, gap = 8;
+        SplittableRandom rng = new SplittableRandom(37);
+        DctProjector[] projectors = new DctProjector[layers];
+        for (int i = 0; i < layers; i++) {
+            projectors[i] = new DctProjector(cpu, 20, 12, 3, gap, 1f, ScoreNorm.L1, NonFinitePolicy.THROW);
+            projectors[i].setRefreshPhase(i * gap / layers);
+        }
+        Matrix r = cpu.allocate(20, 3);
+        int[] perStep = new int[3 * gap];
+        for (int t = 0; t < perStep.length; t++) {
+            for (DctProjector p : projectors) {
+                perStep[t] += p.refreshDue() ? 1 : 0;
+                p.project(TestData.random(rng, 20, 12, false), r);
+            }
+        }
+        assertEquals(layers, perStep[0], "step 0 refreshes every layer");
+        for (int t = 1; t < perStep.length; t++) {
+            assertTrue(perStep[t] <= 1, "step " + t + " refreshes " + perStep[t] + " layers");
+        }
+        for (int from = 1; from + gap <= perStep.length; from++) {
+            int window = java.util.Arrays.stream(perStep, from, from + gap).sum();
+            assertEquals(layers, window, "each layer refreshes once in steps " + from + "…" + (from + gap - 1));
+        }
+        assertThrows(IllegalStateException.class, () -> projectors[0].setRefreshPhase(1), "only before the first step");
+    }
+
     private static double[][] toDoubles(Matrix a) {
         double[][] d = new double[a.rows()][a.cols()];
         for (int i = 0; i < a.rows(); i++) {
