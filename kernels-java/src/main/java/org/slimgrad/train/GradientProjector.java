@@ -91,6 +91,11 @@ public interface GradientProjector {
      */
     void rotateSquares(Matrix v);
 
-    /** Bytes of state this projector holds between steps (basis or indices, and refresh workspace). */
+    /** Bytes of state this projector holds between steps (basis or indices, rotation). */
     long bytesHeld();
+
+    /** Bytes a refresh step allocates and drops (workspace, temporaries); 0 when a refresh allocates nothing. */
+    default long refreshTransientBytes() {
+        return 0;
+    }
 }

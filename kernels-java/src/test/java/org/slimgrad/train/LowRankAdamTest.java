@@ -22,9 +22,11 @@ class LowRankAdamTest {
     private final Backend cpu = Backends.cpu();
 
     private Supplier<GradientProjector> projector(String kind, int m, int n, int rank, int gap) {
-        return kind.equals("svd")
-                ? () -> new SvdProjector(cpu, m, n, rank, gap, 0.5f, Refresh.exact(), NonFinitePolicy.THROW, 1)
-                : () -> new DctProjector(cpu, m, n, rank, gap, 0.5f, ScoreNorm.L1, NonFinitePolicy.THROW);
+        return switch (kind) {
+            case "svd" -> () -> new SvdProjector(cpu, m, n, rank, gap, 0.5f, Refresh.exact(), NonFinitePolicy.THROW, 1);
+            case "random" -> () -> new RandomProjector(cpu, m, n, rank, gap, 0.5f, 3);
+            default -> () -> new DctProjector(cpu, m, n, rank, gap, 0.5f, ScoreNorm.L1, NonFinitePolicy.THROW);
+        };
     }
 
     /**
@@ -35,7 +37,7 @@ class LowRankAdamTest {
     @Test
     void fusedStepEqualsTheUnfusedSequence() {
         SplittableRandom rng = new SplittableRandom(31);
-        for (String kind : new String[]{"svd", "dct"}) {
+        for (String kind : new String[]{"svd", "dct", "random"}) {
             for (int[] s : new int[][]{{40, 24}, {24, 40}}) {
                 int m = s[0], n = s[1], r = 5;
                 Supplier<GradientProjector> make = projector(kind, m, n, r, 2);
@@ -146,8 +148,9 @@ class LowRankAdamTest {
         double full = train(null, x, y, 600);
         double svd = train(projector("svd", m, n, 4, 50).get(), x, y, 600);
         double dct = train(projector("dct", m, n, 4, 50).get(), x, y, 600);
+        double random = train(projector("random", m, n, 4, 50).get(), x, y, 600);
         System.out.printf("least squares 24x16, planted rank 3 + noise: initial %.4e, full Adam %.4e, SVD rank 4 %.4e,"
-                + " DCT rank 4 %.4e%n", start, full, svd, dct);
+                + " DCT rank 4 %.4e, random rank 4 %.4e%n", start, full, svd, dct, random);
         assertTrue(full <= start / 100, "full Adam " + full + " from " + start);
         assertTrue(svd <= 1.5 * full, "SVD-projected " + svd + " vs full " + full);
         assertTrue(dct <= 1.5 * full, "DCT-projected " + dct + " vs full " + full);
@@ -217,7 +220,7 @@ class LowRankAdamTest {
     @Test
     void accumulatedMicroBatchesEqualOneStepWithTheirSum() {
         SplittableRandom rng = new SplittableRandom(35);
-        for (String kind : new String[]{"svd", "dct"}) {
+        for (String kind : new String[]{"svd", "dct", "random"}) {
             Supplier<GradientProjector> make = projector(kind, 30, 44, 6, 3);
             LowRankAdam whole = new LowRankAdam(cpu, make.get(), Settings.defaults(1e-2f));
             LowRankAdam parts = new LowRankAdam(cpu, make.get(), Settings.defaults(1e-2f));

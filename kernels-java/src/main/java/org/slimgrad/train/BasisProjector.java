@@ -1,0 +1,165 @@
+package org.slimgrad.train;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+import org.slimgrad.Backend;
+import org.slimgrad.Matrix;
+
+/**
+ * A projector with an explicit orthonormal basis P (n×r on the right side, m×r on the left): projection and
+ * back-projection are GEMMs, and a refresh that replaces P keeps C = P_oldᵀ·P_new (r×r) for rotating optimizer
+ * moments. Subclasses say how a new P is found ({@link #computeBasis}).
+ */
+abstract class BasisProjector extends AbstractProjector {
+
+    private final String name;
+    private Matrix basis;
+    /** C = P_oldᵀ·P_new from the last refresh that replaced a subspace; null before. */
+    private Matrix change;
+
+    BasisProjector(String name, Backend backend, int rows, int cols, int rank, int updateGap, float scale,
+                   NonFinitePolicy nonFinite) {
+        super(name, backend, rows, cols, rank, updateGap, scale, nonFinite);
+        this.name = name;
+    }
+
+    /** The current basis P (n×r on the right side, m×r on the left); null before the first step. */
+    public final Matrix basis() {
+        return basis;
+    }
+
+    /**
+     * Writes a new orthonormal basis into {@code into} (the basis shape), reading the gradient g and, when it exists,
+     * the current basis (not yet overwritten); returns false, writing nothing, when g holds NaN or ±Inf.
+     */
+    protected abstract boolean computeBasis(Matrix g, Matrix current, Matrix into);
+
+    @Override
+    protected final boolean hasSubspace() {
+        return basis != null;
+    }
+
+    @Override
+    protected final boolean recompute(Matrix g) {
+        Matrix next = backend.allocate(projectsRight() ? cols : rows, rank);
+        if (!computeBasis(g, basis, next)) {
+            return false;
+        }
+        if (basis != null) {
+            change = change != null ? change : backend.allocate(rank, rank);
+            backend.gemm(true, false, 1f, basis, next, 0f, change);
+        }
+        basis = next;
+        return true;
+    }
+
+    @Override
+    public final void projectCurrent(Matrix g, float beta, Matrix r) {
+        requireSubspace("projectCurrent");
+        if (projectsRight()) {
+            backend.gemm(false, false, 1f, g, basis, beta, r);
+        } else {
+            backend.gemm(true, false, 1f, basis, g, beta, r);
+        }
+    }
+
+    @Override
+    public final void projectBack(Matrix r, float c, float beta, Matrix out) {
+        requireSubspace("projectBack");
+        ProjectorChecks.shape(name, "projectBack", "R", r, projectedRows(), projectedCols());
+        ProjectorChecks.shape(name, "projectBack", "out", out, rows, cols);
+        if (projectsRight()) {
+            backend.gemm(false, true, c * scale, r, basis, beta, out);
+        } else {
+            backend.gemm(false, false, c * scale, basis, r, beta, out);
+        }
+    }
+
+    @Override
+    public final void rotate(Matrix state) {
+        rotateWith(state, change);
+    }
+
+    @Override
+    public final void rotateSquares(Matrix v) {
+        if (change == null) {
+            return;
+        }
+        Matrix squares = backend.allocate(rank, rank);
+        for (int i = 0; i < rank; i++) {
+            for (int j = 0; j < rank; j++) {
+                float c = change.get(i, j);
+                squares.set(i, j, c * c);
+            }
+        }
+        rotateWith(v, squares);
+    }
+
+    // M·C on the right side, Cᵀ·M on the left, through one projected-shape temporary
+    private void rotateWith(Matrix state, Matrix c) {
+        ProjectorChecks.shape(name, "rotate", "state", state, projectedRows(), projectedCols());
+        if (c == null) {
+            return;
+        }
+        Matrix rotated = backend.allocate(state.rows(), state.cols());
+        if (projectsRight()) {
+            backend.gemm(false, false, 1f, state, c, 0f, rotated);
+        } else {
+            backend.gemm(true, false, 1f, c, state, 0f, rotated);
+        }
+        backend.copy(rotated, state);
+    }
+
+    /** The basis P and, after the first change of subspace, the r×r rotation C. */
+    @Override
+    public long bytesHeld() {
+        long basisBytes = (long) (projectsRight() ? cols : rows) * rank * Float.BYTES;
+        long rotation = change == null ? 0 : (long) rank * rank * Float.BYTES;
+        return basisBytes + rotation;
+    }
+
+    /**
+     * Bytes a refresh allocates and drops besides {@link #computeBasis}'s own: the new basis before it replaces the
+     * old, and, when rotating, C∘C and one projected-shape temporary.
+     */
+    @Override
+    public long refreshTransientBytes() {
+        long basisBytes = (long) (projectsRight() ? cols : rows) * rank * Float.BYTES;
+        long rotation = (long) rank * rank * Float.BYTES + (long) projectedRows() * projectedCols() * Float.BYTES;
+        return basisBytes + rotation;
+    }
+
+    @Override
+    protected final void writeSubspace(DataOutputStream out) throws IOException {
+        out.writeBoolean(basis != null);
+        if (basis != null) {
+            writeMatrix(out, basis);
+        }
+        out.writeBoolean(change != null);
+        if (change != null) {
+            writeMatrix(out, change);
+        }
+    }
+
+    @Override
+    protected final void readSubspace(DataInputStream in) throws IOException {
+        basis = null;
+        change = null;
+        if (in.readBoolean()) {
+            basis = backend.allocate(projectsRight() ? cols : rows, rank);
+            readMatrix(in, basis, name + " basis");
+        }
+        if (in.readBoolean()) {
+            change = backend.allocate(rank, rank);
+            readMatrix(in, change, name + " rotation");
+        }
+    }
+
+    private void requireSubspace(String op) {
+        if (basis == null) {
+            throw new IllegalStateException(name + "." + op + ": no subspace yet; call project first");
+        }
+    }
+}
