@@ -267,6 +267,15 @@ public final class LowRankAdam {
         return (ownsWorkspace ? 3L : 2L) * m.size() * Float.BYTES + projector.bytesHeld();
     }
 
+    /**
+     * Peak bytes a step allocates and drops: a refresh step's projector transients (workspace, new basis, rotation
+     * temporaries) plus, when gradients are being accumulated on a refresh step, the m×n sum.
+     */
+    public long peakStepBytes() {
+        long accumulation = (long) projector.rows() * projector.cols() * Float.BYTES;
+        return projector.refreshTransientBytes() + (accumulated > 0 || fullGradient != null ? accumulation : 0);
+    }
+
     /** Bytes full-rank Adam holds for the same W: two m×n moments. */
     public long fullRankAdamBytes() {
         return 2L * projector.rows() * projector.cols() * Float.BYTES;

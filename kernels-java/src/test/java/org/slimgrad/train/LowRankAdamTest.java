@@ -322,6 +322,37 @@ class LowRankAdamTest {
         assertThrows(IllegalStateException.class, () -> projectors[0].setRefreshPhase(1), "only before the first step");
     }
 
+    /**
+     * GaLore's formulas for one MLP matrix W (intermediate × hidden, right side) of every LLaMA size: SVD-projected
+     * Adam holds 2·m·r + n·r floats (moments and P; r² more once the subspace has changed), DCT-projected 2·m·r
+     * floats plus r int32 indices twice and n scores, against full Adam's 2·m·n; a shared workspace m·r counts
+     * once in the report.
+     */
+    @Test
+    void memoryReportsMatchTheFormulasFrom60MTo7B() {
+        int[][] layers = {{1376, 512, 128}, {2048, 768, 256}, {2736, 1024, 256}, {5461, 2048, 512},
+                {11008, 4096, 1024}};
+        for (int[] l : layers) {
+            long m = l[0], n = l[1], r = l[2];
+            Matrix shared = cpu.allocate(l[0], l[2]);
+            LowRankAdam svd = new LowRankAdam(cpu, new SvdProjector(cpu, l[0], l[1], l[2], 200, 0.25f,
+                    Refresh.randomized(10, 2), NonFinitePolicy.THROW, 1), Settings.defaults(1e-3f), shared);
+            LowRankAdam dct = new LowRankAdam(cpu, new DctProjector(cpu, l[0], l[1], l[2], 200, 0.25f, ScoreNorm.L1,
+                    NonFinitePolicy.THROW), Settings.defaults(1e-3f), shared);
+            MemoryReport report = new MemoryReport().add("svd", svd).add("dct", dct).addShared("workspace",
+                    m * r * 4);
+            assertEquals((2 * m * r + n * r) * 4, svd.bytesHeld(), m + "x" + n + " SVD");
+            assertEquals(2 * m * r * 4 + 2 * r * 4 + n * 4, dct.bytesHeld(), m + "x" + n + " DCT");
+            assertEquals(2 * 2 * m * n * 4, report.fullRankAdamBytes());
+            assertEquals(svd.bytesHeld() + dct.bytesHeld() + m * r * 4, report.heldBytes());
+            long svdRefresh = org.slimgrad.linalg.RandomizedSvd.workspaceBytes(l[0], l[1], l[2], 10)
+                    + (n * r + r * r + m * r + r * n) * 4;
+            assertEquals(svdRefresh, svd.peakStepBytes(), "randomized workspace, new P, C∘C, rotation, warm start");
+            assertEquals(0, dct.peakStepBytes(), "the DCT refresh allocates nothing of this size");
+            assertEquals(svdRefresh, report.peakStepBytes());
+        }
+    }
+
     private static double[][] toDoubles(Matrix a) {
         double[][] d = new double[a.rows()][a.cols()];
         for (int i = 0; i < a.rows(); i++) {
