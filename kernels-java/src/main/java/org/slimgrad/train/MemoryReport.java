@@ -24,13 +24,13 @@ public final class MemoryReport {
     }
 
     /**
-     * Adds a sparse-plus-low-rank layer: parameters, support and gradients held, its activation workspace as the
-     * step's transient, and full Adam's bytes for a dense weight of the same shape (for comparison only: the layer's
-     * own optimizer is added separately).
+     * Adds a sparse-plus-low-rank layer: parameters, support, gradients and its kept activation workspace held (its
+     * steps allocate nothing once the workspace exists), and full Adam's bytes for a dense weight of the same shape
+     * (for comparison only: the layer's own optimizer is added separately).
      */
     public MemoryReport add(String name, SparsePlusLowRankLinear layer) {
-        entries.add(new Entry(name, layer.parameterBytes() + layer.supportBytes() + layer.gradientBytes(),
-                layer.workspaceBytes(), 2 * layer.denseWeightBytes()));
+        entries.add(new Entry(name, layer.parameterBytes() + layer.supportBytes() + layer.gradientBytes()
+                + layer.workspaceBytes(), 0, 2 * layer.denseWeightBytes()));
         return this;
     }
 

@@ -146,6 +146,9 @@ class SparsePlusLowRankLinearTest {
         assertEquals(0, layer.workspaceBytes());
         layer.forward(cpu.allocate(8, 1024), cpu.allocate(8, 2736));
         assertEquals(2L * 8 * 256 * 4, layer.workspaceBytes());
+        MemoryReport report = new MemoryReport().add("mlp up", layer);
+        assertEquals(2 * layer.parameterBytes() + layer.supportBytes() + layer.workspaceBytes(), report.heldBytes());
+        assertEquals(2L * 2 * 2736 * 1024 * 4, report.fullRankAdamBytes());
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.slimgrad.bench.BlasBench;
 import org.slimgrad.bench.DctBench;
 import org.slimgrad.bench.GemmBench;
+import org.slimgrad.bench.OptimizerBench;
 import org.slimgrad.bench.SparseBench;
 import org.slimgrad.bench.SvdBench;
 
@@ -29,6 +30,7 @@ public final class Suite {
         dct(cases, full);
         refresh(cases, full);
         sparse(cases);
+        optimizer(cases);
         return cases;
     }
 
@@ -141,6 +143,19 @@ public final class Suite {
             cases.add(new Case("spmm X·Sᵀ", shape, "slimgrad spmm", true, s + "spmmForward", p));
             cases.add(new Case("spmm X·Sᵀ", shape, "S stored dense, GEMM", false, s + "denseSpmmForward", p));
         }
+    }
+
+    private static void optimizer(List<Case> cases) {
+        String o = OptimizerBench.class.getName() + ".";
+        String shape = "1024x2736, r=256";
+        cases.add(new Case("GaLore step (SVD projector)", shape, "slimgrad LowRankAdam (fused)", true,
+                o + "svdProjectedStep", Map.of()));
+        cases.add(new Case("GaLore step (SVD projector)", shape, "unfused sequence, same kernels", false,
+                o + "svdUnfusedStep", Map.of()));
+        cases.add(new Case("low-rank Adam step", shape, "slimgrad LowRankAdam, DCT projector", true,
+                o + "dctProjectedStep", Map.of()));
+        cases.add(new Case("low-rank Adam step", shape, "slimgrad LowRankAdam, SVD projector", false,
+                o + "svdProjectedStep", Map.of()));
     }
 
     private static Map<String, String> with(Map<String, String> base, String key, String value) {

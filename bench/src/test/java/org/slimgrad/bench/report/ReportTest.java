@@ -119,7 +119,8 @@ class ReportTest {
             for (String kernel : List.of("gemm, 1 thread", "gemm, 2 threads", "SVD refresh (rank 256)",
                     "orthonormalize", "small exact SVD", "symmetric eigen", "row DCT-II", "projector refresh",
                     "sparse+low-rank forward", "sparse+low-rank backward", "sddmm (dS values)", "spmm X·Sᵀ",
-                    "axpy, 1 thread", "lowRankUpdate r=256, 2 threads", "DCT back-projection r=256")) {
+                    "axpy, 1 thread", "lowRankUpdate r=256, 2 threads", "DCT back-projection r=256",
+                    "GaLore step (SVD projector)", "low-rank Adam step")) {
                 assertTrue(cases.stream().anyMatch(c -> c.kernel().equals(kernel) && c.slimgrad()), kernel);
                 assertTrue(cases.stream().anyMatch(c -> c.kernel().equals(kernel) && !c.slimgrad()), kernel + " peer");
             }
