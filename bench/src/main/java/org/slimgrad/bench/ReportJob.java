@@ -33,7 +33,7 @@ import org.slimgrad.bench.report.Suite;
  * and writes {@code report/}: index.md, results.json, the charts, and the raw jmh.json and accuracy.json.
  *
  * <pre>
- * Main report                       quick suite: 3×0.5 s warm-up, 3×0.5 s measurement, one fork per case
+ * Main report                       quick suite: 3×0.5 s warm-up, 5×0.5 s measurement, one fork per case
  * Main report --full                full suite: the benchmarks' own iterations, two forks, the 1B shapes too
  * Main report --from DIR/jmh.json   rebuild the report from recorded results (accuracy.json beside it is used)
  * </pre>
@@ -93,7 +93,7 @@ final class ReportJob {
                 options.forks(2);
             } else {
                 options.forks(1).warmupIterations(3).warmupTime(TimeValue.milliseconds(500))
-                        .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
+                        .measurementIterations(5).measurementTime(TimeValue.milliseconds(500));
             }
             results.addAll(new Runner(options.build()).run());
         }
