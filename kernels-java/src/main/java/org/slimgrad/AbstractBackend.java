@@ -305,11 +305,7 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void sparseAddTo(FixedSupport support, Matrix values, float alpha, Matrix dense) {
-        String op = "sparseAddTo";
-        usable(op, "dense", dense);
-        support(op, support, values);
-        denseOfSupport(op, dense, support);
-        disjoint(op, "dense", dense, "values", values);
+        denseAndSupport("sparseAddTo", dense, support, values);
         if (support.nnz() != 0 && alpha != 0f) {
             sparseAddToKernel(support, values, alpha, dense);
         }
@@ -317,11 +313,7 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void sparseGather(Matrix dense, FixedSupport support, Matrix values) {
-        String op = "sparseGather";
-        usable(op, "dense", dense);
-        support(op, support, values);
-        denseOfSupport(op, dense, support);
-        disjoint(op, "values", values, "dense", dense);
+        denseAndSupport("sparseGather", dense, support, values);
         if (support.nnz() != 0) {
             sparseGatherKernel(dense, support, values);
         }
@@ -329,11 +321,7 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void sparseScatter(FixedSupport support, Matrix values, Matrix dense) {
-        String op = "sparseScatter";
-        usable(op, "dense", dense);
-        support(op, support, values);
-        denseOfSupport(op, dense, support);
-        disjoint(op, "dense", dense, "values", values);
+        denseAndSupport("sparseScatter", dense, support, values);
         if (support.nnz() != 0) {
             sparseScatterKernel(support, values, dense);
         }
@@ -459,11 +447,15 @@ public abstract class AbstractBackend implements Backend {
         }
     }
 
-    private static void denseOfSupport(String op, Matrix dense, FixedSupport support) {
+    // a dense m×n matrix and the values of an m×n support, neither overlapping the other
+    private void denseAndSupport(String op, Matrix dense, FixedSupport support, Matrix values) {
+        usable(op, "dense", dense);
+        support(op, support, values);
         if (dense.rows() != support.rows() || dense.cols() != support.cols()) {
             throw new IllegalArgumentException(op + ": dense is " + dense.shape() + " but S is " + support.shape()
                     + "; need equal shapes");
         }
+        disjoint(op, "dense", dense, "values", values);
     }
 
     private static void axis(String op, Axis axis) {
