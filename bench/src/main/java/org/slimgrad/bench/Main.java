@@ -6,7 +6,9 @@ import java.util.Arrays;
 public final class Main {
 
     private static final String USAGE = """
-            usage: Main main               the main job: the report (same as: Main report)
+            usage: Main main               the main job: pretrain, then the report
+                   Main pretrain [--steps N] [--out DIR]
+                                           a small LM trained with full AdamW, GaLore, DCT and SLTrain: report/pretrain.md
                    Main report [--full] [--from FILE] [--out DIR]
                                            every kernel beside its peers: report/index.md, results.json, charts
                    Main gemm [MxKxN ...]   SGEMM GFLOP/s beside OpenBLAS, netlib VectorBLAS, EJML and a naive loop
@@ -22,7 +24,12 @@ public final class Main {
         String job = words.length == 0 ? "" : words[0];
         String[] rest = words.length == 0 ? words : Arrays.copyOfRange(words, 1, words.length);
         switch (job) {
-            case "main", "report" -> ReportJob.run(rest);
+            case "main" -> {
+                org.slimgrad.bench.pretrain.PretrainJob.run(new String[0]);
+                ReportJob.run(rest);
+            }
+            case "report" -> ReportJob.run(rest);
+            case "pretrain" -> org.slimgrad.bench.pretrain.PretrainJob.run(rest);
             case "gemm" -> GemmComparison.run(rest);
             case "svd" -> SvdComparison.run();
             case "svd-accuracy" -> SvdAccuracy.run();

@@ -34,6 +34,12 @@ public final class MemoryReport {
         return this;
     }
 
+    /** Adds any other component by its figures (a full-rank optimizer, an embedding table). */
+    public MemoryReport add(String name, long heldBytes, long peakStepBytes, long fullRankAdamBytes) {
+        entries.add(new Entry(name, heldBytes, peakStepBytes, fullRankAdamBytes));
+        return this;
+    }
+
     /** Adds bytes shared by several components (a shared projected workspace), held once. */
     public MemoryReport addShared(String name, long bytes) {
         entries.add(new Entry(name, bytes, 0, 0));

@@ -103,7 +103,11 @@ public final class Report {
             List<MemoryModel.Row> memory = MemoryModel.rows();
             Files.writeString(dir.resolve("results.json"), json(machine, mode, memory));
             List<String> charts = Charts.write(dir, this, memory);
-            Files.writeString(dir.resolve("index.md"), markdown(machine, mode, memory, charts));
+            String pretrain = Files.exists(dir.resolve("pretrain.md"))
+                    ? "\n## Pretraining\n\nA small language model trained through these kernels with full AdamW, GaLore,"
+                    + " DCT projection and SLTrain: [pretrain.md](pretrain.md).\n\n![loss curves](pretrain-loss.png)\n"
+                    : "";
+            Files.writeString(dir.resolve("index.md"), markdown(machine, mode, memory, charts) + pretrain);
         } catch (IOException e) {
             throw new UncheckedIOException("report: cannot write into " + dir, e);
         }

@@ -1,0 +1,202 @@
+package org.slimgrad.bench.pretrain;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+import org.slimgrad.Backend;
+import org.slimgrad.Matrix;
+import org.slimgrad.ScoreNorm;
+import org.slimgrad.train.DctProjector;
+import org.slimgrad.train.GradientProjector;
+import org.slimgrad.train.LowRankAdam;
+import org.slimgrad.train.MemoryReport;
+import org.slimgrad.train.NonFinitePolicy;
+import org.slimgrad.train.SparsePlusLowRankLinear;
+import org.slimgrad.train.SvdProjector;
+
+/**
+ * One trainable linear map y = x·Wᵀ (W out×in) with its optimizer, in one of the four forms the pretraining runs
+ * compare. The training code stays thin: every product and every optimizer step is the library's.
+ */
+abstract class Linear {
+
+    /** How a linear map is parametrised and optimised. */
+    enum Method {
+        FULL_ADAMW("full-rank AdamW"),
+        GALORE_SVD("SVD-projected low-rank Adam"),
+        DCT("DCT-projected low-rank Adam"),
+        SLTRAIN("sparse + low-rank layers (SLTrain)");
+
+        final String label;
+
+        Method(String label) {
+            this.label = label;
+        }
+    }
+
+    /** y = x·Wᵀ. Modifies y. */
+    abstract void forward(Matrix x, Matrix y);
+
+    /** Stores the weight gradient for dy and writes dx = dy·W. Modifies dx. */
+    abstract void backward(Matrix x, Matrix dy, Matrix dx);
+
+    /** Applies the stored gradient. */
+    abstract void step();
+
+    abstract void addTo(MemoryReport report, String name);
+
+    abstract void save(DataOutputStream out) throws IOException;
+
+    abstract void load(DataInputStream in) throws IOException;
+
+    static Linear create(Method method, Backend backend, int out, int in, int rank, int updateGap, float lr,
+                         float decay, long seed) {
+        return switch (method) {
+            case FULL_ADAMW, GALORE_SVD, DCT -> new Dense(method, backend, out, in, rank, updateGap, lr, decay, seed);
+            case SLTRAIN -> new SparseLowRank(backend, out, in, rank, lr, decay, seed);
+        };
+    }
+
+    /** A dense W with full-rank AdamW or low-rank Adam on its m×n gradient. */
+    static final class Dense extends Linear {
+        private final Backend backend;
+        private final Matrix w;
+        private final Matrix grad;
+        private final AdamState full;
+        private final LowRankAdam lowRank;
+        private final float lr;
+        private final float decay;
+
+        Dense(Method method, Backend backend, int out, int in, int rank, int updateGap, float lr, float decay,
+              long seed) {
+            this.backend = backend;
+            this.lr = lr;
+            this.decay = decay;
+            this.w = backend.allocate(out, in);
+            this.grad = backend.allocate(out, in);
+            Weights.uniform(w, (float) (1 / Math.sqrt(in)), seed);
+            this.full = method == Method.FULL_ADAMW ? new AdamState(backend, w) : null;
+            GradientProjector projector = switch (method) {
+                case GALORE_SVD -> new SvdProjector(backend, out, in, rank, updateGap, 1f,
+                        SvdProjector.Refresh.randomized(10, 2), NonFinitePolicy.THROW, seed + 1);
+                case DCT -> new DctProjector(backend, out, in, rank, updateGap, 1f, ScoreNorm.L1,
+                        NonFinitePolicy.THROW);
+                default -> null;
+            };
+            this.lowRank = projector == null ? null : new LowRankAdam(backend, projector,
+                    new LowRankAdam.Settings(lr, 0.9f, 0.999f, 1e-8f, decay, LowRankAdam.OnRefresh.ROTATE));
+        }
+
+        @Override
+        void forward(Matrix x, Matrix y) {
+            backend.gemm(false, true, 1f, x, w, 0f, y);
+        }
+
+        @Override
+        void backward(Matrix x, Matrix dy, Matrix dx) {
+            backend.gemm(true, false, 1f, dy, x, 0f, grad);
+            backend.gemm(false, false, 1f, dy, w, 0f, dx);
+        }
+
+        @Override
+        void step() {
+            if (full != null) {
+                full.step(grad, w, lr, decay);
+            } else {
+                lowRank.step(w, grad);
+            }
+        }
+
+        @Override
+        void addTo(MemoryReport report, String name) {
+            if (full != null) {
+                report.add(name, full.bytes(), 0, full.bytes());
+            } else {
+                report.add(name, lowRank);
+            }
+        }
+
+        @Override
+        void save(DataOutputStream out) throws IOException {
+            Weights.write(out, w);
+            if (full != null) {
+                full.save(out);
+            } else {
+                lowRank.save(out);
+            }
+        }
+
+        @Override
+        void load(DataInputStream in) throws IOException {
+            Weights.read(in, w);
+            if (full != null) {
+                full.load(in);
+            } else {
+                lowRank.load(in);
+            }
+        }
+    }
+
+    /** SLTrain's W = B·A + S (scale 1, δ = 0.03) with full-rank AdamW on B, A and S's values. */
+    static final class SparseLowRank extends Linear {
+        private final SparsePlusLowRankLinear layer;
+        private final AdamState b;
+        private final AdamState a;
+        private final AdamState values;
+        private final float lr;
+        private final float decay;
+
+        SparseLowRank(Backend backend, int out, int in, int rank, float lr, float decay, long seed) {
+            this.lr = lr;
+            this.decay = decay;
+            this.layer = new SparsePlusLowRankLinear(backend, out, in, rank, rank, 0.03, seed);
+            this.b = new AdamState(backend, layer.b());
+            this.a = new AdamState(backend, layer.a());
+            this.values = new AdamState(backend, layer.values());
+        }
+
+        @Override
+        void forward(Matrix x, Matrix y) {
+            layer.forward(x, y);
+        }
+
+        @Override
+        void backward(Matrix x, Matrix dy, Matrix dx) {
+            layer.backward(x, dy, dx);
+        }
+
+        @Override
+        void step() {
+            b.step(layer.gradB(), layer.b(), lr, decay);
+            a.step(layer.gradA(), layer.a(), lr, decay);
+            values.step(layer.gradValues(), layer.values(), lr, decay);
+        }
+
+        @Override
+        void addTo(MemoryReport report, String name) {
+            long optimizer = b.bytes() + a.bytes() + values.bytes();
+            report.add(name, optimizer, 0, 2 * layer.denseWeightBytes());
+        }
+
+        @Override
+        void save(DataOutputStream out) throws IOException {
+            Weights.write(out, layer.b());
+            Weights.write(out, layer.a());
+            Weights.write(out, layer.values());
+            b.save(out);
+            a.save(out);
+            values.save(out);
+        }
+
+        @Override
+        void load(DataInputStream in) throws IOException {
+            Weights.read(in, layer.b());
+            Weights.read(in, layer.a());
+            Weights.read(in, layer.values());
+            b.load(in);
+            a.load(in);
+            values.load(in);
+        }
+    }
+}

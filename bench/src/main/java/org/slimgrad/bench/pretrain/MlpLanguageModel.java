@@ -1,0 +1,215 @@
+package org.slimgrad.bench.pretrain;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+import org.slimgrad.Backend;
+import org.slimgrad.Matrix;
+import org.slimgrad.train.MemoryReport;
+
+/**
+ * A small residual MLP language model over the last two symbols: x = E₁[s₋₁] + E₂[s₋₂] (d), then two blocks
+ * x ← x + W_down·relu(W_up·x) with W_up h×d and W_down d×h (h ≈ 2.7·d, the LLaMA MLP aspect), then logits
+ * W_out·x over V symbols and softmax cross-entropy. The four block matrices are the ones the methods differ on;
+ * embeddings and head always use full-rank AdamW. Justification: an order-2 Markov source needs exactly the last
+ * two symbols, so this model can reach the source's entropy, and every heavy operation is a library GEMM, layer
+ * or optimizer step.
+ */
+final class MlpLanguageModel {
+
+    private final Backend backend;
+    private final int symbols;
+    private final int width;
+    private final int hidden;
+    private final int batch;
+    private final Matrix e1;
+    private final Matrix e2;
+    private final Matrix out;
+    private final AdamState e1State;
+    private final AdamState e2State;
+    private final AdamState outState;
+    private final Linear[] up = new Linear[2];
+    private final Linear[] down = new Linear[2];
+    private final float lr;
+    private final float decay;
+    // activations of the last forward, kept for backward
+    private final Matrix[] x = new Matrix[3];
+    private final Matrix[] u = new Matrix[2];
+    private final Matrix[] a = new Matrix[2];
+    private final Matrix logits;
+    private final Matrix scratch;
+    private final Matrix dx;
+    private final Matrix dxInner;
+    private final Matrix da;
+    private final Matrix dLogits;
+    private final Matrix dE1;
+    private final Matrix dE2;
+    private final Matrix dOut;
+
+    MlpLanguageModel(Backend backend, Linear.Method method, int symbols, int width, int hidden, int rank,
+                     int updateGap, int batch, float lr, float decay, long seed) {
+        this.backend = backend;
+        this.symbols = symbols;
+        this.width = width;
+        this.hidden = hidden;
+        this.batch = batch;
+        this.lr = lr;
+        this.decay = decay;
+        e1 = backend.allocate(symbols, width);
+        e2 = backend.allocate(symbols, width);
+        out = backend.allocate(symbols, width);
+        Weights.uniform(e1, 1f, seed);
+        Weights.uniform(e2, 1f, seed + 1);
+        Weights.uniform(out, (float) (1 / Math.sqrt(width)), seed + 2);
+        e1State = new AdamState(backend, e1);
+        e2State = new AdamState(backend, e2);
+        outState = new AdamState(backend, out);
+        for (int b = 0; b < 2; b++) {
+            up[b] = Linear.create(method, backend, hidden, width, rank, updateGap, lr, decay, seed + 10 + 2 * b);
+            down[b] = Linear.create(method, backend, width, hidden, rank, updateGap, lr, decay, seed + 11 + 2 * b);
+        }
+        for (int i = 0; i < 3; i++) {
+            x[i] = backend.allocate(batch, width);
+        }
+        for (int b = 0; b < 2; b++) {
+            u[b] = backend.allocate(batch, hidden);
+            a[b] = backend.allocate(batch, hidden);
+        }
+        logits = backend.allocate(batch, symbols);
+        scratch = backend.allocate(batch, width);
+        dx = backend.allocate(batch, width);
+        dxInner = backend.allocate(batch, width);
+        da = backend.allocate(batch, hidden);
+        dLogits = backend.allocate(batch, symbols);
+        dE1 = backend.allocate(symbols, width);
+        dE2 = backend.allocate(symbols, width);
+        dOut = backend.allocate(symbols, width);
+    }
+
+    /**
+     * Mean cross-entropy (nats) of predicting {@code sequence[t]} from the two symbols before it, for the batch of
+     * positions given; keeps the activations for {@link #backward}.
+     */
+    double forward(int[] sequence, int[] positions) {
+        for (int i = 0; i < batch; i++) {
+            int t = positions[i];
+            for (int j = 0; j < width; j++) {
+                x[0].set(i, j, e1.get(sequence[t - 1], j) + e2.get(sequence[t - 2], j));
+            }
+        }
+        for (int b = 0; b < 2; b++) {
+            up[b].forward(x[b], u[b]);
+            for (int i = 0; i < batch; i++) {
+                for (int j = 0; j < hidden; j++) {
+                    a[b].set(i, j, Math.max(0f, u[b].get(i, j)));
+                }
+            }
+            down[b].forward(a[b], scratch);
+            backend.copy(x[b], x[b + 1]);
+            backend.axpy(1f, scratch, x[b + 1]);
+        }
+        backend.gemm(false, true, 1f, x[2], out, 0f, logits);
+        double loss = 0;
+        for (int i = 0; i < batch; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int s = 0; s < symbols; s++) {
+                max = Math.max(max, logits.get(i, s));
+            }
+            double sum = 0;
+            for (int s = 0; s < symbols; s++) {
+                sum += Math.exp(logits.get(i, s) - max);
+            }
+            int target = sequence[positions[i]];
+            loss += Math.log(sum) + max - logits.get(i, target);
+            for (int s = 0; s < symbols; s++) {
+                double p = Math.exp(logits.get(i, s) - max) / sum;
+                dLogits.set(i, s, (float) ((p - (s == target ? 1 : 0)) / batch));
+            }
+        }
+        return loss / batch;
+    }
+
+    /** Gradients of the last forward's loss, then one optimizer step of every parameter. */
+    void backwardAndStep(int[] sequence, int[] positions) {
+        backend.gemm(true, false, 1f, dLogits, x[2], 0f, dOut);
+        backend.gemm(false, false, 1f, dLogits, out, 0f, dx);
+        for (int b = 1; b >= 0; b--) {
+            down[b].backward(a[b], dx, da);
+            for (int i = 0; i < batch; i++) {
+                for (int j = 0; j < hidden; j++) {
+                    if (u[b].get(i, j) <= 0f) {
+                        da.set(i, j, 0f);
+                    }
+                }
+            }
+            up[b].backward(x[b], da, dxInner);
+            backend.axpy(1f, dxInner, dx);
+        }
+        backend.scale(0f, dE1);
+        backend.scale(0f, dE2);
+        for (int i = 0; i < batch; i++) {
+            int t = positions[i];
+            for (int j = 0; j < width; j++) {
+                float g = dx.get(i, j);
+                dE1.set(sequence[t - 1], j, dE1.get(sequence[t - 1], j) + g);
+                dE2.set(sequence[t - 2], j, dE2.get(sequence[t - 2], j) + g);
+            }
+        }
+        for (int b = 0; b < 2; b++) {
+            up[b].step();
+            down[b].step();
+        }
+        e1State.step(dE1, e1, lr, decay);
+        e2State.step(dE2, e2, lr, decay);
+        outState.step(dOut, out, lr, decay);
+    }
+
+    /** The optimizer memory of the four block matrices (the part the methods differ on). */
+    MemoryReport blockMemory() {
+        MemoryReport report = new MemoryReport();
+        for (int b = 0; b < 2; b++) {
+            up[b].addTo(report, "block " + b + " W_up " + hidden + "x" + width);
+            down[b].addTo(report, "block " + b + " W_down " + width + "x" + hidden);
+        }
+        return report;
+    }
+
+    /** Full-rank Adam bytes of the embeddings and the head, the same for every method. */
+    long otherOptimizerBytes() {
+        return e1State.bytes() + e2State.bytes() + outState.bytes();
+    }
+
+    void save(DataOutputStream stream) throws IOException {
+        for (Matrix m : new Matrix[]{e1, e2, out}) {
+            Weights.write(stream, m);
+        }
+        e1State.save(stream);
+        e2State.save(stream);
+        outState.save(stream);
+        for (int b = 0; b < 2; b++) {
+            up[b].save(stream);
+            down[b].save(stream);
+        }
+    }
+
+    void load(DataInputStream stream) throws IOException {
+        for (Matrix m : new Matrix[]{e1, e2, out}) {
+            Weights.read(stream, m);
+        }
+        e1State.load(stream);
+        e2State.load(stream);
+        outState.load(stream);
+        for (int b = 0; b < 2; b++) {
+            up[b].load(stream);
+            down[b].load(stream);
+        }
+    }
+
+    /** The whole state (parameters and optimizers) as bytes, for comparing two runs bit for bit. */
+    byte[] stateBytes() throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        save(new DataOutputStream(bytes));
+        return bytes.toByteArray();
+    }
+}

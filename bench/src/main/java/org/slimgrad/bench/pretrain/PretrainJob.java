@@ -1,0 +1,155 @@
+package org.slimgrad.bench.pretrain;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.slimgrad.Backend;
+import org.slimgrad.bench.Machine;
+import org.slimgrad.cpu.CpuBackend;
+
+/**
+ * The {@code pretrain} job: the same small language model trained on the same Markov source with full-rank AdamW,
+ * SVD- and DCT-projected low-rank Adam and SLTrain's sparse-plus-low-rank layers; writes report/pretrain.md,
+ * pretrain.json and pretrain-loss.png (loss curves against the source's entropy).
+ *
+ * <pre>
+ * Main pretrain [--steps N] [--lr LR] [--out DIR]      defaults: 2000 steps, lr 2e-3, report/
+ * </pre>
+ */
+public final class PretrainJob {
+
+    private PretrainJob() {
+    }
+
+    public static void run(String[] args) {
+        int steps = 2000;
+        float lr = 2e-3f;
+        Path out = Path.of("report");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--steps") && i + 1 < args.length) {
+                steps = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--out") && i + 1 < args.length) {
+                out = Path.of(args[++i]);
+            } else if (args[i].equals("--lr") && i + 1 < args.length) {
+                lr = Float.parseFloat(args[++i]);
+            } else {
+                throw new IllegalArgumentException("pretrain: unknown argument '" + args[i]
+                        + "'; use --steps N, --lr LR, --out DIR");
+            }
+        }
+        PretrainRun.Config config = PretrainRun.Config.standard(steps, lr);
+        PretrainRun run = new PretrainRun(config);
+        Backend backend = CpuBackend.withThreads(Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "slimgrad pretrain: order-2 Markov source, V %d, entropy rate %.4f nats;"
+                        + " model d %d, h %d, rank %d, %d steps of %d on %s%n", config.symbols(),
+                run.source().entropyRate(), config.width(), config.hidden(), config.rank(), steps, config.batch(),
+                Machine.current());
+        List<PretrainRun.Result> results = new ArrayList<>();
+        long start = System.nanoTime();
+        for (Linear.Method method : Linear.Method.values()) {
+            System.out.printf(Locale.ROOT, "[%d/%d] %s (elapsed %.0f s)%n", results.size() + 1,
+                    Linear.Method.values().length, method.label, (System.nanoTime() - start) / 1e9);
+            results.add(run.run(method, backend));
+        }
+        write(out, config, run.source().entropyRate(), results);
+        System.out.print(table(config, run.source().entropyRate(), results));
+    }
+
+    static String table(PretrainRun.Config config, double entropy, List<PretrainRun.Result> results) {
+        double full = results.get(0).validationLoss();
+        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "| method | validation loss (nats) |"
+                + " perplexity | vs full AdamW | block optimizer state | peak step transient | ms per step |%n"
+                + "|---|---|---|---|---|---|---|%n"));
+        for (PretrainRun.Result r : results) {
+            md.append(String.format(Locale.ROOT, "| %s | %.4f | %.3f | %+.1f%% | %.2f MiB (%.0f%% of full Adam) |"
+                            + " %.2f MiB | %.1f |%n", r.method().label, r.validationLoss(), Math.exp(r.validationLoss()),
+                    100 * (r.validationLoss() / full - 1), r.blockMemory().heldBytes() / 1048576.0,
+                    100 * r.blockMemory().fractionOfFullRankAdam(), r.blockMemory().peakStepBytes() / 1048576.0,
+                    r.msPerStep()));
+        }
+        md.append(String.format(Locale.ROOT, "| source entropy rate (the floor) | %.4f | %.3f | | | | |%n", entropy,
+                Math.exp(entropy)));
+        return md.toString();
+    }
+
+    private static void write(Path dir, PretrainRun.Config config, double entropy, List<PretrainRun.Result> results) {
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("pretrain.md"), "# Pretraining through slimgrad\n\n" + String.format(
+                    Locale.ROOT, "Order-2 Markov source over %d symbols (entropy rate %.4f nats), residual MLP language"
+                            + " model d = %d, h = %d (two blocks: four %dx%d / %dx%d matrices), rank %d, refresh every %d,"
+                            + " %d steps of %d positions, lr %.0e, the same seed and data order for every method. Machine: %s."
+                            + "%n%n", config.symbols(), entropy, config.width(), config.hidden(), config.hidden(),
+                    config.width(), config.width(), config.hidden(), config.rank(), config.updateGap(), config.steps(),
+                    config.batch(), config.lr(), Machine.current()) + table(config, entropy, results)
+                    + "\nBlock optimizer state: the optimizer bytes of the four block matrices (embeddings and head use"
+                    + " full AdamW in every run, " + String.format(Locale.ROOT, "%.2f MiB",
+                    results.get(0).otherOptimizerBytes() / 1048576.0) + ").\n\n![loss curves](pretrain-loss.png)\n");
+            JsonObject root = new JsonObject();
+            root.addProperty("entropyRate", entropy);
+            root.addProperty("steps", config.steps());
+            root.addProperty("machine", Machine.current().toString());
+            JsonArray runs = new JsonArray();
+            for (PretrainRun.Result r : results) {
+                JsonObject o = new JsonObject();
+                o.addProperty("method", r.method().label);
+                o.addProperty("validationLoss", r.validationLoss());
+                o.addProperty("perplexity", Math.exp(r.validationLoss()));
+                o.addProperty("blockOptimizerBytes", r.blockMemory().heldBytes());
+                o.addProperty("fullAdamBytes", r.blockMemory().fullRankAdamBytes());
+                o.addProperty("peakStepBytes", r.blockMemory().peakStepBytes());
+                o.addProperty("otherOptimizerBytes", r.otherOptimizerBytes());
+                o.addProperty("msPerStep", r.msPerStep());
+                JsonArray curve = new JsonArray();
+                for (double[] point : r.trainCurve()) {
+                    JsonArray p = new JsonArray();
+                    p.add(point[0]);
+                    p.add(point[1]);
+                    curve.add(p);
+                }
+                o.add("trainCurve", curve);
+                runs.add(o);
+            }
+            root.add("runs", runs);
+            Files.writeString(dir.resolve("pretrain.json"), new GsonBuilder().setPrettyPrinting().create().toJson(root));
+            chart(dir.resolve("pretrain-loss.png"), entropy, results);
+        } catch (IOException e) {
+            throw new UncheckedIOException("pretrain: cannot write into " + dir, e);
+        }
+    }
+
+    private static void chart(Path file, double entropy, List<PretrainRun.Result> results) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (PretrainRun.Result r : results) {
+            XYSeries series = new XYSeries(r.method().label);
+            for (double[] point : r.trainCurve()) {
+                series.add(point[0], point[1]);
+            }
+            data.addSeries(series);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart("Training loss (mean over each 20 steps)", "step",
+                "cross-entropy (nats)", data, PlotOrientation.VERTICAL, true, false, false);
+        chart.getXYPlot().setBackgroundPaint(Color.WHITE);
+        chart.getXYPlot().setRangeGridlinePaint(Color.GRAY);
+        chart.getXYPlot().addRangeMarker(new ValueMarker(entropy, Color.BLACK, new java.awt.BasicStroke(1.5f)));
+        ChartUtils.saveChartAsPNG(file.toFile(), chart, 1000, 500);
+    }
+}

@@ -1,0 +1,107 @@
+package org.slimgrad.bench.pretrain;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slimgrad.Backend;
+import org.slimgrad.CounterRandom;
+import org.slimgrad.train.MemoryReport;
+
+/**
+ * One training run: the same source, data order, initial seeds and step budget for every method. Batches are
+ * positions drawn from the counter-based generator (seed, step), so each method sees the same examples in the same
+ * order; validation is a fixed set of positions in a separate stream of the source.
+ */
+final class PretrainRun {
+
+    /** Sizes and budget of a run. */
+    record Config(int symbols, int width, int hidden, int rank, int updateGap, int batch, int steps, float lr,
+                  float decay, int trainLength, int validationPositions, int logEvery, long seed) {
+
+        /** The default: V 64, d 256, h 688 (2.69·d), rank d/4, refresh every 50, batches of 256 positions. */
+        static Config standard(int steps, float lr) {
+            return new Config(64, 256, 688, 64, 50, 256, steps, lr, 0f, 400_000, 8192, 20, 2026);
+        }
+    }
+
+    /** What a run measured. */
+    record Result(Linear.Method method, List<double[]> trainCurve, List<double[]> validationCurve,
+                  double validationLoss, MemoryReport blockMemory, long otherOptimizerBytes, double msPerStep) {
+    }
+
+    private final Config config;
+    private final MarkovSource source;
+    private final int[] train;
+    private final int[] validation;
+    private final int[] validationPositions;
+
+    PretrainRun(Config config) {
+        this.config = config;
+        this.source = new MarkovSource(config.symbols(), 4, config.seed());
+        this.train = source.sample(config.trainLength(), config.seed() + 1);
+        this.validation = source.sample(config.validationPositions() + 2, config.seed() + 2);
+        this.validationPositions = new int[config.validationPositions()];
+        for (int i = 0; i < validationPositions.length; i++) {
+            validationPositions[i] = i + 2;
+        }
+    }
+
+    MarkovSource source() {
+        return source;
+    }
+
+    MlpLanguageModel model(Linear.Method method, Backend backend) {
+        return new MlpLanguageModel(backend, method, config.symbols(), config.width(), config.hidden(), config.rank(),
+                config.updateGap(), config.batch(), config.lr(), config.decay(), config.seed() + 100);
+    }
+
+    /** Trains steps [from, to) of {@code model}. Returns the train losses of those steps. */
+    double[] train(MlpLanguageModel model, int from, int to) {
+        double[] losses = new double[to - from];
+        int[] positions = new int[config.batch()];
+        for (int step = from; step < to; step++) {
+            for (int i = 0; i < positions.length; i++) {
+                long word = CounterRandom.bits(config.seed() + 3, (long) step * positions.length + i);
+                positions[i] = 2 + (int) Long.remainderUnsigned(word, train.length - 2);
+            }
+            losses[step - from] = model.forward(train, positions);
+            model.backwardAndStep(train, positions);
+        }
+        return losses;
+    }
+
+    /** Mean loss over the validation positions (forward only). */
+    double validate(MlpLanguageModel model) {
+        double sum = 0;
+        int batches = validationPositions.length / config.batch();
+        int[] positions = new int[config.batch()];
+        for (int k = 0; k < batches; k++) {
+            System.arraycopy(validationPositions, k * config.batch(), positions, 0, positions.length);
+            sum += model.forward(validation, positions);
+        }
+        return sum / batches;
+    }
+
+    /** A whole run: the loss curves, the final validation loss, memory and time per step. */
+    Result run(Linear.Method method, Backend backend) {
+        MlpLanguageModel model = model(method, backend);
+        List<double[]> trainCurve = new ArrayList<>();
+        List<double[]> validationCurve = new ArrayList<>();
+        validationCurve.add(new double[]{0, validate(model)});
+        long nanos = 0;
+        for (int step = 0; step < config.steps(); step += config.logEvery()) {
+            int to = Math.min(config.steps(), step + config.logEvery());
+            long start = System.nanoTime();
+            double[] losses = train(model, step, to);
+            nanos += System.nanoTime() - start;
+            double mean = java.util.Arrays.stream(losses).average().orElse(Double.NaN);
+            trainCurve.add(new double[]{to, mean});
+            if (to % (5 * config.logEvery()) == 0 || to == config.steps()) {
+                validationCurve.add(new double[]{to, validate(model)});
+            }
+        }
+        double finalLoss = validationCurve.get(validationCurve.size() - 1)[1];
+        return new Result(method, trainCurve, validationCurve, finalLoss, model.blockMemory(),
+                model.otherOptimizerBytes(), nanos / 1e6 / config.steps());
+    }
+}

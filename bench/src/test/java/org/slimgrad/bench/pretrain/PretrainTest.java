@@ -1,0 +1,66 @@
+package org.slimgrad.bench.pretrain;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+
+import org.junit.jupiter.api.Test;
+import org.slimgrad.Backend;
+import org.slimgrad.cpu.CpuBackend;
+
+/** A few dozen steps of every method on a small model: learning, memory as predicted, bit-identical resume. */
+class PretrainTest {
+
+    private static final PretrainRun.Config SMALL = new PretrainRun.Config(16, 32, 86, 8, 10, 64, 40, 3e-3f, 0f,
+            20_000, 1024, 10, 7);
+    private final Backend cpu = CpuBackend.withThreads(2);
+
+    @Test
+    void everyMethodReducesTheLoss() {
+        PretrainRun run = new PretrainRun(SMALL);
+        assertTrue(run.source().entropyRate() > 0 && run.source().entropyRate() < Math.log(16));
+        for (Linear.Method method : Linear.Method.values()) {
+            PretrainRun.Result result = run.run(method, cpu);
+            double first = result.validationCurve().get(0)[1];
+            assertTrue(result.validationLoss() < first - 0.05,
+                    method + ": validation loss " + result.validationLoss() + " from " + first);
+        }
+    }
+
+    /**
+     * The optimizer bytes of the four block matrices (86×32 up, 32×86 down, rank 8) against the formulas: SVD
+     * moments + own workspace (3·projected) + P + C (r², present once the subspace has changed); DCT 3·projected +
+     * two index lists + one score per column of the scored side; SLTrain AdamW on B, A and round(0.03·m·n) values.
+     */
+    @Test
+    void lowRankRunsHoldTheMemoryTheReportPredicts() {
+        PretrainRun run = new PretrainRun(SMALL);
+        long m = 86, n = 32, r = 8;
+        long svd = 2 * ((3 * m * r + n * r + r * r) + (3 * r * m + n * r + r * r)) * 4;
+        long dct = 2 * ((3 * m * r + 2 * r + n) + (3 * r * m + 2 * r + n)) * 4;
+        long nnz = Math.round(0.03 * m * n);
+        long sltrain = 4 * 2 * (m * r + r * n + nnz) * 4;
+        assertEquals(svd, run.run(Linear.Method.GALORE_SVD, cpu).blockMemory().heldBytes(), "SVD");
+        assertEquals(dct, run.run(Linear.Method.DCT, cpu).blockMemory().heldBytes(), "DCT");
+        assertEquals(sltrain, run.run(Linear.Method.SLTRAIN, cpu).blockMemory().heldBytes(), "SLTrain");
+        assertEquals(4 * 2 * m * n * 4, run.run(Linear.Method.FULL_ADAMW, cpu).blockMemory().heldBytes(), "AdamW");
+    }
+
+    @Test
+    void aSavedAndRestoredRunContinuesBitIdentically() throws Exception {
+        PretrainRun run = new PretrainRun(SMALL);
+        for (Linear.Method method : Linear.Method.values()) {
+            MlpLanguageModel straight = run.model(method, cpu);
+            run.train(straight, 0, 25); // crosses refreshes at steps 0, 10, 20
+            byte[] saved = straight.stateBytes();
+            MlpLanguageModel resumed = run.model(method, cpu);
+            resumed.load(new DataInputStream(new ByteArrayInputStream(saved)));
+            run.train(straight, 25, 35);
+            run.train(resumed, 25, 35);
+            assertArrayEquals(straight.stateBytes(), resumed.stateBytes(), method + ": resumed run");
+        }
+    }
+}
