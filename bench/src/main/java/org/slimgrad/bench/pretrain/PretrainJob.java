@@ -30,7 +30,10 @@ import org.slimgrad.cpu.CpuBackend;
  * pretrain.json and pretrain-loss.png (loss curves against the source's entropy).
  *
  * <pre>
- * Main pretrain [--steps N] [--lr LR] [--out DIR]      defaults: 2000 steps, lr 2e-3, report/
+ * Main pretrain [--full] [--steps N] [--lr LR] [--out DIR]
+ *     default: d 256, 2000 steps; --full: d 512, h 1376, rank 128, 8000 steps (not timed yet); lr 2e-3; report/
+ *     on the CPU backend: the loop's gathers, ReLU and softmax read host memory, so a CUDA run needs those as
+ *     device kernels too (with kernels-cuda, issues 9–10)
  * </pre>
  */
 public final class PretrainJob {
@@ -39,10 +42,14 @@ public final class PretrainJob {
     }
 
     public static void run(String[] args) {
-        int steps = 2000;
+        boolean full = java.util.Arrays.asList(args).contains("--full");
+        int steps = full ? 8000 : 2000;
         float lr = 2e-3f;
         Path out = Path.of("report");
         for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--full")) {
+                continue;
+            }
             if (args[i].equals("--steps") && i + 1 < args.length) {
                 steps = Integer.parseInt(args[++i]);
             } else if (args[i].equals("--out") && i + 1 < args.length) {
@@ -51,10 +58,10 @@ public final class PretrainJob {
                 lr = Float.parseFloat(args[++i]);
             } else {
                 throw new IllegalArgumentException("pretrain: unknown argument '" + args[i]
-                        + "'; use --steps N, --lr LR, --out DIR");
+                        + "'; use --full, --steps N, --lr LR, --out DIR");
             }
         }
-        PretrainRun.Config config = PretrainRun.Config.standard(steps, lr);
+        PretrainRun.Config config = full ? PretrainRun.Config.full(steps, lr) : PretrainRun.Config.standard(steps, lr);
         PretrainRun run = new PretrainRun(config);
         Backend backend = CpuBackend.withThreads(Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "slimgrad pretrain: order-2 Markov source, V %d, entropy rate %.4f nats;"

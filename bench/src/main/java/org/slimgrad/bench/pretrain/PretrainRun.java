@@ -22,6 +22,11 @@ final class PretrainRun {
         static Config standard(int steps, float lr) {
             return new Config(64, 256, 688, 64, 50, 256, steps, lr, 0f, 400_000, 8192, 20, 2026);
         }
+
+        /** The full run: V 64, d 512, h 1376 (the 60M model's MLP), rank 128, refresh every 200, 512 positions. */
+        static Config full(int steps, float lr) {
+            return new Config(64, 512, 1376, 128, 200, 512, steps, lr, 0f, 2_000_000, 16384, 50, 2026);
+        }
     }
 
     /** What a run measured. */
