@@ -69,6 +69,7 @@ public final class NativeBackend extends HostBackend {
     // Y = α·X + Y, row by row unless both are contiguous
     @Override
     protected void axpyKernel(float alpha, Matrix x, Matrix y) {
+        blas.setThreads(threads);
         if (x.isContiguous() && y.isContiguous()) {
             blas.saxpy(Math.toIntExact(y.size()), alpha, start(x), start(y));
             return;
@@ -81,6 +82,7 @@ public final class NativeBackend extends HostBackend {
     // X = α·X; α = 0 is a fill, so NaN does not survive as it could through a multiplication
     @Override
     protected void scaleKernel(float alpha, Matrix x) {
+        blas.setThreads(threads);
         for (int i = 0; i < x.rows(); i++) {
             if (alpha == 0f) {
                 row(x, i).fill((byte) 0);
