@@ -1,7 +1,7 @@
 package org.slimgrad.linalg;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,6 +12,12 @@ final class DoubleKernels {
 
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+
+    /** Lane permutations i → i ⊕ s for s = L/2, …, 1. */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Double>[] EXCHANGES = java.util.stream.IntStream
+            .iterate(L / 2, s -> s >= 1, s -> s / 2)
+            .mapToObj(s -> VectorShuffle.fromOp(S, i -> i ^ s)).toArray(VectorShuffle[]::new);
 
     private DoubleKernels() {
     }
@@ -25,7 +31,13 @@ final class DoubleKernels {
             acc0 = DoubleVector.fromArray(S, x, xAt + i).fma(DoubleVector.fromArray(S, y, yAt + i), acc0);
             acc1 = DoubleVector.fromArray(S, x, xAt + i + L).fma(DoubleVector.fromArray(S, y, yAt + i + L), acc1);
         }
-        double sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        // the lanes are summed in a fixed pairwise order (lane i with i ⊕ s): reduceLanes leaves the order open, and
+        // the interpreter and the JIT then round differently, so results would depend on when a method got compiled
+        DoubleVector total = acc0.add(acc1);
+        for (VectorShuffle<Double> exchange : EXCHANGES) {
+            total = total.add(total.rearrange(exchange));
+        }
+        double sum = total.lane(0);
         for (; i < n; i++) {
             sum += x[xAt + i] * y[yAt + i];
         }
