@@ -19,6 +19,8 @@ final class LaneFft {
     static final int LANES = S.length();
     private static final int W = 2 * LANES;
     private static final float SIN_60 = (float) (Math.sqrt(3) / 2);
+    /** Per thread: the folded sums and differences of one odd-radix butterfly, grown to the largest radix seen. */
+    private static final ThreadLocal<float[]> FOLDED = ThreadLocal.withInitial(() -> new float[0]);
 
     private LaneFft() {
     }
@@ -190,7 +192,11 @@ final class LaneFft {
                                  float[] cos, float[] sin) {
         int h = (p - 1) / 2;
         int stride = n / p;
-        float[] st = new float[4 * h * LANES];
+        float[] st = FOLDED.get();
+        if (st.length < 4 * h * LANES) {
+            st = new float[4 * h * LANES];
+            FOLDED.set(st);
+        }
         for (int k = 0; k < l; k++) {
             int twAt = 2 * k * (p - 1);
             for (int b = 0; b < r; b++) {
