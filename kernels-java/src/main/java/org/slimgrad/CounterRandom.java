@@ -44,6 +44,19 @@ public final class CounterRandom {
         return (sum - SKETCH_CENTER) * SKETCH_SCALE;
     }
 
+    /**
+     * Fills a host matrix uniformly in [−bound, bound): element (i, j) takes the top 24 bits u of
+     * {@code bits(seed, i·cols + j)} as (2·u·2⁻²⁴ − 1)·bound, independent of the view's layout.
+     */
+    public static void fillUniform(Matrix m, float bound, long seed) {
+        for (int i = 0; i < m.rows(); i++) {
+            for (int j = 0; j < m.cols(); j++) {
+                float unit = (bits(seed, (long) i * m.cols() + j) >>> 40) * 0x1p-24f;
+                m.set(i, j, (2 * unit - 1) * bound);
+            }
+        }
+    }
+
     /** Fills a host matrix: element (i, j) = {@code sketch(seed, i·cols + j)}, independent of the view's layout. */
     public static void fillSketch(Matrix m, long seed) {
         for (int i = 0; i < m.rows(); i++) {

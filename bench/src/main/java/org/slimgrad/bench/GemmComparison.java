@@ -159,7 +159,8 @@ final class GemmComparison {
         return a == null || b == null ? "-" : String.format(Locale.ROOT, "%.2fx", a[0] / b[0]);
     }
 
-    private static String elapsed(long startNanos) {
+    /** Minutes and seconds since {@code startNanos}, for progress lines. */
+    static String elapsed(long startNanos) {
         long s = (System.nanoTime() - startNanos) / 1_000_000_000L;
         return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
     }

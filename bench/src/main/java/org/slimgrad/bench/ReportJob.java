@@ -66,7 +66,7 @@ final class ReportJob {
             jmhJson = out.resolve("jmh.json");
             System.out.println("slimgrad report (" + mode + "): " + suite.size() + " cases on " + Machine.current());
             writeJmh(jmhJson, time(suite, full, start));
-            System.out.println("measuring errors against the references (elapsed " + elapsed(start) + ")");
+            System.out.println("measuring errors against the references (elapsed " + GemmComparison.elapsed(start) + ")");
             accuracy = AccuracyChecks.measure(suite);
             write(out.resolve("accuracy.json"), new Gson().toJson(accuracy));
         } else {
@@ -76,7 +76,7 @@ final class ReportJob {
         }
         Report report = Report.build(suite, JmhResults.read(jmhJson), accuracy, jmhJson.toString());
         report.write(out, Machine.current(), mode);
-        System.out.println("wrote " + out.resolve("index.md") + " (elapsed " + elapsed(start) + ")");
+        System.out.println("wrote " + out.resolve("index.md") + " (elapsed " + GemmComparison.elapsed(start) + ")");
     }
 
     private static List<RunResult> time(List<Case> suite, boolean full, long start) throws RunnerException {
@@ -84,7 +84,7 @@ final class ReportJob {
         for (int i = 0; i < suite.size(); i++) {
             Case c = suite.get(i);
             System.out.printf(Locale.ROOT, "[%d/%d] %s: %s (elapsed %s)%n", i + 1, suite.size(), c.group(),
-                    c.implementation(), elapsed(start));
+                    c.implementation(), GemmComparison.elapsed(start));
             ChainedOptionsBuilder options = new OptionsBuilder()
                     .include("^" + Pattern.quote(c.benchmark()) + "$")
                     .verbosity(VerboseMode.SILENT);
@@ -125,10 +125,5 @@ final class ReportJob {
         } catch (IOException e) {
             throw new UncheckedIOException("report: cannot write " + file, e);
         }
-    }
-
-    private static String elapsed(long startNanos) {
-        long s = (System.nanoTime() - startNanos) / 1_000_000_000L;
-        return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
     }
 }

@@ -23,7 +23,8 @@ abstract class AbstractProjector implements GradientProjector {
     protected final int rank;
     protected final int updateGap;
     protected final float scale;
-    private final String name;
+    /** The projector's class name, for messages. */
+    protected final String name;
     private final NonFinitePolicy nonFinite;
     private int phase;
     private long step;

@@ -14,7 +14,6 @@ import org.slimgrad.Matrix;
  */
 abstract class BasisProjector extends AbstractProjector {
 
-    private final String name;
     private Matrix basis;
     /** C = P_oldᵀ·P_new from the last refresh that replaced a subspace; null before. */
     private Matrix change;
@@ -22,7 +21,6 @@ abstract class BasisProjector extends AbstractProjector {
     BasisProjector(String name, Backend backend, int rows, int cols, int rank, int updateGap, float scale,
                    NonFinitePolicy nonFinite) {
         super(name, backend, rows, cols, rank, updateGap, scale, nonFinite);
-        this.name = name;
     }
 
     /** The current basis P (n×r on the right side, m×r on the left); null before the first step. */

@@ -57,8 +57,8 @@ public final class SparsePlusLowRankLinear {
         this.a = backend.allocate(rank, inFeatures);
         this.values = backend.allocate(1, support.nnz());
         float bound = (float) (1 / Math.sqrt(inFeatures));
-        fillUniform(a, bound, seed + 1);
-        fillUniform(values, bound, seed + 2);
+        CounterRandom.fillUniform(a, bound, seed + 1);
+        CounterRandom.fillUniform(values, bound, seed + 2);
         this.gradB = backend.allocate(outFeatures, rank);
         this.gradA = backend.allocate(rank, inFeatures);
         this.gradValues = backend.allocate(1, support.nnz());
@@ -186,17 +186,6 @@ public final class SparsePlusLowRankLinear {
             projectedGrad = backend.allocate(tokens, rank);
         }
         return hidden.view(0, 0, tokens, rank);
-    }
-
-    // uniform in ±bound from 24-bit fractions of the counter-based generator's words
-    private static void fillUniform(Matrix m, float bound, long seed) {
-        for (int i = 0; i < m.rows(); i++) {
-            for (int j = 0; j < m.cols(); j++) {
-                long word = CounterRandom.bits(seed, (long) i * m.cols() + j);
-                float unit = (word >>> 40) * 0x1p-24f;
-                m.set(i, j, (2 * unit - 1) * bound);
-            }
-        }
     }
 
     private void check(String op, String role, Matrix m, int rows, int cols) {

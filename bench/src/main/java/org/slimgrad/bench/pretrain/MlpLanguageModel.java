@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 
 import org.slimgrad.Backend;
+import org.slimgrad.CounterRandom;
 import org.slimgrad.Matrix;
 import org.slimgrad.train.MemoryReport;
 
@@ -59,9 +60,9 @@ final class MlpLanguageModel {
         e1 = backend.allocate(symbols, width);
         e2 = backend.allocate(symbols, width);
         out = backend.allocate(symbols, width);
-        Weights.uniform(e1, 1f, seed);
-        Weights.uniform(e2, 1f, seed + 1);
-        Weights.uniform(out, (float) (1 / Math.sqrt(width)), seed + 2);
+        CounterRandom.fillUniform(e1, 1f, seed);
+        CounterRandom.fillUniform(e2, 1f, seed + 1);
+        CounterRandom.fillUniform(out, (float) (1 / Math.sqrt(width)), seed + 2);
         e1State = new AdamState(backend, e1);
         e2State = new AdamState(backend, e2);
         outState = new AdamState(backend, out);

@@ -4,23 +4,12 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
-import org.slimgrad.CounterRandom;
 import org.slimgrad.Matrix;
 
-/** Initialisation and (de)serialisation of parameter matrices. */
+/** (De)serialisation of parameter matrices. */
 final class Weights {
 
     private Weights() {
-    }
-
-    /** Uniform in ±bound from the counter-based generator (the same on every machine). */
-    static void uniform(Matrix m, float bound, long seed) {
-        for (int i = 0; i < m.rows(); i++) {
-            for (int j = 0; j < m.cols(); j++) {
-                float unit = (CounterRandom.bits(seed, (long) i * m.cols() + j) >>> 40) * 0x1p-24f;
-                m.set(i, j, (2 * unit - 1) * bound);
-            }
-        }
     }
 
     static void write(DataOutputStream out, Matrix m) throws IOException {
