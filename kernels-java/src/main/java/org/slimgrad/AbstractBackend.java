@@ -95,6 +95,27 @@ public abstract class AbstractBackend implements Backend {
     }
 
     @Override
+    public final void transpose(Matrix x, Matrix y) {
+        String op = "transpose";
+        usable(op, "X", x);
+        usable(op, "Y", y);
+        if (y.rows() != x.cols() || y.cols() != x.rows()) {
+            throw new IllegalArgumentException(op + ": X is " + x.shape() + " but Y is " + y.shape() + "; need Y "
+                    + x.cols() + "x" + x.rows());
+        }
+        disjoint(op, "Y", y, "X", x);
+        if (y.size() != 0) {
+            transposeKernel(x, y);
+        }
+    }
+
+    @Override
+    public final double sumOfSquares(Matrix x) {
+        usable("sumOfSquares", "X", x);
+        return x.size() == 0 ? 0 : sumOfSquaresKernel(x);
+    }
+
+    @Override
     public final void lowRankUpdate(Matrix w, float alpha, Matrix u, Matrix v) {
         String op = "lowRankUpdate";
         usable(op, "W", w);
@@ -149,11 +170,10 @@ public abstract class AbstractBackend implements Backend {
                     + limit + " and non-negative oversample and powerIterations");
         }
         if (warmStart != null) {
-            usable(op, "warmStart.U", warmStart.u());
             usable(op, "warmStart.Vt", warmStart.vt());
-            if (warmStart.u().rows() != a.rows() || warmStart.vt().cols() != a.cols()) {
-                throw new IllegalArgumentException(op + ": warm start U " + warmStart.u().shape() + ", Vt "
-                        + warmStart.vt().shape() + " does not match A " + a.shape());
+            if (warmStart.vt().cols() != a.cols()) {
+                throw new IllegalArgumentException(op + ": warm start Vt " + warmStart.vt().shape()
+                        + " does not match A " + a.shape() + "; need " + a.cols() + " columns");
             }
         }
         return randomizedSvdKernel(a, rank, oversample, powerIterations, seed, warmStart);
@@ -367,6 +387,12 @@ public abstract class AbstractBackend implements Backend {
 
     /** {@code X = α·X}, exactly zero where α = 0, on a validated non-empty argument. */
     protected abstract void scaleKernel(float alpha, Matrix x);
+
+    /** {@code Y = Xᵀ} on validated, non-empty, disjoint arguments. */
+    protected abstract void transposeKernel(Matrix x, Matrix y);
+
+    /** ‖X‖_F² in float64 on a validated non-empty argument. */
+    protected abstract double sumOfSquaresKernel(Matrix x);
 
     /** Orthonormalises the columns of a validated m×k matrix, 1 ≤ k ≤ m, in place. */
     protected abstract OrthoMethod orthonormalizeKernel(Matrix a);

@@ -39,6 +39,15 @@ public interface Backend {
     /** {@code X = α·X}. With {@code α = 0} X becomes zero even where it held NaN. Modifies X. */
     void scale(float alpha, Matrix x);
 
+    /** {@code Y = Xᵀ}: X is m×n, Y is n×m and must not overlap X. Modifies Y. */
+    void transpose(Matrix x, Matrix y);
+
+    /**
+     * The sum of the squares of X's elements (‖X‖_F²), accumulated in float64 so that no finite fp32 input
+     * overflows: the result is NaN or +∞ exactly when X holds a NaN or an infinity.
+     */
+    double sumOfSquares(Matrix x);
+
     /**
      * {@code W = W + α·U·Vᵀ} with W m×n, U m×r and V n×r: the GaLore back-projection and the ReLoRA merge,
      * computed without an m×n temporary. W must not overlap U or V. Modifies W.
@@ -68,7 +77,7 @@ public interface Backend {
      * on every backend), {@code powerIterations} rounds of A·Aᵀ with re-orthonormalisation between products, then an
      * exact SVD of the small projected matrix. With {@code warmStart} (a previous result for a matrix of the same
      * shape) its right singular vectors replace the first sketch columns: subspace iteration continues from the
-     * last refresh. {@code rank} must be in [1, min(m, n)]; {@code rank + oversample} is capped at min(m, n).
+     * last refresh; only {@code warmStart.vt()} is read (its U may have no rows). {@code rank} must be in [1, min(m, n)]; {@code rank + oversample} is capped at min(m, n).
      */
     Svd randomizedSvd(Matrix a, int rank, int oversample, int powerIterations, long seed, Svd warmStart);
 

@@ -4,6 +4,7 @@ import org.slimgrad.linalg.CholeskyQr;
 import org.slimgrad.linalg.RandomizedSvd;
 import org.slimgrad.linalg.SmallSvd;
 import org.slimgrad.linalg.TopK;
+import org.slimgrad.linalg.Transpose;
 
 /**
  * A backend that computes on {@link MemoryDomain#HOST} memory and allocates plain Java arrays. The factorisations
@@ -35,6 +36,25 @@ public abstract class HostBackend extends AbstractBackend {
             java.lang.foreign.MemorySegment.copy(x.segment(), x.index(i, 0) * Float.BYTES,
                     y.segment(), y.index(i, 0) * Float.BYTES, length * Float.BYTES);
         }
+    }
+
+    // pure data movement, exact, the same on every host backend
+    @Override
+    protected final void transposeKernel(Matrix x, Matrix y) {
+        Transpose.into(x, y);
+    }
+
+    // float64 squares of fp32 values are exact (< 2^256) and no float64 sum of 2^31 of them can overflow
+    @Override
+    protected final double sumOfSquaresKernel(Matrix x) {
+        double sum = 0;
+        for (int i = 0; i < x.rows(); i++) {
+            for (int j = 0; j < x.cols(); j++) {
+                double value = x.get(i, j);
+                sum += value * value;
+            }
+        }
+        return sum;
     }
 
     // values[p] = dense[i_p, j_p]: a gather with no arithmetic, the same on every host backend (so is the scatter)

@@ -4,7 +4,6 @@ import org.slimgrad.Backend;
 import org.slimgrad.Matrix;
 import org.slimgrad.Svd;
 import org.slimgrad.linalg.RandomizedSvd;
-import org.slimgrad.linalg.Transpose;
 
 /**
  * GaLore's projector: P spans the top-r singular subspace of the gradient, refreshed every {@code updateGap} steps
@@ -63,12 +62,12 @@ public final class SvdProjector extends BasisProjector {
 
     @Override
     protected boolean computeBasis(Matrix g, Matrix current, Matrix into) {
-        if (!ProjectorChecks.allFinite(g)) {
+        if (!Double.isFinite(backend.sumOfSquares(g))) {
             return false;
         }
         Svd svd = refresh.exactSvd() ? backend.svd(g) : randomized(g, current);
         if (projectsRight()) {
-            Transpose.into(svd.vt().view(0, 0, rank, cols), into);
+            backend.transpose(svd.vt().view(0, 0, rank, cols), into);
         } else {
             backend.copy(svd.u().view(0, 0, rows, rank), into);
         }
@@ -80,17 +79,16 @@ public final class SvdProjector extends BasisProjector {
      * on the right side P is the previous V; on the left the start is Pᵀ·G (r×n), one power step from the previous U.
      */
     private Svd randomized(Matrix g, Matrix current) {
-        RandomizedSvd plan = new RandomizedSvd(backend, rows, cols, rank, refresh.oversample());
         Svd warm = null;
         if (current != null) {
             Matrix start = backend.allocate(rank, cols);
             if (projectsRight()) {
-                Transpose.into(current, start);
+                backend.transpose(current, start);
             } else {
                 backend.gemm(true, false, 1f, current, g, 0f, start);
             }
-            warm = new Svd(backend.allocate(0, rank), new float[rank], start); // the plan reads only Vᵀ
+            warm = new Svd(backend.allocate(0, rank), new float[rank], start); // only Vᵀ is read
         }
-        return plan.compute(g, refresh.powerIterations(), seed + steps(), warm);
+        return backend.randomizedSvd(g, rank, refresh.oversample(), refresh.powerIterations(), seed + steps(), warm);
     }
 }
