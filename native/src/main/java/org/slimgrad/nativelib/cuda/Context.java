@@ -10,13 +10,15 @@ public final class Context implements AutoCloseable {
 
     private final Cuda cuda;
     private final int device;
+    private final MemorySegment handle;
     private final MemorySegment stream;
     private final String name;
     private boolean closed;
 
-    Context(Cuda cuda, int device, MemorySegment stream, String name) {
+    Context(Cuda cuda, int device, MemorySegment handle, MemorySegment stream, String name) {
         this.cuda = cuda;
         this.device = device;
+        this.handle = handle;
         this.stream = stream;
         this.name = name;
     }
@@ -33,6 +35,65 @@ public final class Context implements AutoCloseable {
             throw new IllegalArgumentException("Context.allocate: " + floats + " floats; need at least 1");
         }
         return new DeviceBuffer(cuda, cuda.alloc(floats * Float.BYTES), floats);
+    }
+
+    /**
+     * Makes this context current on the calling thread (the driver's notion of current is per thread): a caller on
+     * another thread than the one that opened the context calls this before its next driver or library call.
+     */
+    public void makeCurrent() {
+        requireOpen("makeCurrent");
+        cuda.makeCurrent(handle);
+    }
+
+    /** {@code bytes} of uninitialised device memory (cuMemAlloc); the caller frees it with {@link #free}. */
+    public long malloc(long bytes) {
+        requireOpen("malloc");
+        return cuda.alloc(bytes);
+    }
+
+    /** Frees memory from {@link #malloc}. */
+    public void free(long address) {
+        requireOpen("free");
+        cuda.free(address);
+    }
+
+    /** Copies {@code bytes} from host memory to the device address, after the work queued on the stream. */
+    public void upload(MemorySegment host, long device, long bytes) {
+        synchronize();
+        cuda.copyToDevice(device, host, bytes);
+    }
+
+    /** Copies {@code bytes} from the device address to host memory, after the work queued on the stream. */
+    public void download(long device, MemorySegment host, long bytes) {
+        synchronize();
+        cuda.copyToHost(host, device, bytes);
+    }
+
+    /** Loads a PTX module on this context; {@link #unloadModule} releases it. */
+    public MemorySegment loadModule(String ptx) {
+        requireOpen("loadModule");
+        return cuda.loadModule(ptx);
+    }
+
+    public void unloadModule(MemorySegment module) {
+        requireOpen("unloadModule");
+        cuda.unloadModule(module);
+    }
+
+    /** The kernel {@code name} (an {@code extern "C"} entry) of a loaded module. */
+    public MemorySegment function(MemorySegment module, String name) {
+        requireOpen("function");
+        return cuda.function(module, name);
+    }
+
+    /**
+     * Queues {@code function} on this context's stream with a gridX×gridY grid of blockX×blockY blocks and no dynamic
+     * shared memory; {@code params} is cuLaunchKernel's array of pointers to the argument values.
+     */
+    public void launch(MemorySegment function, int gridX, int gridY, int blockX, int blockY, MemorySegment params) {
+        requireOpen("launch");
+        cuda.launch(function, gridX, gridY, blockX, blockY, stream, params);
     }
 
     /** Waits until everything queued on this context's stream has finished. */

@@ -38,6 +38,9 @@ public final class CuBlas implements AutoCloseable {
 
     private static final int OP_N = 0;
     private static final int OP_T = 1;
+    private static final int SIDE_LEFT = 0;
+    private static final int FILL_LOWER = 0;
+    private static final int DIAG_NON_UNIT = 0;
     private static final int CUDA_R_32F = 0;
     private static final int GEMM_DEFAULT = -1;
 
@@ -50,6 +53,7 @@ public final class CuBlas implements AutoCloseable {
     private final MethodHandle sgemm;
     private final MethodHandle gemmEx;
     private final MethodHandle sgemmStridedBatched;
+    private final MethodHandle strsm;
     private final MemorySegment handle;
     private boolean closed;
 
@@ -67,6 +71,8 @@ public final class CuBlas implements AutoCloseable {
         sgemmStridedBatched = Cuda.bind(lib, "cublasSgemmStridedBatched", ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS,
                 JAVA_INT, JAVA_LONG, JAVA_INT);
+        strsm = Cuda.bind(lib, "cublasStrsm_v2", ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
             call("cublasCreate_v2", () -> (int) create.invokeExact(out));
@@ -82,10 +88,29 @@ public final class CuBlas implements AutoCloseable {
      */
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, DeviceBuffer a, int lda,
                       DeviceBuffer b, int ldb, float beta, DeviceBuffer c, int ldc) {
+        sgemm(transA, transB, m, n, k, alpha, a.address(), lda, b.address(), ldb, beta, c.address(), ldc);
+    }
+
+    /** As {@link #sgemm(boolean, boolean, int, int, int, float, DeviceBuffer, int, DeviceBuffer, int, float,
+     * DeviceBuffer, int)} on raw device addresses. */
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, int lda,
+                      MemorySegment b, int ldb, float beta, MemorySegment c, int ldc) {
         try (Arena arena = Arena.ofConfined()) {
             call("cublasSgemm_v2", () -> (int) sgemm.invokeExact(handle(), transB ? OP_T : OP_N, transA ? OP_T : OP_N, n, m,
-                    k, arena.allocateFrom(JAVA_FLOAT, alpha), b.address(), ldb, a.address(), lda,
-                    arena.allocateFrom(JAVA_FLOAT, beta), c.address(), ldc));
+                    k, arena.allocateFrom(JAVA_FLOAT, alpha), b, ldb, a, lda, arena.allocateFrom(JAVA_FLOAT, beta), c,
+                    ldc));
+        }
+    }
+
+    /**
+     * Row-major {@code A := A·R⁻¹} for A m×k (leading dimension lda) and R k×k upper triangular (ldr), the
+     * triangular step of Cholesky QR. Column-major, A is Aᵀ and R is the lower triangular Rᵀ, so this is
+     * cublasStrsm(left, lower, no transpose): Aᵀ := (Rᵀ)⁻¹·Aᵀ.
+     */
+    public void solveUpperRight(int m, int k, MemorySegment r, int ldr, MemorySegment a, int lda) {
+        try (Arena arena = Arena.ofConfined()) {
+            call("cublasStrsm_v2", () -> (int) strsm.invokeExact(handle(), SIDE_LEFT, FILL_LOWER, OP_N, DIAG_NON_UNIT,
+                    k, m, arena.allocateFrom(JAVA_FLOAT, 1f), r, ldr, a, lda));
         }
     }
 

@@ -16,8 +16,9 @@ import org.slimgrad.nativelib.NativeLibraries;
 /**
  * cuSOLVER's dense routines through FFM (libcusolver.so.12, else .11): one handle on a {@link Context}'s stream.
  * Matrices are column-major, as cuSOLVER wants them; a row-major slimgrad matrix is the column-major transpose.
- * Each call sizes and allocates its device workspace, runs, synchronises and turns a non-zero info into an
- * exception.
+ * Each call sizes its device workspace (one buffer per handle, grown when a call needs more, so repeated calls do
+ * not allocate), runs and synchronises; the raw-address forms return cuSOLVER's info, the others turn a positive
+ * info into an exception.
  */
 public final class CuSolver implements AutoCloseable {
 
@@ -47,6 +48,8 @@ public final class CuSolver implements AutoCloseable {
     private final MethodHandle potrf;
     private final MethodHandle gesvdrBufferSize;
     private final MethodHandle gesvdr;
+    private final DeviceBuffer info;
+    private DeviceBuffer work;
     private boolean closed;
 
     public CuSolver(Context context) {
@@ -91,42 +94,73 @@ public final class CuSolver implements AutoCloseable {
             call("cusolverDnCreateParams", () -> (int) createParams.invokeExact(out));
             params = out.get(ADDRESS, 0);
         }
+        info = context.allocate(1);
     }
 
     /** Thin SVD of the column-major m×n A (m ≥ n, destroyed): S (n), U (m×n, ld m), Vᵀ (n×n, ld n). */
     public void sgesvd(int m, int n, DeviceBuffer a, DeviceBuffer s, DeviceBuffer u, DeviceBuffer vt) {
+        failOnPositive("cusolverDnSgesvd", sgesvd(m, n, a.address(), m, s.address(), u.address(), m, vt.address(), n));
+    }
+
+    /**
+     * Thin SVD (jobu = jobvt = 'S') of the column-major m×n A (m ≥ n, destroyed): S (n values, descending), U (m×n,
+     * ld ldu), Vᵀ (n×n, ld ldvt). Returns cuSOLVER's info: 0, or the number of superdiagonals that did not converge.
+     */
+    public int sgesvd(int m, int n, MemorySegment a, int lda, MemorySegment s, MemorySegment u, int ldu,
+                      MemorySegment vt, int ldvt) {
         if (m < n) {
             throw new IllegalArgumentException("CuSolver.sgesvd: " + m + "x" + n + "; cuSOLVER's gesvd needs m >= n");
         }
-        run("cusolverDnSgesvd", (arena, lwork, work, info) -> (int) gesvd.invokeExact(handle(), (byte) 'S', (byte) 'S',
-                m, n, a.address(), m, s.address(), u.address(), m, vt.address(), n, work, lwork, MemorySegment.NULL,
-                info), (arena, size) -> (int) gesvdBufferSize.invokeExact(handle(), m, n, size));
+        return run("cusolverDnSgesvd", (lwork, work, info) -> (int) gesvd.invokeExact(handle(), (byte) 'S', (byte) 'S',
+                m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, MemorySegment.NULL, info),
+                size -> (int) gesvdBufferSize.invokeExact(handle(), m, n, size));
     }
 
     /** Eigendecomposition of the symmetric n×n A (upper triangle): eigenvalues ascending in W, vectors in A. */
     public void ssyevd(int n, DeviceBuffer a, DeviceBuffer w) {
-        run("cusolverDnSsyevd", (arena, lwork, work, info) -> (int) syevd.invokeExact(handle(), EIG_MODE_VECTOR,
-                FILL_UPPER, n, a.address(), n, w.address(), work, lwork, info),
-                (arena, size) -> (int) syevdBufferSize.invokeExact(handle(), EIG_MODE_VECTOR, FILL_UPPER, n,
-                        a.address(), n, w.address(), size));
+        failOnPositive("cusolverDnSsyevd", ssyevd(n, a.address(), n, w.address()));
+    }
+
+    /**
+     * Eigendecomposition of the column-major symmetric n×n A (upper triangle read): eigenvalues ascending in W,
+     * orthonormal eigenvectors in A's columns. Returns cuSOLVER's info (positive: no convergence).
+     */
+    public int ssyevd(int n, MemorySegment a, int lda, MemorySegment w) {
+        return run("cusolverDnSsyevd", (lwork, work, info) -> (int) syevd.invokeExact(handle(), EIG_MODE_VECTOR,
+                FILL_UPPER, n, a, lda, w, work, lwork, info),
+                size -> (int) syevdBufferSize.invokeExact(handle(), EIG_MODE_VECTOR, FILL_UPPER, n, a, lda, w, size));
     }
 
     /** Householder QR of the column-major m×n A, then its explicit m×n Q in place of A. */
     public void orthonormalize(int m, int n, DeviceBuffer a, DeviceBuffer tau) {
-        run("cusolverDnSgeqrf", (arena, lwork, work, info) -> (int) geqrf.invokeExact(handle(), m, n, a.address(), m,
-                tau.address(), work, lwork, info),
-                (arena, size) -> (int) geqrfBufferSize.invokeExact(handle(), m, n, a.address(), m, size));
-        run("cusolverDnSorgqr", (arena, lwork, work, info) -> (int) orgqr.invokeExact(handle(), m, n, n, a.address(), m,
-                tau.address(), work, lwork, info),
-                (arena, size) -> (int) orgqrBufferSize.invokeExact(handle(), m, n, n, a.address(), m, tau.address(),
-                        size));
+        sgeqrf(m, n, a.address(), m, tau.address());
+        sorgqr(m, n, a.address(), m, tau.address());
+    }
+
+    /** Householder QR of the column-major m×n A (m ≥ n): R in the upper triangle, reflectors below it and in tau. */
+    public void sgeqrf(int m, int n, MemorySegment a, int lda, MemorySegment tau) {
+        run("cusolverDnSgeqrf", (lwork, work, info) -> (int) geqrf.invokeExact(handle(), m, n, a, lda, tau, work,
+                lwork, info), size -> (int) geqrfBufferSize.invokeExact(handle(), m, n, a, lda, size));
+    }
+
+    /** The explicit m×n Q of {@link #sgeqrf}'s reflectors, in place of A. */
+    public void sorgqr(int m, int n, MemorySegment a, int lda, MemorySegment tau) {
+        run("cusolverDnSorgqr", (lwork, work, info) -> (int) orgqr.invokeExact(handle(), m, n, n, a, lda, tau, work,
+                lwork, info), size -> (int) orgqrBufferSize.invokeExact(handle(), m, n, n, a, lda, tau, size));
     }
 
     /** Cholesky factorisation of the upper triangle of the symmetric n×n A in place. */
     public void spotrf(int n, DeviceBuffer a) {
-        run("cusolverDnSpotrf", (arena, lwork, work, info) -> (int) potrf.invokeExact(handle(), FILL_UPPER, n,
-                a.address(), n, work, lwork, info),
-                (arena, size) -> (int) potrfBufferSize.invokeExact(handle(), FILL_UPPER, n, a.address(), n, size));
+        failOnPositive("cusolverDnSpotrf", spotrf(n, a.address(), n));
+    }
+
+    /**
+     * Cholesky factorisation A = UᵀU of the column-major symmetric n×n A (upper triangle) in place. Returns info: 0,
+     * or the order of the first leading minor that is not positive definite.
+     */
+    public int spotrf(int n, MemorySegment a, int lda) {
+        return run("cusolverDnSpotrf", (lwork, work, info) -> (int) potrf.invokeExact(handle(), FILL_UPPER, n, a, lda,
+                work, lwork, info), size -> (int) potrfBufferSize.invokeExact(handle(), FILL_UPPER, n, a, lda, size));
     }
 
     /**
@@ -151,7 +185,7 @@ public final class CuSolver implements AutoCloseable {
                         (long) n, (long) rank, (long) oversample, (long) iterations, CUDA_R_32F, a.address(), (long) m,
                         CUDA_R_32F, s.address(), CUDA_R_32F, u.address(), (long) m, CUDA_R_32F, v.address(), (long) n,
                         CUDA_R_32F, work.address(), deviceFloats * Float.BYTES, hostWork, hostSize, info.address()));
-                checkInfo("cusolverDnXgesvdr", info);
+                failOnPositive("cusolverDnXgesvdr", info("cusolverDnXgesvdr", info));
             }
         }
     }
@@ -160,6 +194,10 @@ public final class CuSolver implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
+            info.close();
+            if (work != null) {
+                work.close();
+            }
             call("cusolverDnDestroyParams", () -> (int) destroyParams.invokeExact(params));
             call("cusolverDnDestroy", () -> (int) destroy.invokeExact(handle));
         }
@@ -167,28 +205,38 @@ public final class CuSolver implements AutoCloseable {
 
     @FunctionalInterface
     private interface BufferSize {
-        int query(Arena arena, MemorySegment lworkOut) throws Throwable;
+        int query(MemorySegment lworkOut) throws Throwable;
     }
 
     @FunctionalInterface
     private interface Routine {
-        int call(Arena arena, int lwork, MemorySegment work, MemorySegment info) throws Throwable;
+        int call(int lwork, MemorySegment work, MemorySegment info) throws Throwable;
     }
 
-    // size the workspace, run, wait, and check info
-    private void run(String name, Routine routine, BufferSize bufferSize) {
+    // size the workspace (grown, never shrunk: no cudaMalloc once the largest call has run), run, wait, return info
+    private int run(String name, Routine routine, BufferSize bufferSize) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment lwork = arena.allocate(JAVA_INT);
-            call(name + "_bufferSize", () -> bufferSize.query(arena, lwork));
+            call(name + "_bufferSize", () -> bufferSize.query(lwork));
             int floats = Math.max(1, lwork.get(JAVA_INT, 0));
-            try (DeviceBuffer work = context.allocate(floats); DeviceBuffer info = context.allocate(1)) {
-                call(name, () -> routine.call(arena, floats, work.address(), info.address()));
-                checkInfo(name, info);
+            if (work == null || work.floats() < floats) {
+                if (work != null) {
+                    work.close();
+                }
+                work = context.allocate(floats);
             }
+            call(name, () -> routine.call(floats, work.address(), info.address()));
+            return info(name, info);
         }
     }
 
-    private void checkInfo(String name, DeviceBuffer info) {
+    private void failOnPositive(String name, int info) {
+        if (info > 0) {
+            throw new ArithmeticException(name + ": failed at step " + info + " (info " + info + ")");
+        }
+    }
+
+    private int info(String name, DeviceBuffer info) {
         context.synchronize();
         float[] raw = new float[1];
         info.download(raw);
@@ -197,9 +245,7 @@ public final class CuSolver implements AutoCloseable {
             throw new IllegalArgumentException(name + ": argument " + (-code) + " had an illegal value (info " + code
                     + ")");
         }
-        if (code > 0) {
-            throw new ArithmeticException(name + ": failed at step " + code + " (info " + code + ")");
-        }
+        return code;
     }
 
     // one downcall whose non-zero status is an error

@@ -43,6 +43,10 @@ public final class Cuda {
     private final MethodHandle streamDestroy;
     private final MethodHandle streamSynchronize;
     private final MethodHandle getErrorString;
+    private final MethodHandle moduleLoadData;
+    private final MethodHandle moduleUnload;
+    private final MethodHandle moduleGetFunction;
+    private final MethodHandle launchKernel;
 
     private static final class Holder {
         static final Object LOADED = load();
@@ -84,6 +88,11 @@ public final class Cuda {
         streamDestroy = bind(lib, "cuStreamDestroy_v2", ADDRESS);
         streamSynchronize = bind(lib, "cuStreamSynchronize", ADDRESS);
         getErrorString = bind(lib, "cuGetErrorString", JAVA_INT, ADDRESS);
+        moduleLoadData = bind(lib, "cuModuleLoadData", ADDRESS, ADDRESS);
+        moduleUnload = bind(lib, "cuModuleUnload", ADDRESS);
+        moduleGetFunction = bind(lib, "cuModuleGetFunction", ADDRESS, ADDRESS, ADDRESS);
+        launchKernel = bind(lib, "cuLaunchKernel", ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
     }
 
     /** Empty when a CUDA device can be used here; otherwise why not. */
@@ -113,7 +122,7 @@ public final class Cuda {
             check("cuStreamCreate", (int) streamCreate.invokeExact(stream, 0));
             MemorySegment name = arena.allocate(256);
             check("cuDeviceGetName", (int) deviceGetName.invokeExact(name, 256, dev));
-            return new Context(this, dev, stream.get(ADDRESS, 0), name.getString(0));
+            return new Context(this, dev, context, stream.get(ADDRESS, 0), name.getString(0));
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {
@@ -142,12 +151,29 @@ public final class Cuda {
         call("cuMemFree", () -> (int) memFree.invokeExact(pointer));
     }
 
+    // A downcall takes only native segments: heap memory (a float[]) goes through a native staging copy.
     void copyToDevice(long device, MemorySegment host, long bytes) {
-        call("cuMemcpyHtoD", () -> (int) memcpyHtoD.invokeExact(device, host, bytes));
+        if (host.isNative()) {
+            call("cuMemcpyHtoD", () -> (int) memcpyHtoD.invokeExact(device, host, bytes));
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment staging = arena.allocate(bytes, 16);
+            MemorySegment.copy(host, 0, staging, 0, bytes);
+            call("cuMemcpyHtoD", () -> (int) memcpyHtoD.invokeExact(device, staging, bytes));
+        }
     }
 
     void copyToHost(MemorySegment host, long device, long bytes) {
-        call("cuMemcpyDtoH", () -> (int) memcpyDtoH.invokeExact(host, device, bytes));
+        if (host.isNative()) {
+            call("cuMemcpyDtoH", () -> (int) memcpyDtoH.invokeExact(host, device, bytes));
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment staging = arena.allocate(bytes, 16);
+            call("cuMemcpyDtoH", () -> (int) memcpyDtoH.invokeExact(staging, device, bytes));
+            MemorySegment.copy(staging, 0, host, 0, bytes);
+        }
     }
 
     void synchronize(MemorySegment stream) {
@@ -157,6 +183,39 @@ public final class Cuda {
     void destroy(MemorySegment stream, int device) {
         call("cuStreamDestroy", () -> (int) streamDestroy.invokeExact(stream));
         call("cuDevicePrimaryCtxRelease", () -> (int) primaryCtxRelease.invokeExact(device));
+    }
+
+    void makeCurrent(MemorySegment context) {
+        call("cuCtxSetCurrent", () -> (int) ctxSetCurrent.invokeExact(context));
+    }
+
+    /** Loads a PTX module (JIT-compiled by the driver for the current context's device); returns its handle. */
+    MemorySegment loadModule(String ptx) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            MemorySegment image = arena.allocateFrom(ptx);
+            call("cuModuleLoadData", () -> (int) moduleLoadData.invokeExact(out, image));
+            return out.get(ADDRESS, 0);
+        }
+    }
+
+    void unloadModule(MemorySegment module) {
+        call("cuModuleUnload", () -> (int) moduleUnload.invokeExact(module));
+    }
+
+    MemorySegment function(MemorySegment module, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            MemorySegment symbol = arena.allocateFrom(name);
+            call("cuModuleGetFunction(" + name + ")", () -> (int) moduleGetFunction.invokeExact(out, module, symbol));
+            return out.get(ADDRESS, 0);
+        }
+    }
+
+    void launch(MemorySegment function, int gridX, int gridY, int blockX, int blockY, MemorySegment stream,
+                MemorySegment params) {
+        call("cuLaunchKernel", () -> (int) launchKernel.invokeExact(function, gridX, gridY, 1, blockX, blockY, 1, 0,
+                stream, params, MemorySegment.NULL));
     }
 
     /** {free, total} bytes of device memory. */

@@ -1,0 +1,248 @@
+// slimgrad's hand-written kernels for the dense path: element-wise updates, layout changes, the counter-based
+// sketch and the small helpers of Cholesky QR. Matrices are row-major with a leading dimension (row stride) in
+// elements, exactly as org.slimgrad.Matrix describes them.
+//
+// nvcc compiles this file to PTX; g++ compiles it again with cuda_emulation.h for the GPU-less checks, so every
+// kernel keeps that header's rules (all threads reach every barrier and shuffle, full warps). Launch shapes are
+// chosen on the Java side (org.slimgrad.cuda.Launch); every loop strides over the grid, so any grid size is right.
+#ifndef SLIMGRAD_EMULATION
+#define SLIMGRAD_EXPORT(kernel)
+#endif
+
+#define FOR_ROWS(i, rows) for (int i = blockIdx.y * blockDim.y + threadIdx.y; i < (rows); i += gridDim.y * blockDim.y)
+#define FOR_COLS(j, cols) for (int j = blockIdx.x * blockDim.x + threadIdx.x; j < (cols); j += gridDim.x * blockDim.x)
+
+// X = alpha·X; alpha = 0 writes zeros, NaN included (the Backend contract).
+extern "C" __global__ void sg_scale(int rows, int cols, float alpha, float* x, int ldx) {
+    FOR_ROWS(i, rows) {
+        FOR_COLS(j, cols) {
+            float* at = x + (long long)i * ldx + j;
+            *at = alpha == 0.0f ? 0.0f : alpha * *at;
+        }
+    }
+}
+SLIMGRAD_EXPORT(sg_scale)
+
+// Y = alpha·X + Y, one rounding (fused multiply-add), as the CPU kernels do.
+extern "C" __global__ void sg_axpy(int rows, int cols, float alpha, const float* x, int ldx, float* y, int ldy) {
+    FOR_ROWS(i, rows) {
+        FOR_COLS(j, cols) {
+            float* at = y + (long long)i * ldy + j;
+            *at = fmaf(alpha, x[(long long)i * ldx + j], *at);
+        }
+    }
+}
+SLIMGRAD_EXPORT(sg_axpy)
+
+extern "C" __global__ void sg_copy(int rows, int cols, const float* x, int ldx, float* y, int ldy) {
+    FOR_ROWS(i, rows) {
+        FOR_COLS(j, cols) {
+            y[(long long)i * ldy + j] = x[(long long)i * ldx + j];
+        }
+    }
+}
+SLIMGRAD_EXPORT(sg_copy)
+
+// Y = Xᵀ through a 32×32 tile in shared memory, so that reads and writes are both coalesced. Block 32×8; the grid
+// strides over tiles. The tile has 33 columns so that a column read hits 32 different banks.
+extern "C" __global__ void sg_transpose(int rows, int cols, const float* x, int ldx, float* y, int ldy) {
+    __shared__ float tile[32][33];
+    int rowTiles = (rows + 31) / 32;
+    int colTiles = (cols + 31) / 32;
+    for (int ti = blockIdx.y; ti < rowTiles; ti += gridDim.y) {
+        for (int tj = blockIdx.x; tj < colTiles; tj += gridDim.x) {
+            int j = tj * 32 + threadIdx.x;
+            for (int r = threadIdx.y; r < 32; r += blockDim.y) {
+                int i = ti * 32 + r;
+                if (i < rows && j < cols) {
+                    tile[r][threadIdx.x] = x[(long long)i * ldx + j];
+                }
+            }
+            __syncthreads();
+            int outCol = ti * 32 + threadIdx.x;  // a row of X
+            for (int c = threadIdx.y; c < 32; c += blockDim.y) {
+                int outRow = tj * 32 + c;  // a column of X
+                if (outRow < cols && outCol < rows) {
+                    y[(long long)outRow * ldy + outCol] = tile[threadIdx.x][c];
+                }
+            }
+            __syncthreads();  // the tile is rewritten by the next iteration
+        }
+    }
+}
+SLIMGRAD_EXPORT(sg_transpose)
+
+// org.slimgrad.CounterRandom, integer for integer: SplitMix64's finaliser of mix(seed) + (index + 1)·γ.
+__device__ __forceinline__ unsigned long long sg_mix(unsigned long long z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BEB133111Full;
+    return z ^ (z >> 31);
+}
+
+// Z(i, j) = CounterRandom.sketch(seed, i·cols + j) for firstCol <= j < cols: the Irwin–Hall sum of four 16-bit
+// fields, converted exactly, minus 4·65535/2, times √3/65536 rounded to fp32 (0x1.bb67aep-16): two exact steps
+// and one rounded multiply, so the value is bit-identical to the Java one.
+extern "C" __global__ void sg_fill_sketch(int rows, int cols, int firstCol, unsigned long long seed, float* z,
+                                          int ldz) {
+    unsigned long long base = sg_mix(seed);
+    FOR_ROWS(i, rows) {
+        FOR_COLS(j, cols - firstCol) {
+            unsigned long long index = (unsigned long long)i * cols + (firstCol + j);
+            unsigned long long h = sg_mix(base + (index + 1) * 0x9E3779B97F4A7C15ull);
+            int sum = (int)(h & 0xFFFF) + (int)((h >> 16) & 0xFFFF) + (int)((h >> 32) & 0xFFFF) + (int)(h >> 48);
+            z[(long long)i * ldz + firstCol + j] = ((float)sum - 131070.0f) * 0x1.bb67aep-16f;
+        }
+    }
+}
+SLIMGRAD_EXPORT(sg_fill_sketch)
+
+// R = the upper triangle of a column-major n×n factor (cuSOLVER's potrf or geqrf output), as a row-major matrix
+// with zeros below the diagonal: R(i, j) = a[i + j·lda] for i <= j.
+extern "C" __global__ void sg_upper_from_column_major(int n, const float* a, int lda, float* r, int ldr) {
+    FOR_ROWS(i, n) {
+        FOR_COLS(j, n) {
+            r[(long long)i * ldr + j] = i <= j ? a[i + (long long)j * lda] : 0.0f;
+        }
+    }
+}
+SLIMGRAD_EXPORT(sg_upper_from_column_major)
+
+// A(i, i) += shift: the shifted Gram matrix of shifted Cholesky QR.
+extern "C" __global__ void sg_add_diagonal(int n, float shift, float* a, int lda) {
+    FOR_COLS(i, n) {
+        a[(long long)i * lda + i] += shift;
+    }
+}
+SLIMGRAD_EXPORT(sg_add_diagonal)
+
+// out(0, j) = A(j, j).
+extern "C" __global__ void sg_diagonal(int n, const float* a, int lda, float* out) {
+    FOR_COLS(j, n) {
+        out[j] = a[(long long)j * lda + j];
+    }
+}
+SLIMGRAD_EXPORT(sg_diagonal)
+
+// Y(i, j) = X(n − 1 − j, i) for n×n X: cuSOLVER's syevd leaves eigenvector k (ascending eigenvalues) in column k of
+// a column-major matrix, which is row k of X; this puts them in Y's columns, largest eigenvalue first.
+extern "C" __global__ void sg_transpose_reversed(int n, const float* x, int ldx, float* y, int ldy) {
+    FOR_ROWS(i, n) {
+        FOR_COLS(j, n) {
+            y[(long long)i * ldy + j] = x[(long long)(n - 1 - j) * ldx + i];
+        }
+    }
+}
+SLIMGRAD_EXPORT(sg_transpose_reversed)
+
+struct SgSum {
+    __device__ double operator()(double a, double b) const { return a + b; }
+};
+struct SgMax {
+    __device__ double operator()(double a, double b) const { return fmax(a, b); }
+};
+
+// Reduction of a block's values (blockDim.x threads, a multiple of 32; identity the operation's neutral value):
+// butterflies inside each warp, a shared-memory step across warps, butterflies again in every warp. Every thread
+// gets the result, combined in a fixed order: deterministic.
+template <typename Op>
+__device__ double sg_block_reduce(double value, double identity, Op op) {
+    __shared__ double warpValues[32];
+    for (int offset = 16; offset > 0; offset >>= 1) {
+        value = op(value, __shfl_xor_sync(0xffffffffu, value, offset));
+    }
+    int warp = threadIdx.x / 32;
+    int lane = threadIdx.x % 32;
+    if (lane == 0) {
+        warpValues[warp] = value;
+    }
+    __syncthreads();
+    int warps = blockDim.x / 32;
+    double total = lane < warps ? warpValues[lane] : identity;
+    for (int offset = 16; offset > 0; offset >>= 1) {
+        total = op(total, __shfl_xor_sync(0xffffffffu, total, offset));
+    }
+    __syncthreads();  // warpValues is reused by the next call
+    return total;
+}
+
+// partials[b] = the float64 sum of squares of the rows block b visits (rows b, b + gridDim.x, ...), the block's
+// threads across the columns. NaN and infinity propagate, which is how callers detect them.
+extern "C" __global__ void sg_sum_squares(int rows, int cols, const float* x, int ldx, double* partials) {
+    double sum = 0.0;
+    for (int i = blockIdx.x; i < rows; i += gridDim.x) {
+        for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+            double value = x[(long long)i * ldx + j];
+            sum += value * value;
+        }
+    }
+    sum = sg_block_reduce(sum, 0.0, SgSum());
+    if (threadIdx.x == 0) {
+        partials[blockIdx.x] = sum;
+    }
+}
+SLIMGRAD_EXPORT(sg_sum_squares)
+
+// partials[b] = max |G(i, j) − δᵢⱼ| over the rows block b visits: how far a Gram matrix is from the identity.
+// NaN counts as infinitely far (fmax would drop it).
+extern "C" __global__ void sg_max_deviation_from_identity(int rows, int cols, const float* g, int ldg,
+                                                          double* partials) {
+    double worst = 0.0;
+    for (int i = blockIdx.x; i < rows; i += gridDim.x) {
+        for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+            double d = fabs((double)g[(long long)i * ldg + j] - (i == j ? 1.0 : 0.0));
+            worst = d != d ? INFINITY : fmax(worst, d);
+        }
+    }
+    worst = sg_block_reduce(worst, 0.0, SgMax());
+    if (threadIdx.x == 0) {
+        partials[blockIdx.x] = worst;
+    }
+}
+SLIMGRAD_EXPORT(sg_max_deviation_from_identity)
+
+// out[0] = the sum (or the max) of count partial results, by one block in a fixed order.
+extern "C" __global__ void sg_sum_partials(int count, const double* partials, double* out) {
+    double sum = 0.0;
+    for (int p = threadIdx.x; p < count; p += blockDim.x) {
+        sum += partials[p];
+    }
+    sum = sg_block_reduce(sum, 0.0, SgSum());
+    if (threadIdx.x == 0) {
+        out[0] = sum;
+    }
+}
+SLIMGRAD_EXPORT(sg_sum_partials)
+
+extern "C" __global__ void sg_max_partials(int count, const double* partials, double* out) {
+    double worst = 0.0;
+    for (int p = threadIdx.x; p < count; p += blockDim.x) {
+        worst = fmax(worst, partials[p]);
+    }
+    worst = sg_block_reduce(worst, 0.0, SgMax());
+    if (threadIdx.x == 0) {
+        out[0] = worst;
+    }
+}
+SLIMGRAD_EXPORT(sg_max_partials)
+
+// One Adam step (org.slimgrad.Backend#adam): m = β₁m + (1−β₁)g, v = β₂v + (1−β₂)g², out = α·m̂/(√v̂ + ε) + β·out,
+// with the bias corrections passed in as reciprocals. β = 0 does not read out; out may be g itself.
+extern "C" __global__ void sg_adam(int rows, int cols, float beta1, float beta2, float epsilon, float inverseBias1,
+                                   float inverseBias2, float alpha, float beta, const float* g, int ldg, float* m,
+                                   int ldm, float* v, int ldv, float* out, int ldo) {
+    FOR_ROWS(i, rows) {
+        FOR_COLS(j, cols) {
+            float gij = g[(long long)i * ldg + j];
+            float* mij = m + (long long)i * ldm + j;
+            float* vij = v + (long long)i * ldv + j;
+            float* oij = out + (long long)i * ldo + j;
+            float mNew = beta1 * *mij + (1.0f - beta1) * gij;
+            float vNew = beta2 * *vij + (1.0f - beta2) * gij * gij;
+            *mij = mNew;
+            *vij = vNew;
+            float update = alpha * (mNew * inverseBias1 / (sqrtf(vNew * inverseBias2) + epsilon));
+            *oij = beta == 0.0f ? update : beta * *oij + update;
+        }
+    }
+}
+SLIMGRAD_EXPORT(sg_adam)

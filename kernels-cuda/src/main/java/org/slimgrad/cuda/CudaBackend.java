@@ -1,0 +1,388 @@
+package org.slimgrad.cuda;
+
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import org.slimgrad.AbstractBackend;
+import org.slimgrad.Axis;
+import org.slimgrad.FixedSupport;
+import org.slimgrad.Matrix;
+import org.slimgrad.MemoryDomain;
+import org.slimgrad.OrthoMethod;
+import org.slimgrad.ScoreNorm;
+import org.slimgrad.Svd;
+import org.slimgrad.SymmetricEigen;
+
+/**
+ * The CUDA backend: slimgrad's {@link org.slimgrad.Backend} on one NVIDIA GPU. Matrices live in device memory (its
+ * own {@link MemoryDomain}); hand-written kernels (src/main/cuda) do the element-wise and layout work, cuBLAS the
+ * GEMMs and the triangular solve, cuSOLVER the Cholesky, Householder, SVD and eigen routines. Randomized SVD and
+ * Cholesky QR run entirely on the device, copying only a few scalars per step back (pivots, σ).
+ *
+ * <p>Memory: {@link #allocate} gives a matrix whose device block returns to the backend's caching pool when the
+ * matrix becomes unreachable (like a direct ByteBuffer); {@link #arena()} gives matrices returned, and made
+ * unusable, when the arena closes. After warm-up a training step does not reach the driver's allocator.
+ * {@link #close()} frees everything.
+ *
+ * <p>Threads: one stream per backend; any thread may call, one at a time (the backend is not thread-safe). Data
+ * moves with {@link #upload} and {@link #download}, which wait for the queued work.
+ *
+ * <p>Not on the GPU yet (kernels-cuda part 2): the DCT and the sparse fixed-support kernels throw
+ * {@link UnsupportedOperationException}.
+ */
+public final class CudaBackend extends AbstractBackend implements AutoCloseable {
+
+    private final Device device;
+    private final DeviceMemory memory;
+    private final DeviceKernels kernels;
+    /** 1024 partial results and one total for the reductions. */
+    private final Matrix reductionScratch;
+    private boolean closed;
+
+    private CudaBackend(String name, Device device) {
+        super(name, new MemoryDomain(device.description()));
+        this.device = device;
+        this.memory = new DeviceMemory(device);
+        this.kernels = new DeviceKernels(device);
+        this.reductionScratch = allocate(1, 2 * 1025);
+    }
+
+    /** The backend on CUDA device {@code ordinal}; {@link IllegalStateException} saying why when there is none. */
+    public static CudaBackend open(int ordinal) {
+        return new CudaBackend("cuda", new GpuDevice(ordinal));
+    }
+
+    /** The backend on the host emulation of the device (see {@link EmulatedDevice}): for the GPU-less checks. */
+    static CudaBackend emulated() {
+        return new CudaBackend("cuda-emulated", EmulatedDevice.load());
+    }
+
+    /** The device's name, e.g. "cuda:0 NVIDIA H100 80GB HBM3". */
+    public String deviceName() {
+        return device.description();
+    }
+
+    @Override
+    public Matrix allocate(int rows, int cols) {
+        long bytes = bytes(name() + ".allocate", rows, cols);
+        long size = DeviceMemory.blockSize(bytes);
+        long address = memory.take(bytes);
+        DeviceMemory pool = memory;
+        MemorySegment segment = MemorySegment.ofAddress(address).reinterpret(size, Arena.ofAuto(),
+                unused -> pool.give(address, size));
+        return Matrix.inDomain(domain(), segment, 0, rows, cols, Math.max(cols, 1));
+    }
+
+    /** A scope for device matrices that go back to the pool, and become unusable, when it closes. */
+    public DeviceArena arena() {
+        requireOpen("arena");
+        return new DeviceArena(this, memory);
+    }
+
+    /** Copies the host matrix {@code from} into the device matrix {@code to} of the same shape. */
+    public void upload(Matrix from, Matrix to) {
+        transfer("upload", from, to, true);
+    }
+
+    /** Copies the device matrix {@code from} into the host matrix {@code to} of the same shape. */
+    public void download(Matrix from, Matrix to) {
+        transfer("download", to, from, false);
+    }
+
+    /** A host copy of a device matrix (dense, row-major). */
+    public Matrix toHost(Matrix from) {
+        Matrix host = Matrix.wrap(new float[Math.toIntExact((long) from.rows() * from.cols())], from.rows(),
+                from.cols());
+        download(from, host);
+        return host;
+    }
+
+    /** A new device matrix holding a copy of the host matrix. */
+    public Matrix toDevice(Matrix from) {
+        Matrix device = allocate(from.rows(), from.cols());
+        upload(from, device);
+        return device;
+    }
+
+    /** Bytes of device memory the backend's pool holds (in use or cached for reuse). */
+    public long pooledBytes() {
+        return memory.heldBytes();
+    }
+
+    /** How many times the pool has called the driver's allocator: flat after warm-up. */
+    public long driverAllocations() {
+        return memory.driverAllocations();
+    }
+
+    /** {free, total} bytes of the device's memory, as the driver reports them. */
+    public long[] deviceMemory() {
+        requireOpen("deviceMemory");
+        return device.memoryInfo();
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                memory.close();
+            } finally {
+                device.close();
+            }
+        }
+    }
+
+    Device device() {
+        requireOpen("device");
+        return device;
+    }
+
+    DeviceKernels kernels() {
+        requireOpen("kernels");
+        return kernels;
+    }
+
+    static long bytes(String op, int rows, int cols) {
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException(op + ": " + rows + "x" + cols + "; need non-negative sizes");
+        }
+        return (long) rows * cols * Float.BYTES;
+    }
+
+    // ---------------------------------------------------------------- kernels
+
+    @Override
+    protected void gemmKernel(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
+                              Matrix c) {
+        int k = transA ? a.rows() : a.cols();
+        device().gemm(transA, transB, c.rows(), c.cols(), k, alpha, DeviceKernels.address(a), a.ld(),
+                DeviceKernels.address(b), b.ld(), beta, DeviceKernels.address(c), c.ld());
+    }
+
+    @Override
+    protected void axpyKernel(float alpha, Matrix x, Matrix y) {
+        kernels().axpy(alpha, x, y);
+    }
+
+    @Override
+    protected void copyKernel(Matrix x, Matrix y) {
+        kernels().copy(x, y);
+    }
+
+    @Override
+    protected void scaleKernel(float alpha, Matrix x) {
+        kernels().scale(alpha, x);
+    }
+
+    @Override
+    protected void transposeKernel(Matrix x, Matrix y) {
+        kernels().transpose(x, y);
+    }
+
+    @Override
+    protected double sumOfSquaresKernel(Matrix x) {
+        return reduce(x, false);
+    }
+
+    /** max |G − I| of a square device matrix, NaN counted as +∞. */
+    double deviationFromIdentity(Matrix g) {
+        return reduce(g, true);
+    }
+
+    @Override
+    protected void adamKernel(Matrix g, Matrix m, Matrix v, float beta1, float beta2, float epsilon, long step,
+                              float alpha, float beta, Matrix out) {
+        kernels().adam(g, m, v, beta1, beta2, epsilon, step, alpha, beta, out);
+    }
+
+    @Override
+    protected OrthoMethod orthonormalizeKernel(Matrix a) {
+        return new DeviceCholeskyQr(this, a.rows(), a.cols()).orthonormalize(a, null);
+    }
+
+    @Override
+    protected SymmetricEigen symmetricEigenKernel(Matrix s) {
+        int n = s.rows();
+        try (DeviceArena scratch = arena()) {
+            Matrix work = scratch.allocate(n, n);
+            Matrix values = scratch.allocate(1, n);
+            kernels().copy(s, work);
+            // row-major work = column-major work (symmetric); syevd leaves vector k in row k, ascending
+            check("syevd", device().syevd(n, DeviceKernels.address(work), work.ld(), DeviceKernels.address(values)));
+            Matrix vectors = allocate(n, n);
+            kernels().transposeReversed(work, vectors);
+            float[] ascending = floats(values);
+            float[] descending = new float[n];
+            for (int k = 0; k < n; k++) {
+                descending[k] = ascending[n - 1 - k];
+            }
+            return new SymmetricEigen(descending, vectors);
+        }
+    }
+
+    @Override
+    protected Svd svdKernel(Matrix a) {
+        int m = a.rows();
+        int n = a.cols();
+        int p = Math.min(m, n);
+        try (DeviceArena scratch = arena()) {
+            Matrix sigma = scratch.allocate(1, p);
+            if (m <= n) {
+                Matrix work = scratch.allocate(m, n);
+                kernels().copy(a, work);
+                Matrix u = allocate(m, m);
+                Matrix vt = allocate(m, n);
+                wideSvd(work, u, sigma, vt);
+                return new Svd(u, floats(sigma), vt);
+            }
+            // tall: Aᵀ = U₁·Σ·V₁ᵀ is wide, and A = V₁·Σ·U₁ᵀ
+            Matrix work = scratch.allocate(n, m);
+            kernels().transpose(a, work);
+            Matrix u1 = scratch.allocate(n, n);
+            Matrix vt1 = scratch.allocate(n, m);
+            wideSvd(work, u1, sigma, vt1);
+            Matrix u = allocate(m, n);
+            Matrix vt = allocate(n, n);
+            kernels().transpose(vt1, u);
+            kernels().transpose(u1, vt);
+            return new Svd(u, floats(sigma), vt);
+        }
+    }
+
+    /**
+     * SVD of a row-major m×n A with m ≤ n (destroyed): U m×m, σ (1×m, descending), Vᵀ m×n. Column-major, A is the
+     * tall n×m Aᵀ = U'·Σ·V'ᵀ, so A = V'·Σ·U'ᵀ: cuSOLVER's U' read row-major is U'ᵀ = Vᵀ, and its V'ᵀ read
+     * row-major is V' = U. So the outputs are handed over swapped and nothing is transposed.
+     */
+    void wideSvd(Matrix a, Matrix u, Matrix sigma, Matrix vt) {
+        check("gesvd", device().gesvd(a.cols(), a.rows(), DeviceKernels.address(a), a.ld(),
+                DeviceKernels.address(sigma), DeviceKernels.address(vt), vt.ld(), DeviceKernels.address(u), u.ld()));
+    }
+
+    @Override
+    protected Svd randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
+                                      Svd warmStart) {
+        return new DeviceRandomizedSvd(this, a.rows(), a.cols(), rank, oversample)
+                .compute(a, powerIterations, seed, warmStart);
+    }
+
+    /** The values of a 1×n device matrix. */
+    float[] floats(Matrix row) {
+        float[] values = new float[row.cols()];
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = arena.allocate(JAVA_FLOAT, Math.max(1, values.length));
+            device().download(DeviceKernels.address(row), host, (long) values.length * Float.BYTES);
+            MemorySegment.copy(host, JAVA_FLOAT, 0, values, 0, values.length);
+        }
+        return values;
+    }
+
+    private double reduce(Matrix x, boolean deviation) {
+        long partials = DeviceKernels.address(reductionScratch);
+        long total = partials + 1024L * Double.BYTES;
+        kernels().reduce(x, deviation, partials, total);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = arena.allocate(JAVA_DOUBLE);
+            device().download(total, host, Double.BYTES);
+            return host.get(JAVA_DOUBLE, 0);
+        }
+    }
+
+    private void check(String routine, int info) {
+        if (info != 0) {
+            throw new ArithmeticException(name() + ": cuSOLVER " + routine + " did not converge (info " + info + ")");
+        }
+    }
+
+    private void transfer(String op, Matrix host, Matrix onDevice, boolean toDevice) {
+        if (host == null || !host.domain().isHost()) {
+            throw new IllegalArgumentException(name() + "." + op + ": the host matrix is "
+                    + (host == null ? "null" : "in " + host.domain() + " memory") + "; need a host matrix");
+        }
+        usable(name() + "." + op, "device matrix", onDevice);
+        if (host.rows() != onDevice.rows() || host.cols() != onDevice.cols()) {
+            throw new IllegalArgumentException(name() + "." + op + ": host " + host.shape() + ", device "
+                    + onDevice.shape() + "; need equal shapes");
+        }
+        boolean flat = host.isContiguous() && onDevice.isContiguous();
+        int rows = flat ? Math.min(1, host.rows()) : host.rows();
+        long length = (flat ? host.size() : host.cols()) * Float.BYTES;
+        for (int i = 0; i < rows && length > 0; i++) {
+            MemorySegment hostRow = host.segment().asSlice(host.index(i, 0) * Float.BYTES, length);
+            long deviceRow = DeviceKernels.address(onDevice) + (long) i * onDevice.ld() * Float.BYTES;
+            if (toDevice) {
+                device().upload(hostRow, deviceRow, length);
+            } else {
+                device().download(deviceRow, hostRow, length);
+            }
+        }
+    }
+
+    private void requireOpen(String op) {
+        if (closed) {
+            throw new IllegalStateException(name() + "." + op + ": the backend was closed");
+        }
+    }
+
+    // ------------------------------------------------ not on the GPU yet (kernels-cuda part 2)
+
+    private UnsupportedOperationException notYet(String op) {
+        return new UnsupportedOperationException(name() + ": " + op + " has no GPU kernel yet (kernels-cuda part 2);"
+                + " run it on the cpu backend");
+    }
+
+    @Override
+    protected void dctKernel(Matrix x, Matrix y, Axis axis, boolean inverse) {
+        throw notYet(inverse ? "idct" : "dct");
+    }
+
+    @Override
+    protected void dctScoresKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
+        throw notYet("dctScores");
+    }
+
+    @Override
+    protected int[] topKKernel(Matrix scores, int k) {
+        throw notYet("topK");
+    }
+
+    @Override
+    protected void dctGatherKernel(Matrix g, Axis axis, int[] indices, Matrix r) {
+        throw notYet("dctGather");
+    }
+
+    @Override
+    protected void idctScatterKernel(Matrix r, Axis axis, int[] indices, float alpha, float beta, Matrix out) {
+        throw notYet("idctScatter");
+    }
+
+    @Override
+    protected void spmmKernel(boolean transposeS, float alpha, Matrix x, FixedSupport support, Matrix values,
+                              float beta, Matrix y) {
+        throw notYet("spmm");
+    }
+
+    @Override
+    protected void sddmmKernel(float alpha, Matrix a, Matrix b, FixedSupport support, float beta, Matrix values) {
+        throw notYet("sddmm");
+    }
+
+    @Override
+    protected void sparseAddToKernel(FixedSupport support, Matrix values, float alpha, Matrix dense) {
+        throw notYet("sparseAddTo");
+    }
+
+    @Override
+    protected void sparseGatherKernel(Matrix dense, FixedSupport support, Matrix values) {
+        throw notYet("sparseGather");
+    }
+
+    @Override
+    protected void sparseScatterKernel(FixedSupport support, Matrix values, Matrix dense) {
+        throw notYet("sparseScatter");
+    }
+
+}

@@ -1,0 +1,43 @@
+package org.slimgrad.cuda;
+
+import java.util.Optional;
+
+import org.slimgrad.Backend;
+import org.slimgrad.BackendProvider;
+import org.slimgrad.nativelib.cuda.Cuda;
+
+/**
+ * Registers the "cuda" backend (device 0). It ranks below "cpu" for now: until the DCT, sparse and Adam kernels are
+ * on the GPU (kernels-cuda part 2), {@link org.slimgrad.Backends#best()} must not hand out a backend that lacks
+ * them; ask for it by name.
+ */
+public final class CudaProvider implements BackendProvider {
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    @Override
+    public int rank() {
+        return 20;
+    }
+
+    @Override
+    public Optional<String> unavailableReason() {
+        if (GpuDevice.ptx().isEmpty()) {
+            return Optional.of("kernels not compiled: " + GpuDevice.PTX_RESOURCE + " is missing (nvcc was not found"
+                    + " when kernels-cuda was built)");
+        }
+        try {
+            return Cuda.unavailableReason();
+        } catch (IllegalStateException | ExceptionInInitializerError | NoClassDefFoundError e) {
+            return Optional.of(e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    @Override
+    public Backend create() {
+        return CudaBackend.open(0);
+    }
+}

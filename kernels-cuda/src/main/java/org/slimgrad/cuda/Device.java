@@ -1,0 +1,65 @@
+package org.slimgrad.cuda;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * What the CUDA backend needs from a GPU: memory, copies, kernel launches and the few vendor routines (cuBLAS,
+ * cuSOLVER), on raw device addresses. {@link GpuDevice} is the real one; {@link EmulatedDevice} runs the same PTX
+ * sources' kernels on the host (compiled by g++) and the vendor routines in Java, so that everything above this
+ * interface (argument packing, launch shapes, layouts, the algorithms) is exercised without a GPU.
+ *
+ * <p>GEMM and the triangular solve take row-major operands, like slimgrad's matrices; the LAPACK-style routines are
+ * column-major, exactly as cuSOLVER defines them, and callers translate layouts themselves.
+ */
+interface Device extends AutoCloseable {
+
+    /** What this device is, for names and error messages, e.g. "cuda:0 NVIDIA H100 80GB HBM3". */
+    String description();
+
+    /** The largest grid dimension a launch uses; kernels stride over the grid, so any smaller grid is correct. */
+    int maxGrid();
+
+    long allocate(long bytes);
+
+    void free(long address);
+
+    /** Copies host memory to the device after the queued work; returns when done. */
+    void upload(MemorySegment host, long device, long bytes);
+
+    /** Copies device memory to the host after the queued work; returns when done. */
+    void download(long device, MemorySegment host, long bytes);
+
+    /** Queues {@code kernel} (a name from the PTX sources) on a grid of blocks, with cuLaunchKernel's parameters. */
+    void launch(String kernel, int gridX, int gridY, int blockX, int blockY, MemorySegment params);
+
+    /** Row-major {@code C = α·op(A)·op(B) + β·C}, op(A) m×k. */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long b, int ldb,
+              float beta, long c, int ldc);
+
+    /** Row-major {@code A := A·R⁻¹}, A m×k, R k×k upper triangular (entries below the diagonal not read). */
+    void solveUpperRight(int m, int k, long r, int ldr, long a, int lda);
+
+    /** cusolverDnSpotrf, upper: the column-major n×n A = UᵀU in place. Returns info (0, or the failing minor). */
+    int potrf(int n, long a, int lda);
+
+    /** cusolverDnSgeqrf: Householder QR of the column-major m×n A (m ≥ n), reflectors below R and in tau (n). */
+    void geqrf(int m, int n, long a, int lda, long tau);
+
+    /** cusolverDnSorgqr: the explicit m×n Q of {@link #geqrf}'s reflectors in place of A. */
+    void orgqr(int m, int n, long a, int lda, long tau);
+
+    /** cusolverDnSgesvd 'S','S': column-major m×n A (m ≥ n, destroyed) = U·diag(s)·Vᵀ. Returns info. */
+    int gesvd(int m, int n, long a, int lda, long s, long u, int ldu, long vt, int ldvt);
+
+    /** cusolverDnSsyevd, upper: column-major symmetric A's eigenvalues ascending in w, vectors in A's columns. */
+    int syevd(int n, long a, int lda, long w);
+
+    /** Waits for the queued work. */
+    void synchronize();
+
+    /** {free, total} bytes of device memory. */
+    long[] memoryInfo();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,167 @@
+package org.slimgrad.cuda;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.slimgrad.nativelib.cuda.Context;
+import org.slimgrad.nativelib.cuda.CuBlas;
+import org.slimgrad.nativelib.cuda.CuSolver;
+import org.slimgrad.nativelib.cuda.Cuda;
+
+/**
+ * A real GPU: the CUDA driver's primary context of one device with one stream (the native module's FFM bindings),
+ * the PTX module built from src/main/cuda loaded once, and cuBLAS and cuSOLVER handles on the same stream. Kernels,
+ * GEMMs and factorisations queue in order on that stream; copies to and from the host wait for it. Every call makes
+ * the context current on the calling thread first, so any thread may use the device, one at a time.
+ */
+final class GpuDevice implements Device {
+
+    static final String PTX_RESOURCE = "/org/slimgrad/cuda/dense.ptx";
+
+    private final Context context;
+    private final MemorySegment module;
+    private final Map<String, MemorySegment> functions = new HashMap<>();
+    private final CuBlas blas;
+    private final CuSolver solver;
+    private final String description;
+
+    GpuDevice(int ordinal) {
+        String ptx = ptx().orElseThrow(() -> new IllegalStateException("cuda: kernels not compiled (" + PTX_RESOURCE
+                + " is not on the class path: nvcc was missing when kernels-cuda was built)"));
+        this.context = Cuda.get().open(ordinal);
+        try {
+            this.module = context.loadModule(ptx);
+            this.blas = new CuBlas(context);
+            this.solver = new CuSolver(context);
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
+        this.description = "cuda:" + ordinal + " " + context.deviceName();
+    }
+
+    /** The kernels' PTX text, if the build produced it. */
+    static Optional<String> ptx() {
+        try (InputStream in = GpuDevice.class.getResourceAsStream(PTX_RESOURCE)) {
+            return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("cuda: reading " + PTX_RESOURCE + " failed", e);
+        }
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public int maxGrid() {
+        return 65_535;
+    }
+
+    @Override
+    public long allocate(long bytes) {
+        context.makeCurrent();
+        return context.malloc(bytes);
+    }
+
+    @Override
+    public void free(long address) {
+        context.makeCurrent();
+        context.free(address);
+    }
+
+    @Override
+    public void upload(MemorySegment host, long device, long bytes) {
+        context.makeCurrent();
+        context.upload(host, device, bytes);
+    }
+
+    @Override
+    public void download(long device, MemorySegment host, long bytes) {
+        context.makeCurrent();
+        context.download(device, host, bytes);
+    }
+
+    @Override
+    public void launch(String kernel, int gridX, int gridY, int blockX, int blockY, MemorySegment params) {
+        context.makeCurrent();
+        MemorySegment function = functions.computeIfAbsent(kernel, name -> context.function(module, name));
+        context.launch(function, gridX, gridY, blockX, blockY, params);
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long b,
+                     int ldb, float beta, long c, int ldc) {
+        context.makeCurrent();
+        blas.sgemm(transA, transB, m, n, k, alpha, at(a), lda, at(b), ldb, beta, at(c), ldc);
+    }
+
+    @Override
+    public void solveUpperRight(int m, int k, long r, int ldr, long a, int lda) {
+        context.makeCurrent();
+        blas.solveUpperRight(m, k, at(r), ldr, at(a), lda);
+    }
+
+    @Override
+    public int potrf(int n, long a, int lda) {
+        context.makeCurrent();
+        return solver.spotrf(n, at(a), lda);
+    }
+
+    @Override
+    public void geqrf(int m, int n, long a, int lda, long tau) {
+        context.makeCurrent();
+        solver.sgeqrf(m, n, at(a), lda, at(tau));
+    }
+
+    @Override
+    public void orgqr(int m, int n, long a, int lda, long tau) {
+        context.makeCurrent();
+        solver.sorgqr(m, n, at(a), lda, at(tau));
+    }
+
+    @Override
+    public int gesvd(int m, int n, long a, int lda, long s, long u, int ldu, long vt, int ldvt) {
+        context.makeCurrent();
+        return solver.sgesvd(m, n, at(a), lda, at(s), at(u), ldu, at(vt), ldvt);
+    }
+
+    @Override
+    public int syevd(int n, long a, int lda, long w) {
+        context.makeCurrent();
+        return solver.ssyevd(n, at(a), lda, at(w));
+    }
+
+    @Override
+    public void synchronize() {
+        context.makeCurrent();
+        context.synchronize();
+    }
+
+    @Override
+    public long[] memoryInfo() {
+        context.makeCurrent();
+        return context.memoryInfo();
+    }
+
+    @Override
+    public void close() {
+        try {
+            solver.close();
+            blas.close();
+            context.unloadModule(module);
+        } finally {
+            context.close();
+        }
+    }
+
+    private static MemorySegment at(long address) {
+        return MemorySegment.ofAddress(address);
+    }
+}

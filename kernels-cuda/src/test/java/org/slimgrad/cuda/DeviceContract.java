@@ -1,0 +1,254 @@
+package org.slimgrad.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+import org.slimgrad.Axis;
+import org.slimgrad.Backends;
+import org.slimgrad.CounterRandom;
+import org.slimgrad.Matrix;
+import org.slimgrad.OrthoMethod;
+import org.slimgrad.Spectra;
+import org.slimgrad.Svd;
+import org.slimgrad.TestData;
+import org.slimgrad.train.NonFinitePolicy;
+import org.slimgrad.train.SvdProjector;
+
+/**
+ * What the CUDA backend promises beyond the shared backend contracts: the sketch is CounterRandom's bit for bit,
+ * Cholesky QR's R reproduces A on each of its three paths, randomized SVD and the SVD projector agree with the CPU
+ * backend, and device memory is pooled, scoped and refused after it is gone. Subclasses name the device.
+ */
+abstract class DeviceContract {
+
+    protected abstract CudaBackend cuda();
+
+    private final SplittableRandom rng = new SplittableRandom(2026);
+
+    @Test
+    void sketchIsCounterRandomBitForBit() {
+        for (int[] shape : new int[][]{{1, 1}, {37, 45}, {70, 9}}) {
+            Matrix expected = Matrix.wrap(new float[shape[0] * shape[1]], shape[0], shape[1]);
+            CounterRandom.fillSketch(expected, 77 + shape[0]);
+            Matrix z = cuda().allocate(shape[0], shape[1]);
+            cuda().kernels().fillSketch(z, 0, 77 + shape[0]);
+            TestData.assertSameBits(expected, cuda().toHost(z), "sketch " + z.shape());
+        }
+        // the warm-start form fills only the columns from firstCol on
+        Matrix expected = Matrix.wrap(new float[20 * 12], 20, 12);
+        CounterRandom.fillSketch(expected, 5);
+        Matrix z = cuda().toDevice(Matrix.wrap(new float[20 * 12], 20, 12));
+        cuda().kernels().fillSketch(z, 4, 5);
+        Matrix back = cuda().toHost(z);
+        for (int i = 0; i < 20; i++) {
+            for (int j = 0; j < 12; j++) {
+                assertEquals(j < 4 ? 0f : expected.get(i, j), back.get(i, j), "(" + i + ", " + j + ")");
+            }
+        }
+    }
+
+    @Test
+    void sumOfSquaresIsTheFloat64SumAndFlagsNonFiniteValues() {
+        Matrix host = TestData.random(rng, 300, 41, true);
+        double expected = Backends.reference().sumOfSquares(host);
+        assertEquals(expected, cuda().sumOfSquares(cuda().toDevice(host)), 1e-12 * expected);
+        host.set(299, 40, Float.NaN);
+        assertTrue(Double.isNaN(cuda().sumOfSquares(cuda().toDevice(host))));
+        host.set(299, 40, Float.NEGATIVE_INFINITY);
+        assertEquals(Double.POSITIVE_INFINITY, cuda().sumOfSquares(cuda().toDevice(host)));
+        host.set(299, 40, Float.MAX_VALUE); // squares overflow fp32 but not the float64 sum
+        assertTrue(Double.isFinite(cuda().sumOfSquares(cuda().toDevice(host))));
+    }
+
+    @Test
+    void choleskyQrReturnsAnRThatReproducesTheInputOnEveryPath() {
+        int m = 150;
+        int k = 24;
+        Object[][] cases = {
+                {Spectra.withSpectrum(rng, m, k, Spectra.conditioned(k, 10)), OrthoMethod.CHOLESKY_QR2},
+                {Spectra.withSpectrum(rng, m, k, Spectra.conditioned(k, 1e4)), OrthoMethod.SHIFTED_CHOLESKY_QR3},
+                {rankDeficient(m, k), OrthoMethod.HOUSEHOLDER_QR},
+        };
+        for (Object[] c : cases) {
+            Matrix a = (Matrix) c[0];
+            Matrix q = cuda().toDevice(a);
+            Matrix r = cuda().allocate(k, k);
+            OrthoMethod method = new DeviceCholeskyQr(cuda(), m, k).orthonormalize(q, r);
+            assertEquals(c[1], method, "path taken");
+            Matrix qh = cuda().toHost(q);
+            Matrix rh = cuda().toHost(r);
+            assertTrue(Spectra.orthogonalityError(qh) <= 1e-5, method + ": ||QtQ - I|| = "
+                    + Spectra.orthogonalityError(qh));
+            double worst = 0;
+            double scale = 0;
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < k; j++) {
+                    double sum = 0;
+                    for (int p = 0; p <= j; p++) {
+                        sum += (double) qh.get(i, p) * rh.get(p, j);
+                    }
+                    worst = Math.max(worst, Math.abs(sum - a.get(i, j)));
+                    scale = Math.max(scale, Math.abs(a.get(i, j)));
+                }
+            }
+            for (int i = 1; i < k; i++) {
+                for (int j = 0; j < i; j++) {
+                    assertEquals(0f, rh.get(i, j), method + ": R(" + i + ", " + j + ") below the diagonal");
+                }
+            }
+            assertTrue(worst <= 1e-4 * scale, method + ": max |Q·R - A| = " + worst + " for max |A| = " + scale);
+        }
+    }
+
+    @Test
+    void randomizedSvdMatchesTheCpuBackendAndWarmStartsFromTheDevice() {
+        for (int[] s : new int[][]{{150, 90}, {61, 173}}) {
+            Matrix a = Spectra.withSpectrum(rng, s[0], s[1], Spectra.harmonic(Math.min(s[0], s[1])));
+            Matrix onDevice = cuda().toDevice(a);
+            Svd gpu = cuda().randomizedSvd(onDevice, 10, 6, 2, 31, null);
+            Svd cpu = Backends.cpu().randomizedSvd(a, 10, 6, 2, 31, null);
+            assertSameTriplets(cpu, gpu, "rSVD " + a.shape());
+            Svd cpuWarm = Backends.cpu().randomizedSvd(a, 10, 6, 1, 32, cpu);
+            Svd gpuWarm = cuda().randomizedSvd(onDevice, 10, 6, 1, 32, gpu);
+            assertSameTriplets(cpuWarm, gpuWarm, "warm rSVD " + a.shape());
+        }
+    }
+
+    @Test
+    void svdProjectorRefreshesProjectsAndProjectsBackOnTheDevice() {
+        for (int[] s : new int[][]{{96, 40}, {40, 96}}) {
+            int m = s[0];
+            int n = s[1];
+            Matrix g = Spectra.withSpectrum(rng, m, n, Spectra.harmonic(Math.min(m, n)));
+            SvdProjector onGpu = new SvdProjector(cuda(), m, n, 8, 2, 0.5f, SvdProjector.Refresh.randomized(6, 2),
+                    NonFinitePolicy.THROW, 9);
+            SvdProjector onCpu = new SvdProjector(Backends.cpu(), m, n, 8, 2, 0.5f,
+                    SvdProjector.Refresh.randomized(6, 2), NonFinitePolicy.THROW, 9);
+            Matrix dg = cuda().toDevice(g);
+            for (int step = 0; step < 3; step++) { // refresh, reuse, refresh with warm start
+                Matrix rGpu = cuda().allocate(onGpu.projectedRows(), onGpu.projectedCols());
+                Matrix rCpu = Backends.cpu().allocate(onCpu.projectedRows(), onCpu.projectedCols());
+                onGpu.project(dg, rGpu);
+                onCpu.project(g, rCpu);
+                Matrix backGpu = cuda().allocate(m, n);
+                Matrix backCpu = Backends.cpu().allocate(m, n);
+                onGpu.projectBack(rGpu, backGpu);
+                onCpu.projectBack(rCpu, backCpu);
+                onGpu.advance();
+                onCpu.advance();
+                // α·P·Pᵀ·G does not depend on the signs of the basis vectors
+                assertClose(backCpu, cuda().toHost(backGpu), 1e-4, m + "x" + n + " step " + step);
+            }
+            Matrix bad = TestData.copy(g);
+            bad.set(3, 4, Float.NaN);
+            Matrix r = cuda().allocate(onGpu.projectedRows(), onGpu.projectedCols());
+            IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                    () -> onGpu.project(cuda().toDevice(bad), r));
+            assertTrue(thrown.getMessage().contains(m + "x" + n), thrown.getMessage());
+        }
+    }
+
+    @Test
+    void thePoolServesRepeatedStepsWithoutTheDriverAndScopesAreEnforced() {
+        CudaBackend cuda = cuda();
+        Matrix outside;
+        try (DeviceArena warmUp = cuda.arena()) {
+            warmUp.allocate(64, 33);
+            warmUp.allocate(1, 1);
+        }
+        long allocations = cuda.driverAllocations();
+        long pooled = cuda.pooledBytes();
+        for (int i = 0; i < 10_000; i++) {
+            try (DeviceArena step = cuda.arena()) {
+                step.allocate(64, 33);
+                step.allocate(1, 1);
+            }
+        }
+        assertEquals(allocations, cuda.driverAllocations(), "driver allocations after 10^4 scoped steps");
+        assertEquals(pooled, cuda.pooledBytes(), "pooled bytes after 10^4 scoped steps");
+        try (DeviceArena scope = cuda.arena()) {
+            outside = scope.allocate(4, 4);
+            cuda.scale(0f, outside);
+        }
+        Matrix closed = outside;
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> cuda.scale(2f, closed));
+        assertTrue(thrown.getMessage().contains("closed"), thrown.getMessage());
+        assertThrows(IllegalStateException.class, () -> cuda.toHost(closed.view(1, 1, 2, 2)));
+    }
+
+    @Test
+    void aClosedBackendRefusesWorkAndReturnsItsMemory() {
+        CudaBackend fresh = newBackend();
+        long before = fresh.deviceMemory()[0];
+        Matrix m = fresh.toDevice(TestData.random(rng, 100, 100, false));
+        fresh.scale(2f, m);
+        assertTrue(fresh.deviceMemory()[0] < before, "allocation is visible in the device's free memory");
+        fresh.close();
+        assertThrows(IllegalStateException.class, () -> fresh.scale(2f, m));
+        assertThrows(IllegalStateException.class, () -> fresh.allocate(2, 2));
+        fresh.close(); // twice is harmless
+    }
+
+    @Test
+    void transfersAndForeignMemoryAreValidated() {
+        Matrix host = TestData.random(rng, 5, 7, true);
+        Matrix device = cuda().allocate(5, 7);
+        cuda().upload(host, device);
+        TestData.assertSameBits(host, cuda().toHost(device), "round trip of a padded view");
+        assertThrows(IllegalArgumentException.class, () -> cuda().upload(host, cuda().allocate(7, 5)));
+        assertThrows(IllegalArgumentException.class, () -> cuda().upload(device, device));
+        IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class,
+                () -> Backends.cpu().scale(2f, device));
+        assertTrue(foreign.getMessage().contains("lives in"), foreign.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> cuda().scale(2f, host));
+    }
+
+    @Test
+    void kernelsOfPartTwoSayTheyAreMissing() {
+        Matrix x = cuda().allocate(4, 8);
+        UnsupportedOperationException thrown = assertThrows(UnsupportedOperationException.class,
+                () -> cuda().dct(x, x, Axis.ROWS));
+        assertTrue(thrown.getMessage().contains("part 2"), thrown.getMessage());
+    }
+
+    /** A second backend on the same device, closed by the test that makes it. */
+    protected abstract CudaBackend newBackend();
+
+    private Matrix rankDeficient(int m, int k) {
+        Matrix a = TestData.random(rng, m, k, false);
+        for (int i = 0; i < m; i++) {
+            a.set(i, 5, a.get(i, 2)); // two equal columns
+            a.set(i, 9, 0f);          // and a zero one
+        }
+        return a;
+    }
+
+    // σ to 1e-4 relative, and each left singular vector equal up to sign (|<u_cpu, u_gpu>| ≥ 1 − 10⁻³)
+    private void assertSameTriplets(Svd expected, Svd actual, String context) {
+        Matrix u = cuda().toHost(actual.u());
+        for (int j = 0; j < expected.rank(); j++) {
+            assertEquals(expected.sigma()[j], actual.sigma()[j], 1e-4 * expected.sigma()[j], context + " sigma " + j);
+            double dot = 0;
+            for (int i = 0; i < u.rows(); i++) {
+                dot += (double) expected.u().get(i, j) * u.get(i, j);
+            }
+            assertTrue(Math.abs(dot) >= 1 - 1e-3, context + " triplet " + j + ": |<u_cpu, u_cuda>| = " + dot);
+        }
+    }
+
+    private static void assertClose(Matrix expected, Matrix actual, double tol, String context) {
+        double scale = 0;
+        double worst = 0;
+        for (int i = 0; i < expected.rows(); i++) {
+            for (int j = 0; j < expected.cols(); j++) {
+                scale = Math.max(scale, Math.abs(expected.get(i, j)));
+                worst = Math.max(worst, Math.abs(expected.get(i, j) - actual.get(i, j)));
+            }
+        }
+        assertTrue(worst <= tol * scale, context + ": max difference " + worst + " for max |value| " + scale);
+    }
+}

@@ -1,0 +1,175 @@
+package org.slimgrad.cuda;
+
+import org.slimgrad.AbstractBackend;
+import org.slimgrad.Axis;
+import org.slimgrad.FixedSupport;
+import org.slimgrad.Matrix;
+import org.slimgrad.MemoryDomain;
+import org.slimgrad.OrthoMethod;
+import org.slimgrad.ScoreNorm;
+import org.slimgrad.Svd;
+import org.slimgrad.SymmetricEigen;
+
+/**
+ * The CUDA backend seen through host memory, so that kernels-java's backend contracts (KernelContract,
+ * FactorizationContract: awkward shapes, padded views with NaN guards, aliasing, every transpose) run on it
+ * unchanged: validation is AbstractBackend's on the host matrices, as for every host backend; each kernel uploads
+ * its operands as dense device copies, runs the CUDA op and downloads what it wrote back into the host views.
+ */
+final class StagedCudaBackend extends AbstractBackend {
+
+    private final CudaBackend cuda;
+
+    StagedCudaBackend(CudaBackend cuda) {
+        super(cuda.name() + "-staged", MemoryDomain.HOST);
+        this.cuda = cuda;
+    }
+
+    @Override
+    public Matrix allocate(int rows, int cols) {
+        return Matrix.wrap(new float[rows * cols], rows, cols);
+    }
+
+    @Override
+    protected void gemmKernel(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
+                              Matrix c) {
+        Matrix dc = beta == 0f ? cuda.allocate(c.rows(), c.cols()) : cuda.toDevice(c);
+        cuda.gemm(transA, transB, alpha, cuda.toDevice(a), cuda.toDevice(b), beta, dc);
+        cuda.download(dc, c);
+    }
+
+    @Override
+    protected void axpyKernel(float alpha, Matrix x, Matrix y) {
+        Matrix dy = cuda.toDevice(y);
+        cuda.axpy(alpha, x == y || x.segment().equals(y.segment()) && x.offset() == y.offset() ? dy
+                : cuda.toDevice(x), dy);
+        cuda.download(dy, y);
+    }
+
+    @Override
+    protected void copyKernel(Matrix x, Matrix y) {
+        Matrix dy = cuda.allocate(y.rows(), y.cols());
+        cuda.copy(cuda.toDevice(x), dy);
+        cuda.download(dy, y);
+    }
+
+    @Override
+    protected void scaleKernel(float alpha, Matrix x) {
+        Matrix dx = cuda.toDevice(x);
+        cuda.scale(alpha, dx);
+        cuda.download(dx, x);
+    }
+
+    @Override
+    protected void transposeKernel(Matrix x, Matrix y) {
+        Matrix dy = cuda.allocate(y.rows(), y.cols());
+        cuda.transpose(cuda.toDevice(x), dy);
+        cuda.download(dy, y);
+    }
+
+    @Override
+    protected double sumOfSquaresKernel(Matrix x) {
+        return cuda.sumOfSquares(cuda.toDevice(x));
+    }
+
+    @Override
+    protected OrthoMethod orthonormalizeKernel(Matrix a) {
+        Matrix da = cuda.toDevice(a);
+        OrthoMethod method = cuda.orthonormalize(da);
+        cuda.download(da, a);
+        return method;
+    }
+
+    @Override
+    protected SymmetricEigen symmetricEigenKernel(Matrix s) {
+        SymmetricEigen eigen = cuda.symmetricEigen(cuda.toDevice(s));
+        return new SymmetricEigen(eigen.values(), cuda.toHost(eigen.vectors()));
+    }
+
+    @Override
+    protected Svd svdKernel(Matrix a) {
+        return toHost(cuda.svd(cuda.toDevice(a)));
+    }
+
+    @Override
+    protected Svd randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
+                                      Svd warmStart) {
+        Svd warm = warmStart == null ? null
+                : new Svd(cuda.allocate(0, warmStart.rank()), warmStart.sigma(), cuda.toDevice(warmStart.vt()));
+        return toHost(cuda.randomizedSvd(cuda.toDevice(a), rank, oversample, powerIterations, seed, warm));
+    }
+
+    private Svd toHost(Svd svd) {
+        return new Svd(cuda.toHost(svd.u()), svd.sigma(), cuda.toHost(svd.vt()));
+    }
+
+    // ------------------------------------------------ part 2 (DCT, sparse): not on the GPU, nothing to stage
+
+    private static UnsupportedOperationException notStaged() {
+        return new UnsupportedOperationException("StagedCudaBackend: the CUDA backend has no such kernel yet");
+    }
+
+    @Override
+    protected void dctKernel(Matrix x, Matrix y, Axis axis, boolean inverse) {
+        throw notStaged();
+    }
+
+    @Override
+    protected void dctScoresKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
+        throw notStaged();
+    }
+
+    @Override
+    protected int[] topKKernel(Matrix scores, int k) {
+        throw notStaged();
+    }
+
+    @Override
+    protected void dctGatherKernel(Matrix g, Axis axis, int[] indices, Matrix r) {
+        throw notStaged();
+    }
+
+    @Override
+    protected void idctScatterKernel(Matrix r, Axis axis, int[] indices, float alpha, float beta, Matrix out) {
+        throw notStaged();
+    }
+
+    @Override
+    protected void spmmKernel(boolean transposeS, float alpha, Matrix x, FixedSupport support, Matrix values,
+                              float beta, Matrix y) {
+        throw notStaged();
+    }
+
+    @Override
+    protected void sddmmKernel(float alpha, Matrix a, Matrix b, FixedSupport support, float beta, Matrix values) {
+        throw notStaged();
+    }
+
+    @Override
+    protected void sparseAddToKernel(FixedSupport support, Matrix values, float alpha, Matrix dense) {
+        throw notStaged();
+    }
+
+    @Override
+    protected void sparseGatherKernel(Matrix dense, FixedSupport support, Matrix values) {
+        throw notStaged();
+    }
+
+    @Override
+    protected void sparseScatterKernel(FixedSupport support, Matrix values, Matrix dense) {
+        throw notStaged();
+    }
+
+    @Override
+    protected void adamKernel(Matrix g, Matrix m, Matrix v, float beta1, float beta2, float epsilon, long step,
+                              float alpha, float beta, Matrix out) {
+        Matrix dm = cuda.toDevice(m);
+        Matrix dv = cuda.toDevice(v);
+        Matrix dout = cuda.toDevice(out);
+        boolean inPlace = g.segment().equals(out.segment()) && g.offset() == out.offset();
+        cuda.adam(inPlace ? dout : cuda.toDevice(g), dm, dv, beta1, beta2, epsilon, step, alpha, beta, dout);
+        cuda.download(dm, m);
+        cuda.download(dv, v);
+        cuda.download(dout, out);
+    }
+}
