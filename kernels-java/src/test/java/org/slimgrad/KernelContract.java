@@ -1,6 +1,7 @@
 package org.slimgrad;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -104,6 +105,34 @@ public abstract class KernelContract {
             Accuracy.assertGemmClose(false, true, 0.3f, u, v, 1f, w0, expected, w, context);
             TestData.assertGuardsIntact(w, context);
         }
+    }
+
+    @Test
+    void transposeIsExactAndSumOfSquaresIsTheFloat64Sum() {
+        SplittableRandom rng = new SplittableRandom(SEED + 5);
+        int[][] shapes = {{1, 1}, {1, 37}, {37, 1}, {31, 33}, {32, 32}, {65, 97}, {300, 7}};
+        for (int[] s : shapes) {
+            for (boolean padded : new boolean[]{false, true}) {
+                String context = backend() + " transpose " + s[0] + "x" + s[1] + " padded=" + padded;
+                Matrix x = TestData.random(rng, s[0], s[1], padded);
+                Matrix x0 = TestData.copy(x);
+                Matrix expected = TestData.random(rng, s[1], s[0], !padded);
+                Matrix actual = TestData.copy(expected);
+                reference.transpose(x, expected);
+                backend().transpose(x, actual);
+                TestData.assertSameBits(expected, actual, context);
+                TestData.assertGuardsIntact(actual, context);
+                TestData.assertSameBits(x0, x, context + " (input)");
+                double sum = reference.sumOfSquares(x);
+                assertEquals(sum, backend().sumOfSquares(x), 1e-12 * sum, backend() + " sumOfSquares " + x.shape());
+            }
+        }
+        Matrix x = TestData.random(rng, 9, 9, true);
+        x.set(8, 8, Float.NaN);
+        assertTrue(Double.isNaN(backend().sumOfSquares(x)), backend() + " sumOfSquares with a NaN");
+        x.set(8, 8, Float.POSITIVE_INFINITY);
+        assertEquals(Double.POSITIVE_INFINITY, backend().sumOfSquares(x), backend() + " sumOfSquares with +inf");
+        assertEquals(0, backend().sumOfSquares(x.view(0, 0, 0, 9)), backend() + " sumOfSquares of an empty view");
     }
 
     @Test

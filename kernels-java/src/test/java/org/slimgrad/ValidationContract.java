@@ -44,6 +44,23 @@ public abstract class ValidationContract {
     }
 
     @Test
+    void transposeRejectsWrongShapesAndOverlapAndWarmStartsMustMatch() {
+        Matrix x = TestData.random(rng, 3, 5, false);
+        Matrix y = TestData.random(rng, 3, 5, true);
+        rejects(IllegalArgumentException.class, y, () -> backend().transpose(x, y), "transpose", "3x5", "5x3");
+        Matrix whole = Matrix.wrap(new float[10 * 10], 10, 10);
+        Matrix out = whole.view(2, 2, 5, 3);
+        rejects(IllegalArgumentException.class, out, () -> backend().transpose(whole.view(0, 0, 3, 5), out),
+                "transpose", "overlaps");
+        assertThrows(IllegalArgumentException.class, () -> backend().sumOfSquares(null));
+        Matrix a = TestData.random(rng, 8, 6, false);
+        Svd wrong = new Svd(backend().allocate(0, 2), new float[2], backend().allocate(2, 7));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> backend().randomizedSvd(a, 2, 1, 1, 0, wrong));
+        assertTrue(e.getMessage().contains("randomizedSvd") && e.getMessage().contains("2x7"), e.getMessage());
+    }
+
+    @Test
     void gemmRejectsNull() {
         Matrix a = TestData.random(rng, 3, 4, false);
         Matrix c = TestData.random(rng, 3, 4, false);

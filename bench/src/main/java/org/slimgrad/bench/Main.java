@@ -6,14 +6,15 @@ import java.util.Arrays;
 public final class Main {
 
     private static final String USAGE = """
-            usage: Main main               the main job: pretrain, then the report
+            usage: Main main               the main job: pretrain, the report, the CUDA comparison (GPU only)
                    Main pretrain [--steps N] [--out DIR]
                                            a small LM trained with full AdamW, GaLore, DCT and SLTrain: report/pretrain.md
                    Main report [--full] [--from FILE] [--out DIR]
                                            every kernel beside its peers: report/index.md, results.json, charts
                    Main gemm [MxKxN ...]   SGEMM GFLOP/s beside OpenBLAS, netlib VectorBLAS, EJML and a naive loop
                    Main svd                randomized SVD beside LAPACK sgesdd and EJML's SVD, with its accuracy
-                   Main svd-accuracy       randomized SVD error against the optimal rank-r error""";
+                   Main svd-accuracy       randomized SVD error against the optimal rank-r error
+                   Main cuda [--out DIR]   GPU: gemm, orthonormalize, randomized SVD beside cuSOLVER: report/cuda.md""";
 
     private Main() {
     }
@@ -27,12 +28,14 @@ public final class Main {
             case "main" -> {
                 org.slimgrad.bench.pretrain.PretrainJob.run(new String[0]);
                 ReportJob.run(rest);
+                CudaComparison.run(new String[0]); // report/cuda.md: figures on a GPU, else why not
             }
             case "report" -> ReportJob.run(rest);
             case "pretrain" -> org.slimgrad.bench.pretrain.PretrainJob.run(rest);
             case "gemm" -> GemmComparison.run(rest);
             case "svd" -> SvdComparison.run();
             case "svd-accuracy" -> SvdAccuracy.run();
+            case "cuda" -> CudaComparison.run(rest);
             default -> {
                 System.err.println(USAGE);
                 System.exit(2);

@@ -107,6 +107,11 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
         return device;
     }
 
+    /** Waits until the work queued on the backend's stream has finished (for timing). */
+    public void synchronize() {
+        device().synchronize();
+    }
+
     /** Bytes of device memory the backend's pool holds (in use or cached for reuse). */
     public long pooledBytes() {
         return memory.heldBytes();

@@ -51,11 +51,10 @@ abstract class Linear {
 
     abstract void load(DataInputStream in) throws IOException;
 
-    static Linear create(Method method, Backend backend, int out, int in, int rank, int updateGap, float lr,
-                         float decay, long seed) {
+    static Linear create(Method method, Backend backend, int out, int in, PretrainRun.Config config, long seed) {
         return switch (method) {
-            case FULL_ADAMW, GALORE_SVD, DCT -> new Dense(method, backend, out, in, rank, updateGap, lr, decay, seed);
-            case SLTRAIN -> new SparseLowRank(backend, out, in, rank, lr, decay, seed);
+            case FULL_ADAMW, GALORE_SVD, DCT -> new Dense(method, backend, out, in, config, seed);
+            case SLTRAIN -> new SparseLowRank(backend, out, in, config, seed);
         };
     }
 
@@ -69,24 +68,26 @@ abstract class Linear {
         private final float lr;
         private final float decay;
 
-        Dense(Method method, Backend backend, int out, int in, int rank, int updateGap, float lr, float decay,
-              long seed) {
+        Dense(Method method, Backend backend, int out, int in, PretrainRun.Config config, long seed) {
             this.backend = backend;
-            this.lr = lr;
-            this.decay = decay;
+            this.lr = config.lr();
+            this.decay = config.decay();
+            int rank = config.rank();
+            int updateGap = config.updateGap();
+            float scale = config.projectionScale();
             this.w = backend.allocate(out, in);
             this.grad = backend.allocate(out, in);
             CounterRandom.fillUniform(w, (float) (1 / Math.sqrt(in)), seed);
             this.full = method == Method.FULL_ADAMW ? new AdamState(backend, w) : null;
             GradientProjector projector = switch (method) {
-                case GALORE_SVD -> new SvdProjector(backend, out, in, rank, updateGap, 1f,
+                case GALORE_SVD -> new SvdProjector(backend, out, in, rank, updateGap, scale,
                         SvdProjector.Refresh.randomized(10, 2), NonFinitePolicy.THROW, seed + 1);
-                case DCT -> new DctProjector(backend, out, in, rank, updateGap, 1f, ScoreNorm.L1,
+                case DCT -> new DctProjector(backend, out, in, rank, updateGap, scale, ScoreNorm.L1,
                         NonFinitePolicy.THROW);
                 default -> null;
             };
             this.lowRank = projector == null ? null : new LowRankAdam(backend, projector,
-                    new LowRankAdam.Settings(lr, 0.9f, 0.999f, 1e-8f, decay, LowRankAdam.OnRefresh.ROTATE));
+                    new LowRankAdam.Settings(config.lr(), 0.9f, 0.999f, 1e-8f, decay, LowRankAdam.OnRefresh.ROTATE));
         }
 
         @Override
@@ -139,7 +140,7 @@ abstract class Linear {
         }
     }
 
-    /** SLTrain's W = B·A + S (scale 1, δ = 0.03) with full-rank AdamW on B, A and S's values. */
+    /** SLTrain's W = s·B·A + S (s = α/r from the config, δ = 0.03) with full-rank AdamW on B, A and S's values. */
     static final class SparseLowRank extends Linear {
         private final SparsePlusLowRankLinear layer;
         private final AdamState b;
@@ -148,10 +149,12 @@ abstract class Linear {
         private final float lr;
         private final float decay;
 
-        SparseLowRank(Backend backend, int out, int in, int rank, float lr, float decay, long seed) {
-            this.lr = lr;
-            this.decay = decay;
-            this.layer = new SparsePlusLowRankLinear(backend, out, in, rank, rank, 0.03, seed);
+        SparseLowRank(Backend backend, int out, int in, PretrainRun.Config config, long seed) {
+            this.lr = config.lr();
+            this.decay = config.decay();
+            int rank = config.rank();
+            this.layer = new SparsePlusLowRankLinear(backend, out, in, rank, config.sparseLowRankScale() * rank, 0.03,
+                    seed);
             this.b = new AdamState(backend, layer.b());
             this.a = new AdamState(backend, layer.a());
             this.values = new AdamState(backend, layer.values());

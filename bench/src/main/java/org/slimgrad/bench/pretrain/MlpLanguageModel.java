@@ -48,15 +48,14 @@ final class MlpLanguageModel {
     private final Matrix dE2;
     private final Matrix dOut;
 
-    MlpLanguageModel(Backend backend, Linear.Method method, int symbols, int width, int hidden, int rank,
-                     int updateGap, int batch, float lr, float decay, long seed) {
+    MlpLanguageModel(Backend backend, Linear.Method method, PretrainRun.Config config, long seed) {
         this.backend = backend;
-        this.symbols = symbols;
-        this.width = width;
-        this.hidden = hidden;
-        this.batch = batch;
-        this.lr = lr;
-        this.decay = decay;
+        this.symbols = config.symbols();
+        this.width = config.width();
+        this.hidden = config.hidden();
+        this.batch = config.batch();
+        this.lr = config.lr();
+        this.decay = config.decay();
         e1 = backend.allocate(symbols, width);
         e2 = backend.allocate(symbols, width);
         out = backend.allocate(symbols, width);
@@ -67,8 +66,8 @@ final class MlpLanguageModel {
         e2State = new AdamState(backend, e2);
         outState = new AdamState(backend, out);
         for (int b = 0; b < 2; b++) {
-            up[b] = Linear.create(method, backend, hidden, width, rank, updateGap, lr, decay, seed + 10 + 2 * b);
-            down[b] = Linear.create(method, backend, width, hidden, rank, updateGap, lr, decay, seed + 11 + 2 * b);
+            up[b] = Linear.create(method, backend, hidden, width, config, seed + 10 + 2 * b);
+            down[b] = Linear.create(method, backend, width, hidden, config, seed + 11 + 2 * b);
         }
         for (int i = 0; i < 3; i++) {
             x[i] = backend.allocate(batch, width);

@@ -102,10 +102,12 @@ public final class PretrainJob {
             Files.writeString(dir.resolve("pretrain.md"), "# Pretraining through slimgrad\n\n" + String.format(
                     Locale.ROOT, "Order-2 Markov source over %d symbols (entropy rate %.4f nats), residual MLP language"
                             + " model d = %d, h = %d (two blocks: four %dx%d / %dx%d matrices), rank %d, refresh every %d,"
-                            + " %d steps of %d positions, lr %.0e, the same seed and data order for every method. Machine: %s."
-                            + "%n%n", config.symbols(), entropy, config.width(), config.hidden(), config.hidden(),
-                    config.width(), config.width(), config.hidden(), config.rank(), config.updateGap(), config.steps(),
-                    config.batch(), config.lr(), Machine.current()) + table(config, entropy, results)
+                            + " %d steps of %d positions, lr %.0e for every method (GaLore scale α = %.2f for the SVD and DCT"
+                            + " projectors, SLTrain's α/r = %.2f), the same seed and data order for every method."
+                            + " Machine: %s.%n%n", config.symbols(), entropy, config.width(), config.hidden(),
+                    config.hidden(), config.width(), config.width(), config.hidden(), config.rank(), config.updateGap(),
+                    config.steps(), config.batch(), config.lr(), config.projectionScale(),
+                    config.sparseLowRankScale(), Machine.current()) + table(config, entropy, results)
                     + "\nBlock optimizer state: the optimizer bytes of the four block matrices (embeddings and head use"
                     + " full AdamW in every run, " + String.format(Locale.ROOT, "%.2f MiB",
                     results.get(0).otherOptimizerBytes() / 1048576.0) + ").\n\n![loss curves](pretrain-loss.png)\n");

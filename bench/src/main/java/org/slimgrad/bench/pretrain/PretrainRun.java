@@ -14,18 +14,30 @@ import org.slimgrad.train.MemoryReport;
  */
 final class PretrainRun {
 
-    /** Sizes and budget of a run. */
+    /**
+     * Sizes and budget of a run. Every method trains with the same lr; each low-rank method has its papers' scale
+     * knob: {@code projectionScale} is GaLore's α on the back-projected update (SVD and DCT projectors),
+     * {@code sparseLowRankScale} SLTrain's α/r on B·A.
+     */
     record Config(int symbols, int width, int hidden, int rank, int updateGap, int batch, int steps, float lr,
-                  float decay, int trainLength, int validationPositions, int logEvery, long seed) {
+                  float decay, float projectionScale, float sparseLowRankScale, int trainLength,
+                  int validationPositions, int logEvery, long seed) {
+
+        /** GaLore's published default α. */
+        static final float PROJECTION_SCALE = 0.25f;
+        /** SLTrain's α/r, the best of 0.5, 1 and 2 at the standard size (README). */
+        static final float SPARSE_LOW_RANK_SCALE = 0.5f;
 
         /** The default: V 64, d 256, h 688 (2.69·d), rank d/4, refresh every 50, batches of 256 positions. */
         static Config standard(int steps, float lr) {
-            return new Config(64, 256, 688, 64, 50, 256, steps, lr, 0f, 400_000, 8192, 20, 2026);
+            return new Config(64, 256, 688, 64, 50, 256, steps, lr, 0f, PROJECTION_SCALE, SPARSE_LOW_RANK_SCALE,
+                    400_000, 8192, 20, 2026);
         }
 
         /** The full run: V 64, d 512, h 1376 (the 60M model's MLP), rank 128, refresh every 200, 512 positions. */
         static Config full(int steps, float lr) {
-            return new Config(64, 512, 1376, 128, 200, 512, steps, lr, 0f, 2_000_000, 16384, 50, 2026);
+            return new Config(64, 512, 1376, 128, 200, 512, steps, lr, 0f, PROJECTION_SCALE, SPARSE_LOW_RANK_SCALE,
+                    2_000_000, 16384, 50, 2026);
         }
     }
 
@@ -56,8 +68,7 @@ final class PretrainRun {
     }
 
     MlpLanguageModel model(Linear.Method method, Backend backend) {
-        return new MlpLanguageModel(backend, method, config.symbols(), config.width(), config.hidden(), config.rank(),
-                config.updateGap(), config.batch(), config.lr(), config.decay(), config.seed() + 100);
+        return new MlpLanguageModel(backend, method, config, config.seed() + 100);
     }
 
     /** Trains steps [from, to) of {@code model}. Returns the train losses of those steps. */

@@ -15,7 +15,7 @@ import org.slimgrad.cpu.CpuBackend;
 class PretrainTest {
 
     private static final PretrainRun.Config SMALL = new PretrainRun.Config(16, 32, 86, 8, 10, 64, 40, 3e-3f, 0f,
-            20_000, 1024, 10, 7);
+            PretrainRun.Config.PROJECTION_SCALE, PretrainRun.Config.SPARSE_LOW_RANK_SCALE, 20_000, 1024, 10, 7);
     private final Backend cpu = CpuBackend.withThreads(2);
 
     @Test

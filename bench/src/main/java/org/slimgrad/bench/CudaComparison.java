@@ -1,0 +1,200 @@
+package org.slimgrad.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.slimgrad.Matrix;
+import org.slimgrad.Svd;
+import org.slimgrad.cuda.CudaBackend;
+import org.slimgrad.cuda.CudaProvider;
+import org.slimgrad.nativelib.cuda.Context;
+import org.slimgrad.nativelib.cuda.CuSolver;
+import org.slimgrad.nativelib.cuda.Cuda;
+import org.slimgrad.nativelib.cuda.DeviceBuffer;
+
+/**
+ * The {@code cuda} job (issue 9's benchmark): on the GPU, for the GaLore refresh shapes 1024×2736 r=256,
+ * 2048×5461 r=512 and 4096×11008 r=1024, slimgrad's GEMM (A·Z), orthonormalize (n×l) and randomizedSvd (2 power
+ * iterations, oversample 10) beside cuSOLVER's own randomized SVD (gesvdr, same rank, oversample and iterations) and
+ * its full SVD (gesvd), in one run; with the rank-r error of both randomized results against the optimal one (the
+ * test matrices have a known 1/k spectrum). Median wall time over synchronised repetitions. Writes cuda.md.
+ * Where there is no GPU it writes why, and nothing else.
+ */
+public final class CudaComparison {
+
+    private static final int[][] SHAPES = {{1024, 2736, 256}, {2048, 5461, 512}, {4096, 11008, 1024}};
+    private static final int OVERSAMPLE = 10;
+    private static final int POWER_ITERATIONS = 2;
+
+    private CudaComparison() {
+    }
+
+    public static void run(String[] args) throws IOException {
+        Path out = Path.of(args.length >= 2 && args[0].equals("--out") ? args[1] : "report");
+        Files.createDirectories(out);
+        Optional<String> unavailable = new CudaProvider().unavailableReason();
+        if (unavailable.isPresent()) {
+            String text = "# CUDA backend\n\nNot measured: no usable CUDA device here (" + unavailable.get() + ").\n";
+            Files.writeString(out.resolve("cuda.md"), text);
+            System.out.print(text);
+            return;
+        }
+        StringBuilder md = new StringBuilder("# CUDA backend beside cuSOLVER\n\n");
+        try (CudaBackend cuda = CudaBackend.open(0); Context peers = Cuda.get().open(0);
+             CuSolver solver = new CuSolver(peers)) {
+            md.append(String.format(Locale.ROOT, "Device: %s. Median ms over synchronised repetitions; rSVD with %d"
+                            + " power iterations and oversample %d on matrices with σ_k = 1/k; error = ‖A − UΣVᵀ‖_F"
+                            + " / optimal rank-r error.%n%n| shape | rank | slimgrad gemm A·Z | slimgrad orthonormalize"
+                            + " n×l | slimgrad rSVD | error | cuSOLVER gesvdr | error | cuSOLVER gesvd (full) |"
+                            + " gesvdr / slimgrad |%n|---|---|---|---|---|---|---|---|---|---|%n",
+                    cuda.deviceName(), POWER_ITERATIONS, OVERSAMPLE));
+            for (int[] shape : SHAPES) {
+                md.append(row(cuda, peers, solver, shape[0], shape[1], shape[2]));
+                System.out.print(md.substring(md.lastIndexOf("| " + shape[0])));
+            }
+        }
+        Files.writeString(out.resolve("cuda.md"), md.toString());
+    }
+
+    private static String row(CudaBackend cuda, Context peers, CuSolver solver, int m, int n, int rank) {
+        int width = rank + OVERSAMPLE;
+        int p = Math.min(m, n);
+        double[] sigma = new double[p];
+        for (int k = 0; k < p; k++) {
+            sigma[k] = 1.0 / (k + 1);
+        }
+        Matrix a = withSpectrum(cuda, m, n, sigma);
+        double optimal = 0;
+        for (int k = rank; k < p; k++) {
+            optimal += sigma[k] * sigma[k];
+        }
+        optimal = Math.sqrt(optimal);
+
+        Matrix z = cuda.allocate(n, width);
+        Matrix y = cuda.allocate(m, width);
+        cuda.scale(0f, z);
+        double gemm = median(5, () -> cuda.gemm(false, false, 1f, a, z, 0f, y), cuda);
+        Matrix basis = cuda.allocate(n, width);
+        Matrix start = cuda.toDevice(random(n, width, 3));
+        double ortho = median(5, () -> {
+            cuda.copy(start, basis);
+            cuda.orthonormalize(basis);
+        }, cuda);
+        Svd[] ours = new Svd[1];
+        double rsvd = median(5, () -> ours[0] = cuda.randomizedSvd(a, rank, OVERSAMPLE, POWER_ITERATIONS, 7, null),
+                cuda);
+        double ourError = error(cuda, a, ours[0]) / optimal;
+
+        // cuSOLVER works column-major: our row-major A is its n×m Aᵀ, with the same singular values
+        float[] host = cuda.toHost(a).toArray();
+        try (DeviceBuffer at = peers.allocate((long) m * n); DeviceBuffer s = peers.allocate(p);
+             DeviceBuffer u = peers.allocate((long) n * rank); DeviceBuffer v = peers.allocate((long) m * rank)) {
+            double[] gesvdrMs = new double[4];
+            for (int rep = 0; rep < gesvdrMs.length; rep++) {
+                at.upload(host);
+                long t0 = System.nanoTime();
+                solver.randomizedSvd(n, m, rank, OVERSAMPLE, POWER_ITERATIONS, at, s, u, v);
+                gesvdrMs[rep] = (System.nanoTime() - t0) / 1e6;
+            }
+            double gesvdr = median(Arrays.copyOfRange(gesvdrMs, 1, gesvdrMs.length));
+            float[] sv = new float[rank];
+            s.download(sv);
+            double gesvdrError = cuSolverError(cuda, a, n, m, rank, u, v, sv) / optimal;
+            double gesvd = fullSvd(peers, solver, host, n, m);
+            return String.format(Locale.ROOT, "| %dx%d | %d | %.2f | %.2f | %.2f | %.4f | %.2f | %.4f | %.1f | %.1fx |%n",
+                    m, n, rank, gemm, ortho, rsvd, ourError, gesvdr, gesvdrError, gesvd, gesvdr / rsvd);
+        }
+    }
+
+    // A = U·diag(σ)·Vᵀ with U, V orthonormalised seeded sketches, built on the device
+    private static Matrix withSpectrum(CudaBackend cuda, int m, int n, double[] sigma) {
+        int p = sigma.length;
+        Matrix u = cuda.toDevice(random(m, p, 1));
+        Matrix v = cuda.toDevice(random(n, p, 2));
+        cuda.orthonormalize(u);
+        cuda.orthonormalize(v);
+        Matrix d = Matrix.wrap(new float[p * p], p, p);
+        for (int k = 0; k < p; k++) {
+            d.set(k, k, (float) sigma[k]);
+        }
+        Matrix us = cuda.allocate(m, p);
+        cuda.gemm(false, false, 1f, u, cuda.toDevice(d), 0f, us);
+        Matrix a = cuda.allocate(m, n);
+        cuda.gemm(false, true, 1f, us, v, 0f, a);
+        return a;
+    }
+
+    private static Matrix random(int rows, int cols, long seed) {
+        Matrix m = Matrix.wrap(new float[rows * cols], rows, cols);
+        org.slimgrad.CounterRandom.fillSketch(m, seed);
+        return m;
+    }
+
+    // ‖A − U·diag(σ)·Vᵀ‖_F on the device
+    private static double error(CudaBackend cuda, Matrix a, Svd svd) {
+        int r = svd.rank();
+        Matrix d = Matrix.wrap(new float[r * r], r, r);
+        for (int k = 0; k < r; k++) {
+            d.set(k, k, svd.sigma()[k]);
+        }
+        Matrix us = cuda.allocate(a.rows(), r);
+        cuda.gemm(false, false, 1f, svd.u(), cuda.toDevice(d), 0f, us);
+        Matrix residual = cuda.allocate(a.rows(), a.cols());
+        cuda.copy(a, residual);
+        cuda.gemm(false, false, -1f, us, svd.vt(), 1f, residual);
+        return Math.sqrt(cuda.sumOfSquares(residual));
+    }
+
+    // gesvdr's column-major U (n×r of Aᵀ) and V (m×r) read back as row-major Vᵀ-of-A and U-of-A
+    private static double cuSolverError(CudaBackend cuda, Matrix a, int rows, int cols, int rank, DeviceBuffer u,
+                                        DeviceBuffer v, float[] sigma) {
+        float[] uHost = new float[rows * rank];
+        float[] vHost = new float[cols * rank];
+        u.download(uHost);
+        v.download(vHost);
+        // column-major U (rows×rank) is row-major rank×rows: that is Vᵀ of our A; likewise V gives Uᵀ of our A
+        Matrix vt = cuda.toDevice(Matrix.wrap(uHost, rank, rows));
+        Matrix ut = cuda.toDevice(Matrix.wrap(vHost, rank, cols));
+        Matrix uOfA = cuda.allocate(cols, rank);
+        cuda.transpose(ut, uOfA);
+        return error(cuda, a, new Svd(uOfA, sigma, vt));
+    }
+
+    private static double fullSvd(Context peers, CuSolver solver, float[] host, int rows, int cols) {
+        try (DeviceBuffer at = peers.allocate((long) rows * cols); DeviceBuffer s = peers.allocate(cols);
+             DeviceBuffer u = peers.allocate((long) rows * cols); DeviceBuffer vt = peers.allocate((long) cols * cols)) {
+            double[] ms = new double[3];
+            for (int rep = 0; rep < ms.length; rep++) {
+                at.upload(host);
+                long t0 = System.nanoTime();
+                solver.sgesvd(rows, cols, at, s, u, vt);
+                ms[rep] = (System.nanoTime() - t0) / 1e6;
+            }
+            return median(Arrays.copyOfRange(ms, 1, ms.length));
+        }
+    }
+
+    private static double median(int repetitions, Runnable work, CudaBackend cuda) {
+        work.run(); // warm-up: plans, pool, JIT
+        cuda.synchronize();
+        double[] ms = new double[repetitions];
+        for (int rep = 0; rep < repetitions; rep++) {
+            long t0 = System.nanoTime();
+            work.run();
+            cuda.synchronize();
+            ms[rep] = (System.nanoTime() - t0) / 1e6;
+        }
+        return median(ms);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}
