@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds kernels-cuda's kernels (run by Maven in process-resources):
 #   1. every src/main/cuda/*.cu to PTX (nvcc, virtual arch compute_80, so one file JIT-loads on Ampere and Hopper)
-#      into the jar's resources, then ptxas for sm_90 as a compile check: its register/spill report goes to the
-#      build log and an error fails the build;
+#      into the jar's resources, listed in modules.txt, then ptxas for sm_90 as a compile check: its register/spill
+#      report goes to the build log and an error fails the build;
 #   2. the same sources, with src/emulation/cuda_emulation.h force-included, into a host library (g++) that the
 #      GPU-less tests run the kernels through.
 # A missing nvcc or g++ skips its part with a message: the build passes and the backend (or the emulated tests)
@@ -16,10 +16,12 @@ mkdir -p "$ptx_dir" "$emulation"
 sources=("$module"/src/main/cuda/*.cu)
 
 if command -v nvcc >/dev/null && command -v ptxas >/dev/null; then
+  : > "$ptx_dir/modules.txt"
   for cu in "${sources[@]}"; do
     name=$(basename "$cu" .cu)
     nvcc -ptx -arch=compute_80 -o "$ptx_dir/$name.ptx" "$cu"
     ptxas -arch=sm_90 -v "$ptx_dir/$name.ptx" -o /dev/null 2>&1 | sed "s/^/[ptxas sm_90] $name: /"
+    echo "$name" >> "$ptx_dir/modules.txt"
   done
   echo "[kernels-cuda] PTX built and checked for sm_90: ${#sources[@]} file(s) ($(nvcc --version | tail -1))"
 else
@@ -27,7 +29,7 @@ else
 fi
 
 if command -v g++ >/dev/null; then
-  g++ -std=c++20 -O1 -shared -fPIC -pthread -Wall -Wno-unknown-pragmas -x c++ \
+  g++ -std=c++20 -O1 -shared -fPIC -Wall -Wno-unknown-pragmas -x c++ \
       -include "$module/src/emulation/cuda_emulation.h" "${sources[@]}" \
       -o "$emulation/libslimgrad_cuda_emulation.so"
   echo "[kernels-cuda] emulation library built: $emulation/libslimgrad_cuda_emulation.so"

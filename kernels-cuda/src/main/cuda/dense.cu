@@ -5,12 +5,7 @@
 // nvcc compiles this file to PTX; g++ compiles it again with cuda_emulation.h for the GPU-less checks, so every
 // kernel keeps that header's rules (all threads reach every barrier and shuffle, full warps). Launch shapes are
 // chosen on the Java side (org.slimgrad.cuda.Launch); every loop strides over the grid, so any grid size is right.
-#ifndef SLIMGRAD_EMULATION
-#define SLIMGRAD_EXPORT(kernel)
-#endif
-
-#define FOR_ROWS(i, rows) for (int i = blockIdx.y * blockDim.y + threadIdx.y; i < (rows); i += gridDim.y * blockDim.y)
-#define FOR_COLS(j, cols) for (int j = blockIdx.x * blockDim.x + threadIdx.x; j < (cols); j += gridDim.x * blockDim.x)
+#include "common.cuh"
 
 // X = alpha·X; alpha = 0 writes zeros, NaN included (the Backend contract).
 extern "C" __global__ void sg_scale(int rows, int cols, float alpha, float* x, int ldx) {

@@ -30,14 +30,16 @@ import org.slimgrad.SymmetricEigen;
  * <p>Threads: one stream per backend; any thread may call, one at a time (the backend is not thread-safe). Data
  * moves with {@link #upload} and {@link #download}, which wait for the queued work.
  *
- * <p>Not on the GPU yet (kernels-cuda part 2): the DCT and the sparse fixed-support kernels throw
- * {@link UnsupportedOperationException}.
+ * <p>Sparse supports are uploaded once per {@link FixedSupport} (CSR and its transpose) and kept while it is
+ * reachable; DCT plans (roots of unity, shifts) once per length.
  */
 public final class CudaBackend extends AbstractBackend implements AutoCloseable {
 
     private final Device device;
     private final DeviceMemory memory;
     private final DeviceKernels kernels;
+    private final DeviceSupports supports = new DeviceSupports(this);
+    private final DeviceDct dct;
     /** 1024 partial results and one total for the reductions. */
     private final Matrix reductionScratch;
     private boolean closed;
@@ -48,6 +50,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
         this.memory = new DeviceMemory(device);
         this.kernels = new DeviceKernels(device);
         this.reductionScratch = allocate(1, 2 * 1025);
+        this.dct = new DeviceDct(this);
     }
 
     /** The backend on CUDA device {@code ordinal}; {@link IllegalStateException} saying why when there is none. */
@@ -332,62 +335,75 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
         }
     }
 
-    // ------------------------------------------------ not on the GPU yet (kernels-cuda part 2)
-
-    private UnsupportedOperationException notYet(String op) {
-        return new UnsupportedOperationException(name() + ": " + op + " has no GPU kernel yet (kernels-cuda part 2);"
-                + " run it on the cpu backend");
-    }
+    // ---------------------------------------------------------------- DCT and sparse
 
     @Override
     protected void dctKernel(Matrix x, Matrix y, Axis axis, boolean inverse) {
-        throw notYet(inverse ? "idct" : "dct");
+        dct.transform(x, y, axis, inverse);
     }
 
     @Override
     protected void dctScoresKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
-        throw notYet("dctScores");
+        dct.scores(g, axis, norm, scores);
     }
 
     @Override
     protected int[] topKKernel(Matrix scores, int k) {
-        throw notYet("topK");
+        int n = scores.cols();
+        try (DeviceArena scratch = arena()) {
+            Matrix chosen = scratch.allocate(1, k);
+            Matrix firstNaN = scratch.allocate(1, 1);
+            kernels().topK(n, k, scores, chosen, firstNaN);
+            int nanAt = Float.floatToRawIntBits(floats(firstNaN)[0]);
+            if (nanAt < n) {
+                throw new IllegalArgumentException("topK: score " + nanAt + " of " + n + " is NaN");
+            }
+            float[] bits = floats(chosen);
+            int[] indices = new int[k];
+            for (int t = 0; t < k; t++) {
+                indices[t] = Float.floatToRawIntBits(bits[t]);
+            }
+            return indices;
+        }
     }
 
     @Override
     protected void dctGatherKernel(Matrix g, Axis axis, int[] indices, Matrix r) {
-        throw notYet("dctGather");
+        dct.gather(g, axis, indices, r);
     }
 
     @Override
     protected void idctScatterKernel(Matrix r, Axis axis, int[] indices, float alpha, float beta, Matrix out) {
-        throw notYet("idctScatter");
+        dct.scatter(r, axis, indices, alpha, beta, out);
     }
 
     @Override
     protected void spmmKernel(boolean transposeS, float alpha, Matrix x, FixedSupport support, Matrix values,
                               float beta, Matrix y) {
-        throw notYet("spmm");
+        kernels().spmm(transposeS, alpha, x, supports.get(support), values, beta, y);
     }
 
     @Override
     protected void sddmmKernel(float alpha, Matrix a, Matrix b, FixedSupport support, float beta, Matrix values) {
-        throw notYet("sddmm");
+        kernels().sddmm(alpha, a, b, supports.get(support), support.nnz(), beta, values);
     }
 
     @Override
     protected void sparseAddToKernel(FixedSupport support, Matrix values, float alpha, Matrix dense) {
-        throw notYet("sparseAddTo");
+        kernels().sparseDense(DeviceKernels.SparseTransfer.ADD_TO_DENSE, alpha, supports.get(support), support.nnz(),
+                values, dense);
     }
 
     @Override
     protected void sparseGatherKernel(Matrix dense, FixedSupport support, Matrix values) {
-        throw notYet("sparseGather");
+        kernels().sparseDense(DeviceKernels.SparseTransfer.GATHER, 0f, supports.get(support), support.nnz(), values,
+                dense);
     }
 
     @Override
     protected void sparseScatterKernel(FixedSupport support, Matrix values, Matrix dense) {
-        throw notYet("sparseScatter");
+        kernels().sparseDense(DeviceKernels.SparseTransfer.SCATTER, 0f, supports.get(support), support.nnz(), values,
+                dense);
     }
 
 }

@@ -26,8 +26,8 @@ public final class CudaProvider implements BackendProvider {
     @Override
     public Optional<String> unavailableReason() {
         if (GpuDevice.ptx().isEmpty()) {
-            return Optional.of("kernels not compiled: " + GpuDevice.PTX_RESOURCE + " is missing (nvcc was not found"
-                    + " when kernels-cuda was built)");
+            return Optional.of("kernels not compiled: " + GpuDevice.MODULES_RESOURCE + " is missing (nvcc was not"
+                    + " found when kernels-cuda was built)");
         }
         try {
             return Cuda.unavailableReason();

@@ -2,6 +2,7 @@ package org.slimgrad.cuda;
 
 import java.lang.foreign.Arena;
 
+import org.slimgrad.Axis;
 import org.slimgrad.Matrix;
 
 /**
@@ -59,6 +60,121 @@ final class DeviceKernels {
                     .i64(address(g)).i32(g.ld()).i64(address(m)).i32(m.ld()).i64(address(v)).i32(v.ld())
                     .i64(address(out)).i32(out.ld()));
         }
+    }
+
+    /**
+     * Y = α·X·Sᵀ + β·Y (forward: over CSR rows) or α·X·S + β·Y (over CSC columns, values through their CSR
+     * positions).
+     */
+    void spmm(boolean transposeS, float alpha, Matrix x, DeviceSupports.OnDevice s, Matrix values, float beta,
+              Matrix y) {
+        try (Arena arena = Arena.ofConfined()) {
+            KernelArgs args = new KernelArgs(arena).i32(y.rows()).i32(y.cols()).f32(alpha).i64(address(x)).i32(x.ld());
+            if (transposeS) {
+                args.i64(address(s.rowPointers())).i64(address(s.columns())).i64(0L);
+            } else {
+                args.i64(address(s.columnPointers())).i64(address(s.rowsByColumn()))
+                        .i64(address(s.positionByColumn()));
+            }
+            elementwise("sg_spmm", y.rows(), y.cols(), args.i64(address(values)).f32(beta).i64(address(y)).i32(y.ld()));
+        }
+    }
+
+    /** values[p] = α·(Aᵀ·B)[i_p, j_p] + β·values[p]. */
+    void sddmm(float alpha, Matrix a, Matrix b, DeviceSupports.OnDevice s, int nnz, float beta, Matrix values) {
+        try (Arena arena = Arena.ofConfined()) {
+            linear("sg_sddmm", nnz, new KernelArgs(arena).i32(nnz).i32(a.rows()).f32(alpha).i64(address(a))
+                    .i32(a.ld()).i64(address(b)).i32(b.ld()).i64(address(s.rowOf())).i64(address(s.columns()))
+                    .f32(beta).i64(address(values)));
+        }
+    }
+
+    /** Between a support's values and a dense matrix: {@link SparseTransfer} says which way. */
+    void sparseDense(SparseTransfer mode, float alpha, DeviceSupports.OnDevice s, int nnz, Matrix values,
+                     Matrix dense) {
+        try (Arena arena = Arena.ofConfined()) {
+            linear("sg_sparse_dense", nnz, new KernelArgs(arena).i32(mode.ordinal()).i32(nnz).f32(alpha)
+                    .i64(address(s.rowOf())).i64(address(s.columns())).i64(address(values)).i64(address(dense))
+                    .i32(dense.ld()));
+        }
+    }
+
+    /** work(l, k) = Makhoul's reordering of line l of x (real parts; imaginary zero). */
+    void dctLoad(int lines, int n, Matrix x, Axis axis, Matrix work) {
+        try (Arena arena = Arena.ofConfined()) {
+            elementwise("sg_dct_load", lines, n, new KernelArgs(arena).i32(lines).i32(n).i64(address(x))
+                    .i32(lineStride(x, axis)).i32(elementStride(x, axis)).i64(address(work)));
+        }
+    }
+
+    /** work = the conjugated, pre-twiddled coefficients of y (through slots, or all of them when slots is 0). */
+    void idctLoad(int lines, int n, Matrix y, Axis axis, long slots, Matrix shifts, Matrix work) {
+        try (Arena arena = Arena.ofConfined()) {
+            elementwise("sg_idct_load", lines, n, new KernelArgs(arena).i32(lines).i32(n).i64(address(y))
+                    .i32(lineStride(y, axis)).i32(elementStride(y, axis)).i64(slots).i64(address(shifts))
+                    .i64(address(work)));
+        }
+    }
+
+    /** One radix-p Stockham stage over every line: transforms of length span become length span·p. */
+    void fftStage(int lines, int n, int p, int span, Matrix roots, Matrix in, Matrix out) {
+        try (Arena arena = Arena.ofConfined()) {
+            elementwise("sg_fft_stage", lines, n / p, new KernelArgs(arena).i32(lines).i32(n).i32(p).i32(span)
+                    .i64(address(roots)).i64(address(in)).i64(address(out)));
+        }
+    }
+
+    /** out(l, o) = coefficient index[o] (or o, when index is 0) of line l, for o &lt; count. */
+    void dctStore(int lines, int n, int count, Matrix work, Matrix shifts, long index, Matrix out, Axis axis) {
+        try (Arena arena = Arena.ofConfined()) {
+            elementwise("sg_dct_store", lines, count, new KernelArgs(arena).i32(lines).i32(n).i32(count)
+                    .i64(address(work)).i64(address(shifts)).i64(index).i64(address(out))
+                    .i32(lineStride(out, axis)).i32(elementStride(out, axis)));
+        }
+    }
+
+    /** out = α·(the inverse transform, unpermuted) + β·out. */
+    void idctStore(int lines, int n, Matrix work, float alpha, float beta, Matrix out, Axis axis) {
+        try (Arena arena = Arena.ofConfined()) {
+            elementwise("sg_idct_store", lines, n, new KernelArgs(arena).i32(lines).i32(n).i64(address(work))
+                    .f32(alpha).f32(beta).i64(address(out)).i32(lineStride(out, axis))
+                    .i32(elementStride(out, axis)));
+        }
+    }
+
+    /** scores(0, k) = the L1 (or L2) norm of coefficient k over the lines. */
+    void dctScores(int lines, int n, boolean l1, Matrix work, Matrix shifts, Matrix scores) {
+        try (Arena arena = Arena.ofConfined()) {
+            linear("sg_dct_scores", n, new KernelArgs(arena).i32(lines).i32(n).i32(l1 ? 1 : 0).i64(address(work))
+                    .i64(address(shifts)).i64(address(scores)));
+        }
+    }
+
+    /** out = the indices of the k largest of the n scores, ascending; firstNaN(0) = the first NaN's index, else n. */
+    void topK(int n, int k, Matrix scores, Matrix out, Matrix firstNaN) {
+        try (Arena arena = Arena.ofConfined()) {
+            device.launch("sg_top_k", 1, 1, REDUCTION_THREADS, 1, new KernelArgs(arena).i32(n).i32(k)
+                    .i64(address(scores)).i64(address(out)).i64(address(firstNaN)).array());
+        }
+    }
+
+    // a line of m: a row (stride ld between lines, 1 between elements) or a column (the other way round)
+    private static int lineStride(Matrix m, Axis axis) {
+        return axis == Axis.ROWS ? m.ld() : 1;
+    }
+
+    private static int elementStride(Matrix m, Axis axis) {
+        return axis == Axis.ROWS ? 1 : m.ld();
+    }
+
+    /** The modes of sg_sparse_dense, in its order. */
+    enum SparseTransfer {
+        /** dense += α·S */
+        ADD_TO_DENSE,
+        /** values = dense on the support */
+        GATHER,
+        /** dense = values on the support */
+        SCATTER
     }
 
     /** y = xᵀ through shared-memory tiles. */
@@ -138,6 +254,12 @@ final class DeviceKernels {
         int gridX = Math.min(blocks(cols, TILE), device.maxGrid());
         int gridY = Math.min(blocks(rows, TILE_ROWS), device.maxGrid());
         device.launch(kernel, gridX, gridY, TILE, TILE_ROWS, args.array());
+    }
+
+    // one thread per item along x, 256-thread blocks
+    private void linear(String kernel, int count, KernelArgs args) {
+        device.launch(kernel, Math.min(blocks(count, REDUCTION_THREADS), device.maxGrid()), 1, REDUCTION_THREADS, 1,
+                args.array());
     }
 
     private static int tiles(int n) {

@@ -24,7 +24,8 @@ import org.slimgrad.linalg.SmallSvd;
 
 /**
  * A device for the GPU-less checks: "device memory" is native host memory, kernels are the same .cu sources built
- * by g++ against src/emulation/cuda_emulation.h and called through their {@code emu_<kernel>} entry points with the
+ * by g++ against src/emulation/cuda_emulation.h (a block's threads as fibers on the calling thread; one launch at a
+ * time) and called through their {@code emu_<kernel>} entry points with the
  * very parameter arrays cuLaunchKernel would get, and the vendor routines are written here in Java with cuBLAS's and
  * cuSOLVER's exact layouts and conventions (column-major, upper-triangle, ascending eigenvalues, LAPACK reflectors).
  * What this checks: every kernel's indexing, striding, barriers and shuffles, the parameter packing, and every layout
@@ -100,7 +101,8 @@ final class EmulatedDevice implements Device {
     }
 
     @Override
-    public void launch(String kernel, int gridX, int gridY, int blockX, int blockY, MemorySegment params) {
+    public synchronized void launch(String kernel, int gridX, int gridY, int blockX, int blockY,
+                                    MemorySegment params) {
         if ((blockX * blockY) % 32 != 0) {
             throw new IllegalArgumentException("cuda emulation: " + kernel + " launched with a " + blockX + "x"
                     + blockY + " block; the emulation needs full warps");

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,27 +17,30 @@ import org.slimgrad.nativelib.cuda.Cuda;
 
 /**
  * A real GPU: the CUDA driver's primary context of one device with one stream (the native module's FFM bindings),
- * the PTX module built from src/main/cuda loaded once, and cuBLAS and cuSOLVER handles on the same stream. Kernels,
+ * the PTX modules built from src/main/cuda loaded once, and cuBLAS and cuSOLVER handles on the same stream. Kernels,
  * GEMMs and factorisations queue in order on that stream; copies to and from the host wait for it. Every call makes
  * the context current on the calling thread first, so any thread may use the device, one at a time.
  */
 final class GpuDevice implements Device {
 
-    static final String PTX_RESOURCE = "/org/slimgrad/cuda/dense.ptx";
+    /** The list of PTX modules the build made, one per src/main/cuda/*.cu, next to them in the jar. */
+    static final String MODULES_RESOURCE = "/org/slimgrad/cuda/modules.txt";
 
     private final Context context;
-    private final MemorySegment module;
+    private final List<MemorySegment> modules = new ArrayList<>();
     private final Map<String, MemorySegment> functions = new HashMap<>();
     private final CuBlas blas;
     private final CuSolver solver;
     private final String description;
 
     GpuDevice(int ordinal) {
-        String ptx = ptx().orElseThrow(() -> new IllegalStateException("cuda: kernels not compiled (" + PTX_RESOURCE
-                + " is not on the class path: nvcc was missing when kernels-cuda was built)"));
+        List<String> ptx = ptx().orElseThrow(() -> new IllegalStateException("cuda: kernels not compiled ("
+                + MODULES_RESOURCE + " is not on the class path: nvcc was missing when kernels-cuda was built)"));
         this.context = Cuda.get().open(ordinal);
         try {
-            this.module = context.loadModule(ptx);
+            for (String text : ptx) {
+                modules.add(context.loadModule(text));
+            }
             this.blas = new CuBlas(context);
             this.solver = new CuSolver(context);
         } catch (RuntimeException e) {
@@ -45,12 +50,27 @@ final class GpuDevice implements Device {
         this.description = "cuda:" + ordinal + " " + context.deviceName();
     }
 
-    /** The kernels' PTX text, if the build produced it. */
-    static Optional<String> ptx() {
-        try (InputStream in = GpuDevice.class.getResourceAsStream(PTX_RESOURCE)) {
-            return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    /** The PTX text of every kernel module, if the build produced them. */
+    static Optional<List<String>> ptx() {
+        try (InputStream index = GpuDevice.class.getResourceAsStream(MODULES_RESOURCE)) {
+            if (index == null) {
+                return Optional.empty();
+            }
+            List<String> texts = new ArrayList<>();
+            for (String name : new String(index.readAllBytes(), StandardCharsets.UTF_8).split("\\s+")) {
+                if (name.isEmpty()) {
+                    continue;
+                }
+                try (InputStream in = GpuDevice.class.getResourceAsStream("/org/slimgrad/cuda/" + name + ".ptx")) {
+                    if (in == null) {
+                        return Optional.empty();
+                    }
+                    texts.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+            return texts.isEmpty() ? Optional.empty() : Optional.of(texts);
         } catch (IOException e) {
-            throw new IllegalStateException("cuda: reading " + PTX_RESOURCE + " failed", e);
+            throw new IllegalStateException("cuda: reading the PTX modules failed", e);
         }
     }
 
@@ -91,7 +111,7 @@ final class GpuDevice implements Device {
     @Override
     public void launch(String kernel, int gridX, int gridY, int blockX, int blockY, MemorySegment params) {
         context.makeCurrent();
-        MemorySegment function = functions.computeIfAbsent(kernel, name -> context.function(module, name));
+        MemorySegment function = functions.computeIfAbsent(kernel, this::find);
         context.launch(function, gridX, gridY, blockX, blockY, params);
     }
 
@@ -155,10 +175,22 @@ final class GpuDevice implements Device {
         try {
             solver.close();
             blas.close();
-            context.unloadModule(module);
+            modules.forEach(context::unloadModule);
         } finally {
             context.close();
         }
+    }
+
+    // the module that defines the kernel: cuModuleGetFunction fails (CUDA_ERROR_NOT_FOUND) in the others
+    private MemorySegment find(String kernel) {
+        for (MemorySegment module : modules) {
+            try {
+                return context.function(module, kernel);
+            } catch (IllegalStateException notInThisModule) {
+                // try the next one
+            }
+        }
+        throw new IllegalStateException("cuda: no kernel " + kernel + " in the " + modules.size() + " PTX modules");
     }
 
     private static MemorySegment at(long address) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
-import org.slimgrad.Axis;
 import org.slimgrad.Backends;
 import org.slimgrad.CounterRandom;
 import org.slimgrad.Matrix;
@@ -205,14 +204,6 @@ abstract class DeviceContract {
                 () -> Backends.cpu().scale(2f, device));
         assertTrue(foreign.getMessage().contains("lives in"), foreign.getMessage());
         assertThrows(IllegalArgumentException.class, () -> cuda().scale(2f, host));
-    }
-
-    @Test
-    void kernelsOfPartTwoSayTheyAreMissing() {
-        Matrix x = cuda().allocate(4, 8);
-        UnsupportedOperationException thrown = assertThrows(UnsupportedOperationException.class,
-                () -> cuda().dct(x, x, Axis.ROWS));
-        assertTrue(thrown.getMessage().contains("part 2"), thrown.getMessage());
     }
 
     /** A second backend on the same device, closed by the test that makes it. */

@@ -103,61 +103,80 @@ final class StagedCudaBackend extends AbstractBackend {
         return new Svd(cuda.toHost(svd.u()), svd.sigma(), cuda.toHost(svd.vt()));
     }
 
-    // ------------------------------------------------ part 2 (DCT, sparse): not on the GPU, nothing to stage
-
-    private static UnsupportedOperationException notStaged() {
-        return new UnsupportedOperationException("StagedCudaBackend: the CUDA backend has no such kernel yet");
-    }
+    // ---------------------------------------------------------------- DCT and sparse
 
     @Override
     protected void dctKernel(Matrix x, Matrix y, Axis axis, boolean inverse) {
-        throw notStaged();
+        Matrix dx = cuda.toDevice(x);
+        Matrix dy = x.segment().equals(y.segment()) && x.offset() == y.offset() ? dx : cuda.allocate(y.rows(), y.cols());
+        if (inverse) {
+            cuda.idct(dx, dy, axis);
+        } else {
+            cuda.dct(dx, dy, axis);
+        }
+        cuda.download(dy, y);
     }
 
     @Override
     protected void dctScoresKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
-        throw notStaged();
+        Matrix ds = cuda.allocate(1, scores.cols());
+        cuda.dctScores(cuda.toDevice(g), axis, norm, ds);
+        cuda.download(ds, scores);
     }
 
     @Override
     protected int[] topKKernel(Matrix scores, int k) {
-        throw notStaged();
+        return cuda.topK(cuda.toDevice(scores), k);
     }
 
     @Override
     protected void dctGatherKernel(Matrix g, Axis axis, int[] indices, Matrix r) {
-        throw notStaged();
+        Matrix dr = cuda.allocate(r.rows(), r.cols());
+        cuda.dctGather(cuda.toDevice(g), axis, indices, dr);
+        cuda.download(dr, r);
     }
 
     @Override
     protected void idctScatterKernel(Matrix r, Axis axis, int[] indices, float alpha, float beta, Matrix out) {
-        throw notStaged();
+        Matrix dout = beta == 0f ? cuda.allocate(out.rows(), out.cols()) : cuda.toDevice(out);
+        cuda.idctScatter(cuda.toDevice(r), axis, indices, alpha, beta, dout);
+        cuda.download(dout, out);
     }
 
     @Override
     protected void spmmKernel(boolean transposeS, float alpha, Matrix x, FixedSupport support, Matrix values,
                               float beta, Matrix y) {
-        throw notStaged();
+        Matrix dy = beta == 0f ? cuda.allocate(y.rows(), y.cols()) : cuda.toDevice(y);
+        cuda.spmm(transposeS, alpha, cuda.toDevice(x), support, cuda.toDevice(values), beta, dy);
+        cuda.download(dy, y);
     }
 
     @Override
     protected void sddmmKernel(float alpha, Matrix a, Matrix b, FixedSupport support, float beta, Matrix values) {
-        throw notStaged();
+        Matrix dv = beta == 0f ? cuda.allocate(1, values.cols()) : cuda.toDevice(values);
+        cuda.sddmm(alpha, cuda.toDevice(a), cuda.toDevice(b), support, beta, dv);
+        cuda.download(dv, values);
     }
 
     @Override
     protected void sparseAddToKernel(FixedSupport support, Matrix values, float alpha, Matrix dense) {
-        throw notStaged();
+        Matrix dd = cuda.toDevice(dense);
+        cuda.sparseAddTo(support, cuda.toDevice(values), alpha, dd);
+        cuda.download(dd, dense);
     }
 
     @Override
     protected void sparseGatherKernel(Matrix dense, FixedSupport support, Matrix values) {
-        throw notStaged();
+        Matrix dv = cuda.allocate(1, values.cols());
+        cuda.sparseGather(cuda.toDevice(dense), support, dv);
+        cuda.download(dv, values);
     }
 
     @Override
     protected void sparseScatterKernel(FixedSupport support, Matrix values, Matrix dense) {
-        throw notStaged();
+        Matrix dd = cuda.toDevice(dense);
+        cuda.sparseScatter(support, cuda.toDevice(values), dd);
+        cuda.download(dd, dense);
     }
 
     @Override

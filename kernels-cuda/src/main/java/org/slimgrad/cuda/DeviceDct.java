@@ -1,0 +1,165 @@
+package org.slimgrad.cuda;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slimgrad.Axis;
+import org.slimgrad.Matrix;
+import org.slimgrad.ScoreNorm;
+
+/**
+ * The DCT on the device (src/main/cuda/dct.cu): Makhoul's reordering into a complex workspace of lines × N, a
+ * Stockham FFT of length N with one launch per prime-factor stage (radix 4 while 4 divides N, then 2, 3 and the other
+ * primes ascending, each a direct butterfly), and a last kernel that forms the coefficients it needs: all of them
+ * ({@code dct}), the chosen ones ({@code dctGather}), or only their column norms ({@code dctScores}, the
+ * coefficients never stored). Per-length tables (the N roots of unity and Makhoul's N shifts, computed in float64)
+ * are uploaded once and kept. A prime factor p costs O(p) per point: lengths with a large prime factor are correct
+ * but slow (no Bluestein stage on the device yet).
+ */
+final class DeviceDct {
+
+    /** The tables of one length: roots e^{−2πi·t/N}, shifts e^{−iπk/2N}, and the stage radices. */
+    private record Plan(Matrix roots, Matrix shifts, int[] radices) {
+    }
+
+    private final CudaBackend backend;
+    private final DeviceKernels kernels;
+    private final Map<Integer, Plan> plans = new HashMap<>();
+
+    DeviceDct(CudaBackend backend) {
+        this.backend = backend;
+        this.kernels = backend.kernels();
+    }
+
+    /** y = the DCT-II (or, inverse, the DCT-III) of every line of x; y may be x. */
+    void transform(Matrix x, Matrix y, Axis axis, boolean inverse) {
+        int lines = axis.lineCount(x);
+        int n = axis.lineLength(x);
+        Plan plan = plan(n);
+        try (DeviceArena scratch = backend.arena()) {
+            Matrix[] work = workspace(scratch, lines, n);
+            if (inverse) {
+                kernels.idctLoad(lines, n, x, axis, 0L, plan.shifts(), work[0]);
+                Matrix v = fft(plan, lines, n, work);
+                kernels.idctStore(lines, n, v, 1f, 0f, y, axis);
+            } else {
+                kernels.dctLoad(lines, n, x, axis, work[0]);
+                Matrix v = fft(plan, lines, n, work);
+                kernels.dctStore(lines, n, n, v, plan.shifts(), 0L, y, axis);
+            }
+        }
+    }
+
+    /** scores[k] = the L1 or L2 norm of coefficient k over every line of g. */
+    void scores(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
+        int lines = axis.lineCount(g);
+        int n = axis.lineLength(g);
+        Plan plan = plan(n);
+        try (DeviceArena scratch = backend.arena()) {
+            Matrix[] work = workspace(scratch, lines, n);
+            kernels.dctLoad(lines, n, g, axis, work[0]);
+            Matrix v = fft(plan, lines, n, work);
+            kernels.dctScores(lines, n, norm == ScoreNorm.L1, v, plan.shifts(), scores);
+        }
+    }
+
+    /** r = the coefficients {@code indices} of every line of g (lines × k for rows, k × lines for columns). */
+    void gather(Matrix g, Axis axis, int[] indices, Matrix r) {
+        int lines = axis.lineCount(g);
+        int n = axis.lineLength(g);
+        Plan plan = plan(n);
+        try (DeviceArena scratch = backend.arena()) {
+            Matrix[] work = workspace(scratch, lines, n);
+            Matrix index = ints(scratch, indices);
+            kernels.dctLoad(lines, n, g, axis, work[0]);
+            Matrix v = fft(plan, lines, n, work);
+            kernels.dctStore(lines, n, indices.length, v, plan.shifts(), DeviceKernels.address(index), r, axis);
+        }
+    }
+
+    /** out = α·(the inverse DCT of each line's coefficients, r's values at {@code indices}, zero elsewhere) + β·out. */
+    void scatter(Matrix r, Axis axis, int[] indices, float alpha, float beta, Matrix out) {
+        int lines = axis.lineCount(out);
+        int n = axis.lineLength(out);
+        Plan plan = plan(n);
+        int[] slot = new int[n];
+        java.util.Arrays.fill(slot, -1);
+        for (int t = 0; t < indices.length; t++) {
+            slot[indices[t]] = t;
+        }
+        try (DeviceArena scratch = backend.arena()) {
+            Matrix[] work = workspace(scratch, lines, n);
+            Matrix slots = ints(scratch, slot);
+            kernels.idctLoad(lines, n, r, axis, DeviceKernels.address(slots), plan.shifts(), work[0]);
+            Matrix v = fft(plan, lines, n, work);
+            kernels.idctStore(lines, n, v, alpha, beta, out, axis);
+        }
+    }
+
+    // the FFT of every line of work[0], ping-ponging between the two buffers; returns the one holding the result
+    private Matrix fft(Plan plan, int lines, int n, Matrix[] work) {
+        int span = 1;
+        int from = 0;
+        for (int p : plan.radices()) {
+            kernels.fftStage(lines, n, p, span, plan.roots(), work[from], work[1 - from]);
+            from = 1 - from;
+            span *= p;
+        }
+        return work[from];
+    }
+
+    // two complex buffers of lines × n, as float matrices of lines × 2n
+    private static Matrix[] workspace(DeviceArena scratch, int lines, int n) {
+        return new Matrix[]{scratch.allocate(lines, 2 * n), scratch.allocate(lines, 2 * n)};
+    }
+
+    private Matrix ints(DeviceArena scratch, int[] values) {
+        Matrix device = scratch.allocate(1, Math.max(1, values.length));
+        backend.device().upload(MemorySegment.ofArray(values), DeviceKernels.address(device),
+                (long) values.length * Integer.BYTES);
+        return device;
+    }
+
+    private synchronized Plan plan(int n) {
+        return plans.computeIfAbsent(n, this::newPlan);
+    }
+
+    private Plan newPlan(int n) {
+        float[] roots = new float[2 * n];
+        float[] shifts = new float[2 * n];
+        for (int t = 0; t < n; t++) {
+            double angle = -2 * Math.PI * t / n;
+            roots[2 * t] = (float) Math.cos(angle);
+            roots[2 * t + 1] = (float) Math.sin(angle);
+            double half = -Math.PI * t / (2.0 * n);
+            shifts[2 * t] = (float) Math.cos(half);
+            shifts[2 * t + 1] = (float) Math.sin(half);
+        }
+        return new Plan(backend.toDevice(Matrix.wrap(roots, 1, 2 * n)), backend.toDevice(Matrix.wrap(shifts, 1, 2 * n)),
+                radices(n));
+    }
+
+    /** Stage radices: 4 while 4 divides n, then the remaining prime factors ascending. */
+    static int[] radices(int n) {
+        List<Integer> order = new ArrayList<>();
+        int rest = n;
+        while (rest % 4 == 0) {
+            order.add(4);
+            rest /= 4;
+        }
+        for (int p = 2; (long) p * p <= rest; p++) {
+            while (rest % p == 0) {
+                order.add(p);
+                rest /= p;
+            }
+        }
+        if (rest > 1) {
+            order.add(rest);
+        }
+        return order.stream().mapToInt(Integer::intValue).toArray();
+    }
+}
