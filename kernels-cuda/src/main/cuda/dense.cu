@@ -241,3 +241,19 @@ extern "C" __global__ void sg_adam(int rows, int cols, float beta1, float beta2,
     }
 }
 SLIMGRAD_EXPORT(sg_adam)
+
+// X(i, j) = CounterRandom.fillUniform's value: the top 24 bits u of bits(seed, i·cols + j) as (2·u·2⁻²⁴ − 1)·bound
+// (u·2⁻²⁴ and 2·that − 1 are exact in fp32, one rounded multiply by bound: bit-identical to the Java side).
+extern "C" __global__ void sg_fill_uniform(int rows, int cols, float bound, unsigned long long seed, float* x,
+                                           int ldx) {
+    unsigned long long base = sg_mix(seed);
+    FOR_ROWS(i, rows) {
+        FOR_COLS(j, cols) {
+            unsigned long long index = (unsigned long long)i * cols + j;
+            unsigned long long h = sg_mix(base + (index + 1) * 0x9E3779B97F4A7C15ull);
+            float unit = (float)(h >> 40) * 0x1p-24f;
+            x[(long long)i * ldx + j] = (2.0f * unit - 1.0f) * bound;
+        }
+    }
+}
+SLIMGRAD_EXPORT(sg_fill_uniform)

@@ -110,6 +110,18 @@ public abstract class AbstractBackend implements Backend {
     }
 
     @Override
+    public final void fillUniform(Matrix x, float bound, long seed) {
+        usable("fillUniform", "X", x);
+        if (!(bound >= 0) || Float.isInfinite(bound)) {
+            throw new IllegalArgumentException("fillUniform: X is " + x.shape() + ", bound " + bound
+                    + "; need a finite bound >= 0");
+        }
+        if (x.size() != 0) {
+            fillUniformKernel(x, bound, seed);
+        }
+    }
+
+    @Override
     public final double sumOfSquares(Matrix x) {
         usable("sumOfSquares", "X", x);
         return x.size() == 0 ? 0 : sumOfSquaresKernel(x);
@@ -390,6 +402,9 @@ public abstract class AbstractBackend implements Backend {
 
     /** {@code Y = Xᵀ} on validated, non-empty, disjoint arguments. */
     protected abstract void transposeKernel(Matrix x, Matrix y);
+
+    /** {@link CounterRandom#fillUniform} on a validated non-empty argument, bit for bit. */
+    protected abstract void fillUniformKernel(Matrix x, float bound, long seed);
 
     /** ‖X‖_F² in float64 on a validated non-empty argument. */
     protected abstract double sumOfSquaresKernel(Matrix x);

@@ -39,6 +39,13 @@ public interface Backend {
     /** {@code X = α·X}. With {@code α = 0} X becomes zero even where it held NaN. Modifies X. */
     void scale(float alpha, Matrix x);
 
+    /**
+     * Fills X with {@link CounterRandom#fillUniform}'s values: element (i, j) from {@code bits(seed, i·cols + j)},
+     * uniform in [−bound, bound), bit-identical on every backend (an initialisation that needs no host copy).
+     * Modifies X.
+     */
+    void fillUniform(Matrix x, float bound, long seed);
+
     /** {@code Y = Xᵀ}: X is m×n, Y is n×m and must not overlap X. Modifies Y. */
     void transpose(Matrix x, Matrix y);
 

@@ -44,6 +44,11 @@ public abstract class HostBackend extends AbstractBackend {
         Transpose.into(x, y);
     }
 
+    @Override
+    protected final void fillUniformKernel(Matrix x, float bound, long seed) {
+        CounterRandom.fillUniform(x, bound, seed);
+    }
+
     // float64 squares of fp32 values are exact (< 2^256) and no float64 sum of 2^31 of them can overflow
     @Override
     protected final double sumOfSquaresKernel(Matrix x) {

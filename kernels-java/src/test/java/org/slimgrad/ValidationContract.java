@@ -53,6 +53,9 @@ public abstract class ValidationContract {
         rejects(IllegalArgumentException.class, out, () -> backend().transpose(whole.view(0, 0, 3, 5), out),
                 "transpose", "overlaps");
         assertThrows(IllegalArgumentException.class, () -> backend().sumOfSquares(null));
+        Matrix filled = TestData.random(rng, 4, 4, true);
+        rejects(IllegalArgumentException.class, filled, () -> backend().fillUniform(filled, -1f, 3), "fillUniform",
+                "bound");
         Matrix a = TestData.random(rng, 8, 6, false);
         Svd wrong = new Svd(backend().allocate(0, 2), new float[2], backend().allocate(2, 7));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -22,7 +22,7 @@ import org.slimgrad.SymmetricEigen;
  * GEMMs and the triangular solve, cuSOLVER the Cholesky, Householder, SVD and eigen routines. Randomized SVD and
  * Cholesky QR run entirely on the device, copying only a few scalars per step back (pivots, σ).
  *
- * <p>Memory: {@link #allocate} gives a matrix whose device block returns to the backend's caching pool when the
+ * <p>Memory: {@link #allocate} gives a zero-filled matrix whose device block returns to the backend's caching pool when the
  * matrix becomes unreachable (like a direct ByteBuffer); {@link #arena()} gives matrices returned, and made
  * unusable, when the arena closes. After warm-up a training step does not reach the driver's allocator.
  * {@link #close()} frees everything.
@@ -76,7 +76,11 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
         DeviceMemory pool = memory;
         MemorySegment segment = MemorySegment.ofAddress(address).reinterpret(size, Arena.ofAuto(),
                 unused -> pool.give(address, size));
-        return Matrix.inDomain(domain(), segment, 0, rows, cols, Math.max(cols, 1));
+        Matrix matrix = Matrix.inDomain(domain(), segment, 0, rows, cols, Math.max(cols, 1));
+        if (matrix.size() != 0) {
+            kernels.scale(0f, matrix); // the Backend contract: zero-filled (pooled blocks hold old data)
+        }
+        return matrix;
     }
 
     /** A scope for device matrices that go back to the pool, and become unusable, when it closes. */
@@ -188,6 +192,11 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     @Override
     protected void transposeKernel(Matrix x, Matrix y) {
         kernels().transpose(x, y);
+    }
+
+    @Override
+    protected void fillUniformKernel(Matrix x, float bound, long seed) {
+        kernels().fillUniform(x, bound, seed);
     }
 
     @Override

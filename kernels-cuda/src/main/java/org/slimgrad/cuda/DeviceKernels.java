@@ -195,6 +195,14 @@ final class DeviceKernels {
         }
     }
 
+    /** x(i, j) = CounterRandom.fillUniform's value for (seed, i·cols + j). */
+    void fillUniform(Matrix x, float bound, long seed) {
+        try (Arena arena = Arena.ofConfined()) {
+            elementwise("sg_fill_uniform", x.rows(), x.cols(), new KernelArgs(arena).i32(x.rows()).i32(x.cols())
+                    .f32(bound).i64(seed).i64(address(x)).i32(x.ld()));
+        }
+    }
+
     /** r (n×n, row-major) = the upper triangle of the column-major factor at {@code a}, zeros below. */
     void upperFromColumnMajor(int n, long a, int lda, Matrix r) {
         try (Arena arena = Arena.ofConfined()) {

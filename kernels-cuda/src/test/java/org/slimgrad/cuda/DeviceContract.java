@@ -14,7 +14,13 @@ import org.slimgrad.OrthoMethod;
 import org.slimgrad.Spectra;
 import org.slimgrad.Svd;
 import org.slimgrad.TestData;
+import org.slimgrad.Backend;
+import org.slimgrad.ScoreNorm;
+import org.slimgrad.train.DctProjector;
+import org.slimgrad.train.GradientProjector;
+import org.slimgrad.train.LowRankAdam;
 import org.slimgrad.train.NonFinitePolicy;
+import org.slimgrad.train.SparsePlusLowRankLinear;
 import org.slimgrad.train.SvdProjector;
 
 /**
@@ -152,6 +158,64 @@ abstract class DeviceContract {
     }
 
     @Test
+    void theSparsePlusLowRankLayerTrainsOnTheDeviceAsOnTheCpu() {
+        int tokens = 37;
+        SparsePlusLowRankLinear onGpu = new SparsePlusLowRankLinear(cuda(), 45, 29, 6, 12f, 0.1, 5);
+        SparsePlusLowRankLinear onCpu = new SparsePlusLowRankLinear(Backends.cpu(), 45, 29, 6, 12f, 0.1, 5);
+        TestData.assertSameBits(onCpu.a(), cuda().toHost(onGpu.a()), "A initialised from the same seed");
+        TestData.assertSameBits(onCpu.values(), cuda().toHost(onGpu.values()), "S initialised from the same seed");
+        Matrix b = TestData.random(rng, 45, 6, false); // B starts at zero: give the low-rank path something to do
+        Backends.cpu().copy(b, onCpu.b());
+        cuda().upload(b, onGpu.b());
+        Matrix x = TestData.random(rng, tokens, 29, false);
+        Matrix dy = TestData.random(rng, tokens, 45, false);
+        Matrix yCpu = Backends.cpu().allocate(tokens, 45);
+        Matrix dxCpu = Backends.cpu().allocate(tokens, 29);
+        onCpu.forward(x, yCpu);
+        onCpu.backward(x, dy, dxCpu);
+        Matrix yGpu = cuda().allocate(tokens, 45);
+        Matrix dxGpu = cuda().allocate(tokens, 29);
+        Matrix dx = cuda().toDevice(x);
+        onGpu.forward(dx, yGpu);
+        onGpu.backward(dx, cuda().toDevice(dy), dxGpu);
+        assertClose(yCpu, cuda().toHost(yGpu), 1e-5, "forward");
+        assertClose(dxCpu, cuda().toHost(dxGpu), 1e-5, "dX");
+        assertClose(onCpu.gradB(), cuda().toHost(onGpu.gradB()), 1e-5, "dB");
+        assertClose(onCpu.gradA(), cuda().toHost(onGpu.gradA()), 1e-5, "dA");
+        assertClose(onCpu.gradValues(), cuda().toHost(onGpu.gradValues()), 1e-5, "dS");
+    }
+
+    @Test
+    void lowRankAdamStepsOnTheDeviceAsOnTheCpuWithSvdAndDctProjectors() {
+        for (boolean dct : new boolean[]{false, true}) {
+            for (int[] s : new int[][]{{64, 40}, {40, 64}}) {
+                int m = s[0];
+                int n = s[1];
+                // RESET: the step is then independent of the signs the two backends' SVDs give the basis vectors
+                // (KEEP carries moments across a refresh in whatever orientation each basis happens to have)
+                LowRankAdam.Settings settings = new LowRankAdam.Settings(0.01f, 0.9f, 0.999f, 1e-8f, 0.1f,
+                        LowRankAdam.OnRefresh.RESET);
+                LowRankAdam onGpu = new LowRankAdam(cuda(), projector(cuda(), dct, m, n), settings);
+                LowRankAdam onCpu = new LowRankAdam(Backends.cpu(), projector(Backends.cpu(), dct, m, n), settings);
+                Matrix w = TestData.random(rng, m, n, false);
+                Matrix wGpu = cuda().toDevice(w);
+                for (int step = 0; step < 4; step++) { // refreshes at steps 0 and 2
+                    Matrix g = Spectra.withSpectrum(rng, m, n, Spectra.harmonic(Math.min(m, n)));
+                    onCpu.step(w, g);
+                    onGpu.step(wGpu, cuda().toDevice(g));
+                    assertClose(w, cuda().toHost(wGpu), 2e-5, (dct ? "DCT" : "SVD") + " " + m + "x" + n + " step " + step);
+                }
+            }
+        }
+    }
+
+    private static GradientProjector projector(Backend backend, boolean dct, int m, int n) {
+        return dct ? new DctProjector(backend, m, n, 8, 2, 0.25f, ScoreNorm.L1, NonFinitePolicy.THROW)
+                : new SvdProjector(backend, m, n, 8, 2, 0.25f, SvdProjector.Refresh.randomized(6, 2),
+                NonFinitePolicy.THROW, 11);
+    }
+
+    @Test
     void thePoolServesRepeatedStepsWithoutTheDriverAndScopesAreEnforced() {
         CudaBackend cuda = cuda();
         Matrix outside;
@@ -177,6 +241,22 @@ abstract class DeviceContract {
         IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> cuda.scale(2f, closed));
         assertTrue(thrown.getMessage().contains("closed"), thrown.getMessage());
         assertThrows(IllegalStateException.class, () -> cuda.toHost(closed.view(1, 1, 2, 2)));
+    }
+
+    @Test
+    void allocateZeroFillsEvenAReusedBlockAndFillUniformIsCounterRandoms() {
+        try (DeviceArena scope = cuda().arena()) {
+            cuda().fillUniform(scope.allocate(19, 23), 3f, 1); // dirty a block, then give it back to the pool
+        }
+        Matrix fresh = cuda().toHost(cuda().allocate(19, 23));
+        for (float value : fresh.toArray()) {
+            assertEquals(0f, value);
+        }
+        Matrix expected = Matrix.wrap(new float[19 * 23], 19, 23);
+        CounterRandom.fillUniform(expected, 0.5f, 42);
+        Matrix filled = cuda().allocate(19, 23);
+        cuda().fillUniform(filled, 0.5f, 42);
+        TestData.assertSameBits(expected, cuda().toHost(filled), "fillUniform");
     }
 
     @Test

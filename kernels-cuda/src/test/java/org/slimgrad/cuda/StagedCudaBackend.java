@@ -68,6 +68,13 @@ final class StagedCudaBackend extends AbstractBackend {
     }
 
     @Override
+    protected void fillUniformKernel(Matrix x, float bound, long seed) {
+        Matrix dx = cuda.allocate(x.rows(), x.cols());
+        cuda.fillUniform(dx, bound, seed);
+        cuda.download(dx, x);
+    }
+
+    @Override
     protected double sumOfSquaresKernel(Matrix x) {
         return cuda.sumOfSquares(cuda.toDevice(x));
     }

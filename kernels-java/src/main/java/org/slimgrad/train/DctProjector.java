@@ -138,7 +138,7 @@ public final class DctProjector extends AbstractProjector {
     @Override
     protected boolean recompute(Matrix g) {
         backend.dctScores(g, axis, norm, scores);
-        if (!ProjectorChecks.allFinite(scores)) {
+        if (!Double.isFinite(backend.sumOfSquares(scores))) {
             return false;
         }
         previous = indices;

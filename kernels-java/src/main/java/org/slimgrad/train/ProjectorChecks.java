@@ -25,15 +25,4 @@ final class ProjectorChecks {
                     + (m == null ? "null" : m.shape()) + "; need " + rows + "x" + cols);
         }
     }
-
-    static boolean allFinite(Matrix m) {
-        for (int i = 0; i < m.rows(); i++) {
-            for (int j = 0; j < m.cols(); j++) {
-                if (!Float.isFinite(m.get(i, j))) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
 }

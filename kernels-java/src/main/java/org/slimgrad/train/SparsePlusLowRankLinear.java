@@ -1,7 +1,6 @@
 package org.slimgrad.train;
 
 import org.slimgrad.Backend;
-import org.slimgrad.CounterRandom;
 import org.slimgrad.FixedSupport;
 import org.slimgrad.Matrix;
 
@@ -57,8 +56,8 @@ public final class SparsePlusLowRankLinear {
         this.a = backend.allocate(rank, inFeatures);
         this.values = backend.allocate(1, support.nnz());
         float bound = (float) (1 / Math.sqrt(inFeatures));
-        CounterRandom.fillUniform(a, bound, seed + 1);
-        CounterRandom.fillUniform(values, bound, seed + 2);
+        backend.fillUniform(a, bound, seed + 1);
+        backend.fillUniform(values, bound, seed + 2);
         this.gradB = backend.allocate(outFeatures, rank);
         this.gradA = backend.allocate(rank, inFeatures);
         this.gradValues = backend.allocate(1, support.nnz());
