@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import org.slimgrad.Matrix;
+import org.slimgrad.ScoreNorm;
 import org.slimgrad.Svd;
 import org.slimgrad.cuda.CudaBackend;
 import org.slimgrad.cuda.CudaProvider;
@@ -15,20 +16,27 @@ import org.slimgrad.nativelib.cuda.Context;
 import org.slimgrad.nativelib.cuda.CuSolver;
 import org.slimgrad.nativelib.cuda.Cuda;
 import org.slimgrad.nativelib.cuda.DeviceBuffer;
+import org.slimgrad.train.DctProjector;
+import org.slimgrad.train.LowRankAdam;
+import org.slimgrad.train.NonFinitePolicy;
+import org.slimgrad.train.SparsePlusLowRankLinear;
+import org.slimgrad.train.SvdProjector;
 
 /**
- * The {@code cuda} job (issue 9's benchmark): on the GPU, for the GaLore refresh shapes 1024×2736 r=256,
- * 2048×5461 r=512 and 4096×11008 r=1024, slimgrad's GEMM (A·Z), orthonormalize (n×l) and randomizedSvd (2 power
- * iterations, oversample 10) beside cuSOLVER's own randomized SVD (gesvdr, same rank, oversample and iterations) and
- * its full SVD (gesvd), in one run; with the rank-r error of both randomized results against the optimal one (the
- * test matrices have a known 1/k spectrum). Median wall time over synchronised repetitions. Writes cuda.md.
- * Where there is no GPU it writes why, and nothing else.
+ * The {@code cuda} job (the benchmarks of issues 9 and 10): on the GPU, for 1024×2736 r=256, 2048×5461 r=512 and
+ * 4096×11008 r=1024, (1) slimgrad's GEMM (A·Z), orthonormalize (n×l) and randomizedSvd (2 power iterations, oversample
+ * 10) beside cuSOLVER's own randomized SVD (gesvdr, same rank, oversample and iterations) and its full SVD (gesvd),
+ * with the rank-r error of both randomized results against the optimal one (the test matrices have a known 1/k
+ * spectrum); (2) the methods' kernels: the DCT projector's refresh, the low-rank Adam step, the sparse-plus-low-rank
+ * forward and its S gradient, each beside its dense formulation on cuBLAS. Median wall time over synchronised
+ * repetitions. Writes cuda.md; where there is no GPU it writes why, and nothing else.
  */
 public final class CudaComparison {
 
     private static final int[][] SHAPES = {{1024, 2736, 256}, {2048, 5461, 512}, {4096, 11008, 1024}};
     private static final int OVERSAMPLE = 10;
     private static final int POWER_ITERATIONS = 2;
+    private static final int TOKENS = 4096;
 
     private CudaComparison() {
     }
@@ -54,6 +62,19 @@ public final class CudaComparison {
                     cuda.deviceName(), POWER_ITERATIONS, OVERSAMPLE));
             for (int[] shape : SHAPES) {
                 md.append(row(cuda, peers, solver, shape[0], shape[1], shape[2]));
+                System.out.print(md.substring(md.lastIndexOf("| " + shape[0])));
+            }
+            md.append(String.format(Locale.ROOT, "%n## The methods' kernels (issue 10)%n%n"
+                    + "Median ms. Peers in the same run: the dense formulations on cuBLAS. For reference only (not"
+                    + " measured here), the issue's PyTorch 2.11 eager figures on an H100 for 1024x2736 / 2048x5461 /"
+                    + " 4096x11008: DCT select+project 0.25 / 1.38 / 8.96, GaLore Adam step 0.148 / 0.649 / 4.15,"
+                    + " SLTrain forward via dense W 0.525 / 2.10 / 9.22, S gradient via dense product + gather"
+                    + " 0.49 / 1.84 / 7.05.%n%n| shape | rank | DCT refresh (scores, top-k, gather) | dense G·Q GEMM"
+                    + " alone | low-rank Adam step (SVD, no refresh) | SLTrain forward, %d tokens | dense W then GEMM |"
+                    + " S gradient (sddmm) | dense dYᵀ·X then gather |%n|---|---|---|---|---|---|---|---|---|%n",
+                    TOKENS));
+            for (int[] shape : SHAPES) {
+                md.append(methodsRow(cuda, shape[0], shape[1], shape[2], TOKENS));
                 System.out.print(md.substring(md.lastIndexOf("| " + shape[0])));
             }
         }
@@ -108,6 +129,55 @@ public final class CudaComparison {
             return String.format(Locale.ROOT, "| %dx%d | %d | %.2f | %.2f | %.2f | %.4f | %.2f | %.4f | %.1f | %.1fx |%n",
                     m, n, rank, gemm, ortho, rsvd, ourError, gesvdr, gesvdrError, gesvd, gesvdr / rsvd);
         }
+    }
+
+    static String methodsRow(CudaBackend cuda, int m, int n, int rank, int tokens) {
+        Matrix g = cuda.allocate(m, n);
+        cuda.fillUniform(g, 1f, 11);
+        DctProjector dct = new DctProjector(cuda, m, n, rank, 1, 0.25f, ScoreNorm.L1, NonFinitePolicy.THROW);
+        Matrix r = cuda.allocate(dct.projectedRows(), dct.projectedCols());
+        double dctRefresh = median(5, () -> dct.project(g, r), cuda); // refreshes every step (gap 1)
+        int length = Math.min(m, n); // the side rule transforms the shorter dimension's lines
+        Matrix q = cuda.allocate(length, length);
+        cuda.fillUniform(q, 1f, 12);
+        Matrix gq = cuda.allocate(m, n);
+        double denseGq = median(5, () -> {
+            if (m >= n) {
+                cuda.gemm(false, false, 1f, g, q, 0f, gq);
+            } else {
+                cuda.gemm(false, false, 1f, q, g, 0f, gq);
+            }
+        }, cuda);
+
+        SvdProjector svd = new SvdProjector(cuda, m, n, rank, 1_000_000, 0.25f,
+                SvdProjector.Refresh.randomized(OVERSAMPLE, POWER_ITERATIONS), NonFinitePolicy.THROW, 13);
+        LowRankAdam adam = new LowRankAdam(cuda, svd, new LowRankAdam.Settings(1e-3f, 0.9f, 0.999f, 1e-8f, 0f,
+                LowRankAdam.OnRefresh.KEEP));
+        Matrix w = cuda.allocate(m, n);
+        adam.step(w, g); // the refresh, outside the timing
+        double adamStep = median(5, () -> adam.step(w, g), cuda);
+
+        SparsePlusLowRankLinear layer = new SparsePlusLowRankLinear(cuda, m, n, rank, rank, 0.03, 14);
+        Matrix x = cuda.allocate(tokens, n);
+        cuda.fillUniform(x, 1f, 15);
+        Matrix y = cuda.allocate(tokens, m);
+        double forward = median(5, () -> layer.forward(x, y), cuda);
+        Matrix dense = cuda.allocate(m, n);
+        double denseForward = median(5, () -> {
+            cuda.gemm(false, false, layer.scaling(), layer.b(), layer.a(), 0f, dense);
+            cuda.sparseAddTo(layer.support(), layer.values(), 1f, dense);
+            cuda.gemm(false, true, 1f, x, dense, 0f, y);
+        }, cuda);
+        Matrix dy = cuda.allocate(tokens, m);
+        cuda.fillUniform(dy, 1f, 16);
+        Matrix grad = cuda.allocate(1, layer.support().nnz());
+        double sddmm = median(5, () -> cuda.sddmm(1f, dy, x, layer.support(), 0f, grad), cuda);
+        double denseGrad = median(5, () -> {
+            cuda.gemm(true, false, 1f, dy, x, 0f, dense);
+            cuda.sparseGather(dense, layer.support(), grad);
+        }, cuda);
+        return String.format(Locale.ROOT, "| %dx%d | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", m, n,
+                rank, dctRefresh, denseGq, adamStep, forward, denseForward, sddmm, denseGrad);
     }
 
     // A = U·diag(σ)·Vᵀ with U, V orthonormalised seeded sketches, built on the device

@@ -58,8 +58,12 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
         return new CudaBackend("cuda", new GpuDevice(ordinal));
     }
 
-    /** The backend on the host emulation of the device (see {@link EmulatedDevice}): for the GPU-less checks. */
-    static CudaBackend emulated() {
+    /**
+     * The backend on a host emulation of the device (see {@link EmulatedDevice}): the same kernels, compiled for the
+     * host, for checking code that drives the CUDA backend on a machine without a GPU. Slow; needs the library
+     * kernels-cuda's build makes, named by the system property {@code slimgrad.cuda.emulation}.
+     */
+    public static CudaBackend emulated() {
         return new CudaBackend("cuda-emulated", EmulatedDevice.load());
     }
 
