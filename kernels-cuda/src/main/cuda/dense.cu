@@ -67,13 +67,6 @@ extern "C" __global__ void sg_transpose(int rows, int cols, const float* x, int 
 }
 SLIMGRAD_EXPORT(sg_transpose)
 
-// org.slimgrad.CounterRandom, integer for integer: SplitMix64's finaliser of mix(seed) + (index + 1)·γ.
-__device__ __forceinline__ unsigned long long sg_mix(unsigned long long z) {
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BEB133111Full;
-    return z ^ (z >> 31);
-}
-
 // Z(i, j) = CounterRandom.sketch(seed, i·cols + j) for firstCol <= j < cols: the Irwin–Hall sum of four 16-bit
 // fields, converted exactly, minus 4·65535/2, times √3/65536 rounded to fp32 (0x1.bb67aep-16): two exact steps
 // and one rounded multiply, so the value is bit-identical to the Java one.
@@ -83,7 +76,7 @@ extern "C" __global__ void sg_fill_sketch(int rows, int cols, int firstCol, unsi
     FOR_ROWS(i, rows) {
         FOR_COLS(j, cols - firstCol) {
             unsigned long long index = (unsigned long long)i * cols + (firstCol + j);
-            unsigned long long h = sg_mix(base + (index + 1) * 0x9E3779B97F4A7C15ull);
+            unsigned long long h = sg_bits(base, index);
             int sum = (int)(h & 0xFFFF) + (int)((h >> 16) & 0xFFFF) + (int)((h >> 32) & 0xFFFF) + (int)(h >> 48);
             z[(long long)i * ldz + firstCol + j] = ((float)sum - 131070.0f) * 0x1.bb67aep-16f;
         }
@@ -250,7 +243,7 @@ extern "C" __global__ void sg_fill_uniform(int rows, int cols, float bound, unsi
     FOR_ROWS(i, rows) {
         FOR_COLS(j, cols) {
             unsigned long long index = (unsigned long long)i * cols + j;
-            unsigned long long h = sg_mix(base + (index + 1) * 0x9E3779B97F4A7C15ull);
+            unsigned long long h = sg_bits(base, index);
             float unit = (float)(h >> 40) * 0x1p-24f;
             x[(long long)i * ldx + j] = (2.0f * unit - 1.0f) * bound;
         }

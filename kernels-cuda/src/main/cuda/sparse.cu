@@ -56,3 +56,66 @@ extern "C" __global__ void sg_sparse_dense(int mode, int nnz, float alpha, const
     }
 }
 SLIMGRAD_EXPORT(sg_sparse_dense)
+
+// Drawing a support on the device, by org.slimgrad.SupportDraw's rule: position f = i·cols + j has the key
+// CounterRandom.bits(seed, f); the support is the nnz positions of smallest (key, f). The host settles the threshold
+// bucket (top 16 key bits) from the histogram and the order inside it from its few members; these kernels do the
+// passes over all positions.
+
+// histogram[key >> 48] += 1 for every position (counts are exact whatever the order of the atomics)
+extern "C" __global__ void sg_support_histogram(long long total, unsigned long long seed, unsigned* histogram) {
+    unsigned long long base = sg_mix(seed);
+    for (long long f = (long long)blockIdx.x * blockDim.x + threadIdx.x; f < total; f += (long long)gridDim.x * blockDim.x) {
+        atomicAdd(&histogram[sg_bits(base, f) >> 48], 1u);
+    }
+}
+SLIMGRAD_EXPORT(sg_support_histogram)
+
+// the members of the threshold bucket, in any order: (key, position) pairs appended through an atomic counter
+extern "C" __global__ void sg_support_members(long long total, unsigned long long seed, int bucket, unsigned* count,
+                                              unsigned long long* keys, long long* positions) {
+    unsigned long long base = sg_mix(seed);
+    for (long long f = (long long)blockIdx.x * blockDim.x + threadIdx.x; f < total; f += (long long)gridDim.x * blockDim.x) {
+        unsigned long long key = sg_bits(base, f);
+        if ((int)(key >> 48) == bucket) {
+            unsigned slot = atomicAdd(count, 1u);
+            keys[slot] = key;
+            positions[slot] = f;
+        }
+    }
+}
+SLIMGRAD_EXPORT(sg_support_members)
+
+// counts[i] = the positions of row i whose key lies in a bucket below the threshold (one thread per row)
+extern "C" __global__ void sg_support_row_counts(int rows, int cols, unsigned long long seed, int bucket, int* counts) {
+    unsigned long long base = sg_mix(seed);
+    FOR_COLS(i, rows) {
+        int count = 0;
+        for (int j = 0; j < cols; j++) {
+            count += (int)(sg_bits(base, (unsigned long long)i * cols + j) >> 48) < bucket;
+        }
+        counts[i] = count;
+    }
+}
+SLIMGRAD_EXPORT(sg_support_row_counts)
+
+// columns[pointers[i] ...] = row i's columns in ascending order: those below the threshold bucket, merged with the
+// row's chosen threshold members chosen[chosenStart[i] .. chosenStart[i + 1]) (flat positions, ascending)
+extern "C" __global__ void sg_support_columns(int rows, int cols, unsigned long long seed, int bucket,
+                                              const int* pointers, const long long* chosen, const int* chosenStart,
+                                              int* columns) {
+    unsigned long long base = sg_mix(seed);
+    FOR_COLS(i, rows) {
+        int out = pointers[i];
+        int next = chosenStart[i];
+        int end = chosenStart[i + 1];
+        for (int j = 0; j < cols; j++) {
+            long long f = (long long)i * cols + j;
+            if ((int)(sg_bits(base, f) >> 48) < bucket || (next < end && chosen[next] == f)) {
+                columns[out++] = j;
+                next += next < end && chosen[next] == f;
+            }
+        }
+    }
+}
+SLIMGRAD_EXPORT(sg_support_columns)

@@ -1,8 +1,6 @@
 package org.slimgrad;
 
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * The fixed sparsity pattern of an m×n sparse matrix S (SLTrain, Han et al. 2024): positions only, values live in a
@@ -10,8 +8,9 @@ import java.util.Set;
  * Stored as int32 CSR: row i holds positions {@code rowStart(i) … rowEnd(i)−1}, whose columns ascend strictly.
  * Value p of a values row belongs to position p.
  *
- * <p>{@link #random} draws nnz = round(δ·m·n) positions uniformly without replacement (Floyd's algorithm on the
- * counter-based generator), so a support is regenerated from (m, n, δ, seed) instead of stored or shipped.
+ * <p>{@link #random} draws nnz = round(δ·m·n) positions uniformly without replacement by {@link SupportDraw}'s rule
+ * (the positions of the nnz smallest counter-based keys), so a support is regenerated from (m, n, δ, seed) instead
+ * of stored or shipped, on the host or, drawn in parallel, on a device.
  */
 public final class FixedSupport {
 
@@ -32,17 +31,7 @@ public final class FixedSupport {
      * every machine.
      */
     public static FixedSupport random(int rows, int cols, double density, long seed) {
-        if (rows < 1 || cols < 1 || !(density > 0 && density <= 1)) {
-            throw new IllegalArgumentException("FixedSupport.random: " + rows + "x" + cols + ", density " + density
-                    + "; need positive dimensions and density in (0, 1]");
-        }
-        long total = (long) rows * cols;
-        long nnz = Math.max(1, Math.round(density * total));
-        if (nnz > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("FixedSupport.random: " + nnz + " positions exceed int32 indexing");
-        }
-        long[] flat = nnz == total ? everyPosition(total) : floyd(total, (int) nnz, seed);
-        Arrays.sort(flat);
+        long[] flat = draw((long) rows * cols, drawSize(rows, cols, density), seed);
         int[] pointers = new int[rows + 1];
         int[] columns = new int[flat.length];
         for (int p = 0; p < flat.length; p++) {
@@ -53,6 +42,22 @@ public final class FixedSupport {
             pointers[i + 1] += pointers[i];
         }
         return new FixedSupport(rows, cols, pointers, columns);
+    }
+
+    /**
+     * The number of positions {@link #random} draws, round(δ·rows·cols) and at least one; checks the arguments as it
+     * does (a device drawing the same support calls this first).
+     */
+    public static int drawSize(int rows, int cols, double density) {
+        if (rows < 1 || cols < 1 || !(density > 0 && density <= 1)) {
+            throw new IllegalArgumentException("FixedSupport.random: " + rows + "x" + cols + ", density " + density
+                    + "; need positive dimensions and density in (0, 1]");
+        }
+        long nnz = Math.max(1, Math.round(density * ((long) rows * cols)));
+        if (nnz > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("FixedSupport.random: " + nnz + " positions exceed int32 indexing");
+        }
+        return (int) nnz;
     }
 
     /** A support from CSR arrays (copied), checked: pointers non-decreasing from 0 to nnz, columns ascending. */
@@ -135,26 +140,36 @@ public final class FixedSupport {
         return 31 * Arrays.hashCode(rowPointers) + Arrays.hashCode(columns);
     }
 
-    private static long[] everyPosition(long total) {
-        long[] all = new long[(int) total];
-        Arrays.setAll(all, p -> p);
-        return all;
-    }
-
-    // Floyd's sampling: for j = N−k … N−1 draw t uniform in [0, j]; take t unless taken, then j. Exactly uniform
-    // over k-subsets; the draws are the counter-based generator's words j, so a GPU can replay them.
-    private static long[] floyd(long total, int k, long seed) {
-        Set<Long> chosen = new HashSet<>(k * 2);
-        long[] out = new long[k];
-        int next = 0;
-        for (long j = total - k; j < total; j++) {
-            long t = Math.unsignedMultiplyHigh(CounterRandom.bits(seed, j), j + 1);
-            long pick = chosen.add(t) ? t : j;
-            if (pick == j) {
-                chosen.add(j);
-            }
-            out[next++] = pick;
+    // SupportDraw's rule in two passes over the keys: the bucket histogram, then every position below the threshold
+    // bucket in flat order and the threshold bucket's members, of which the right ones are chosen and merged in
+    private static long[] draw(long total, int nnz, long seed) {
+        long[] histogram = new long[SupportDraw.BUCKETS];
+        for (long f = 0; f < total; f++) {
+            histogram[SupportDraw.bucket(SupportDraw.key(seed, f))]++;
         }
-        return out;
+        long[] threshold = SupportDraw.threshold(histogram, nnz);
+        int bucket = (int) threshold[0];
+        int members = (int) histogram[bucket];
+        long[] sure = new long[nnz - (int) threshold[1]];
+        long[] keys = new long[members];
+        long[] positions = new long[members];
+        int s = 0;
+        int c = 0;
+        for (long f = 0; f < total; f++) {
+            long key = SupportDraw.key(seed, f);
+            int b = SupportDraw.bucket(key);
+            if (b < bucket) {
+                sure[s++] = f;
+            } else if (b == bucket) {
+                keys[c] = key;
+                positions[c++] = f;
+            }
+        }
+        long[] chosen = SupportDraw.choose(keys, positions, (int) threshold[1]);
+        long[] flat = new long[nnz];
+        for (int out = 0, a = 0, b = 0; out < nnz; out++) { // merge two ascending lists
+            flat[out] = b == chosen.length || (a < sure.length && sure[a] < chosen[b]) ? sure[a++] : chosen[b++];
+        }
+        return flat;
     }
 }

@@ -13,6 +13,7 @@ import org.slimgrad.Matrix;
 import org.slimgrad.MemoryDomain;
 import org.slimgrad.OrthoMethod;
 import org.slimgrad.ScoreNorm;
+import org.slimgrad.SupportDraw;
 import org.slimgrad.Svd;
 import org.slimgrad.SymmetricEigen;
 
@@ -121,6 +122,52 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     /** Waits until the work queued on the backend's stream has finished (for timing). */
     public void synchronize() {
         device().synchronize();
+    }
+
+    /**
+     * {@link FixedSupport#random}'s support, drawn on the device by the same rule ({@link SupportDraw}): the passes
+     * over all m·n positions run as kernels, the host settles the threshold bucket's few members. Equal to the host's
+     * draw for the same arguments. (The sparse kernels upload its CSR and CSC forms on first use, like any support.)
+     */
+    public FixedSupport randomSupport(int rows, int cols, double density, long seed) {
+        int nnz = FixedSupport.drawSize(rows, cols, density);
+        long total = (long) rows * cols;
+        try (DeviceArena scratch = arena()) {
+            Matrix histogram = scratch.allocate(1, SupportDraw.BUCKETS);
+            kernels().scale(0f, histogram);
+            kernels().supportHistogram(total, seed, histogram);
+            long[] counts = new long[SupportDraw.BUCKETS];
+            int[] raw = ints(histogram, SupportDraw.BUCKETS);
+            for (int b = 0; b < counts.length; b++) {
+                counts[b] = Integer.toUnsignedLong(raw[b]);
+            }
+            long[] threshold = SupportDraw.threshold(counts, nnz);
+            int bucket = (int) threshold[0];
+            int members = (int) counts[bucket];
+            Matrix count = scratch.allocate(1, 1);
+            kernels().scale(0f, count);
+            Matrix keys = scratch.allocate(1, 2 * members);
+            Matrix positions = scratch.allocate(1, 2 * members);
+            kernels().supportMembers(total, seed, bucket, count, keys, positions);
+            long[] chosen = SupportDraw.choose(longs(keys, members), longs(positions, members), (int) threshold[1]);
+
+            Matrix rowCounts = scratch.allocate(1, rows);
+            kernels().supportRowCounts(rows, cols, seed, bucket, rowCounts);
+            int[] pointers = new int[rows + 1];
+            int[] chosenStart = new int[rows + 1];
+            int[] below = ints(rowCounts, rows);
+            for (long f : chosen) {
+                chosenStart[(int) (f / cols) + 1]++;
+            }
+            for (int i = 0; i < rows; i++) {
+                chosenStart[i + 1] += chosenStart[i];
+                pointers[i + 1] = pointers[i] + below[i] + chosenStart[i + 1] - chosenStart[i];
+            }
+            Matrix columns = scratch.allocate(1, nnz);
+            kernels().supportColumns(rows, cols, seed, bucket, upload(scratch, pointers), upload(scratch, chosen),
+                    upload(scratch, chosenStart), columns);
+            return FixedSupport.of(rows, cols, pointers, ints(columns, nnz));
+        }
     }
 
     /** Bytes of device memory the backend's pool holds (in use or cached for reuse). */
@@ -299,6 +346,31 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
             MemorySegment.copy(host, JAVA_FLOAT, 0, values, 0, values.length);
         }
         return values;
+    }
+
+    // int32 and int64 arrays travel in float matrices of the same bytes
+    private int[] ints(Matrix device, int count) {
+        int[] values = new int[count];
+        device().download(DeviceKernels.address(device), MemorySegment.ofArray(values), (long) count * Integer.BYTES);
+        return values;
+    }
+
+    private long[] longs(Matrix device, int count) {
+        long[] values = new long[count];
+        device().download(DeviceKernels.address(device), MemorySegment.ofArray(values), (long) count * Long.BYTES);
+        return values;
+    }
+
+    private Matrix upload(DeviceArena scratch, int[] values) {
+        Matrix device = scratch.allocate(1, Math.max(1, values.length));
+        device().upload(MemorySegment.ofArray(values), DeviceKernels.address(device), (long) values.length * Integer.BYTES);
+        return device;
+    }
+
+    private Matrix upload(DeviceArena scratch, long[] values) {
+        Matrix device = scratch.allocate(1, Math.max(2, 2 * values.length));
+        device().upload(MemorySegment.ofArray(values), DeviceKernels.address(device), (long) values.length * Long.BYTES);
+        return device;
     }
 
     private double reduce(Matrix x, boolean deviation) {

@@ -167,6 +167,39 @@ final class DeviceKernels {
         return axis == Axis.ROWS ? 1 : m.ld();
     }
 
+    /** histogram[b] += the positions whose key lies in bucket b (SupportDraw's rule). */
+    void supportHistogram(long total, long seed, Matrix histogram) {
+        try (Arena arena = Arena.ofConfined()) {
+            linear("sg_support_histogram", (int) Math.min(total, Integer.MAX_VALUE), new KernelArgs(arena).i64(total)
+                    .i64(seed).i64(address(histogram)));
+        }
+    }
+
+    /** Appends the (key, position) pairs of bucket {@code bucket} through count. */
+    void supportMembers(long total, long seed, int bucket, Matrix count, Matrix keys, Matrix positions) {
+        try (Arena arena = Arena.ofConfined()) {
+            linear("sg_support_members", (int) Math.min(total, Integer.MAX_VALUE), new KernelArgs(arena).i64(total)
+                    .i64(seed).i32(bucket).i64(address(count)).i64(address(keys)).i64(address(positions)));
+        }
+    }
+
+    /** counts[i] = row i's positions in buckets below {@code bucket}. */
+    void supportRowCounts(int rows, int cols, long seed, int bucket, Matrix counts) {
+        try (Arena arena = Arena.ofConfined()) {
+            linear("sg_support_row_counts", rows, new KernelArgs(arena).i32(rows).i32(cols).i64(seed).i32(bucket)
+                    .i64(address(counts)));
+        }
+    }
+
+    /** The CSR columns of the drawn support, row by row. */
+    void supportColumns(int rows, int cols, long seed, int bucket, Matrix pointers, Matrix chosen,
+                        Matrix chosenStart, Matrix columns) {
+        try (Arena arena = Arena.ofConfined()) {
+            linear("sg_support_columns", rows, new KernelArgs(arena).i32(rows).i32(cols).i64(seed).i32(bucket)
+                    .i64(address(pointers)).i64(address(chosen)).i64(address(chosenStart)).i64(address(columns)));
+        }
+    }
+
     /** The modes of sg_sparse_dense, in its order. */
     enum SparseTransfer {
         /** dense += α·S */

@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.slimgrad.Backends;
 import org.slimgrad.CounterRandom;
+import org.slimgrad.FixedSupport;
 import org.slimgrad.Matrix;
 import org.slimgrad.OrthoMethod;
 import org.slimgrad.Spectra;
@@ -54,6 +55,19 @@ abstract class DeviceContract {
                 assertEquals(j < 4 ? 0f : expected.get(i, j), back.get(i, j), "(" + i + ", " + j + ")");
             }
         }
+    }
+
+    @Test
+    void supportsDrawnOnTheDeviceEqualTheHostsDraws() {
+        for (Object[] c : new Object[][]{{1, 1, 1.0}, {3, 4, 1.0}, {3, 3, 1e-9}, {17, 29, 0.03}, {200, 333, 0.03},
+                {64, 50, 0.5}, {1376, 512, 0.03}}) {
+            int m = (Integer) c[0];
+            int n = (Integer) c[1];
+            double density = (Double) c[2];
+            assertEquals(FixedSupport.random(m, n, density, 99), cuda().randomSupport(m, n, density, 99),
+                    m + "x" + n + " at density " + density);
+        }
+        assertThrows(IllegalArgumentException.class, () -> cuda().randomSupport(3, 3, 0, 1));
     }
 
     @Test
