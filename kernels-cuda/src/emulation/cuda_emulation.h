@@ -104,6 +104,11 @@ inline int atomicMin(int* address, int value) {
     *address = value < old ? value : old;
     return old;
 }
+inline float __uint_as_float(unsigned bits) {
+    float value;
+    std::memcpy(&value, &bits, sizeof value);
+    return value;
+}
 inline unsigned __float_as_uint(float value) {
     unsigned bits;
     std::memcpy(&bits, &value, sizeof bits);

@@ -250,3 +250,49 @@ extern "C" __global__ void sg_fill_uniform(int rows, int cols, float bound, unsi
     }
 }
 SLIMGRAD_EXPORT(sg_fill_uniform)
+
+// bfloat16 moments packed two to a 32-bit word (org.slimgrad.Bf16): element 2s in the low half, 2s+1 in the high.
+__device__ __forceinline__ float sg_bf16_to_float(unsigned bits16) {
+    return __uint_as_float((bits16 & 0xFFFFu) << 16);
+}
+
+__device__ __forceinline__ unsigned sg_float_to_bf16(float x) {  // nearest, ties to even; NaN stays a quiet NaN
+    unsigned bits = __float_as_uint(x);
+    if (x != x) {
+        return (bits >> 16) | 0x0040u;
+    }
+    return (bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16;
+}
+
+// Adam with bf16 moments (org.slimgrad.Backend#adamBf16): one thread per word, two elements each, fp32 arithmetic
+// as sg_adam's, the new moments rounded to bf16.
+extern "C" __global__ void sg_adam_bf16(int rows, int cols, float beta1, float beta2, float epsilon,
+                                        float inverseBias1, float inverseBias2, float alpha, float beta,
+                                        const float* g, int ldg, unsigned* m16, int ldm, unsigned* v16, int ldv,
+                                        float* out, int ldo) {
+    int words = (cols + 1) / 2;
+    FOR_ROWS(i, rows) {
+        FOR_COLS(w, words) {
+            unsigned* mAt = m16 + (long long)i * ldm + w;
+            unsigned* vAt = v16 + (long long)i * ldv + w;
+            unsigned mWord = *mAt;
+            unsigned vWord = *vAt;
+            unsigned mNew = 0;
+            unsigned vNew = 0;
+            for (int half = 0; half < 2 && 2 * w + half < cols; half++) {
+                int j = 2 * w + half;
+                float gij = g[(long long)i * ldg + j];
+                float mij = beta1 * sg_bf16_to_float(mWord >> (16 * half)) + (1.0f - beta1) * gij;
+                float vij = beta2 * sg_bf16_to_float(vWord >> (16 * half)) + (1.0f - beta2) * gij * gij;
+                mNew |= sg_float_to_bf16(mij) << (16 * half);
+                vNew |= sg_float_to_bf16(vij) << (16 * half);
+                float update = alpha * (mij * inverseBias1 / (sqrtf(vij * inverseBias2) + epsilon));
+                float* oij = out + (long long)i * ldo + j;
+                *oij = beta == 0.0f ? update : beta * *oij + update;
+            }
+            *mAt = mNew;
+            *vAt = vNew;
+        }
+    }
+}
+SLIMGRAD_EXPORT(sg_adam_bf16)

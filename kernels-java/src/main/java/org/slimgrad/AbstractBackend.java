@@ -387,6 +387,37 @@ public abstract class AbstractBackend implements Backend {
         }
     }
 
+    @Override
+    public final void adamBf16(Matrix g, Matrix m16, Matrix v16, float beta1, float beta2, float epsilon, long step,
+                               float alpha, float beta, Matrix out) {
+        String op = "adamBf16";
+        usable(op, "G", g);
+        usable(op, "M16", m16);
+        usable(op, "V16", v16);
+        usable(op, "out", out);
+        sameShape(op, g, out);
+        int packed = Bf16.packedCols(g.cols());
+        if (m16.rows() != g.rows() || m16.cols() != packed || v16.rows() != g.rows() || v16.cols() != packed) {
+            throw new IllegalArgumentException(op + ": G is " + g.shape() + ", M16 " + m16.shape() + ", V16 "
+                    + v16.shape() + "; need bf16 moments packed as " + g.rows() + "x" + packed);
+        }
+        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && epsilon > 0) || step < 1) {
+            throw new IllegalArgumentException(op + ": beta1 " + beta1 + ", beta2 " + beta2 + ", epsilon " + epsilon
+                    + ", step " + step + "; need betas in [0, 1), epsilon > 0 and step >= 1");
+        }
+        disjoint(op, "M16", m16, "G", g);
+        disjoint(op, "V16", v16, "G", g);
+        disjoint(op, "V16", v16, "M16", m16);
+        disjoint(op, "out", out, "M16", m16);
+        disjoint(op, "out", out, "V16", v16);
+        if (!sameView(out, g)) {
+            disjoint(op, "out", out, "G", g);
+        }
+        if (g.size() != 0) {
+            adamBf16Kernel(g, m16, v16, beta1, beta2, epsilon, step, alpha, beta, out);
+        }
+    }
+
     /** {@code C = α·op(A)·op(B) + β·C} on validated, non-empty arguments with k ≥ 1 and α ≠ 0. */
     protected abstract void gemmKernel(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
                                        Matrix c);
@@ -458,6 +489,10 @@ public abstract class AbstractBackend implements Backend {
     /** The Adam step on validated, non-empty arguments; out may be g itself. */
     protected abstract void adamKernel(Matrix g, Matrix m, Matrix v, float beta1, float beta2, float epsilon,
                                        long step, float alpha, float beta, Matrix out);
+
+    /** {@link #adamBf16} on validated, non-empty arguments (moments packed as {@link Bf16} describes). */
+    protected abstract void adamBf16Kernel(Matrix g, Matrix m16, Matrix v16, float beta1, float beta2, float epsilon,
+                                           long step, float alpha, float beta, Matrix out);
 
     /** Checks that {@code m} is non-null, of this backend's domain and, for host memory, not yet freed. */
     protected final void usable(String op, String role, Matrix m) {

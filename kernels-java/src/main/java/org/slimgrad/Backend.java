@@ -162,4 +162,14 @@ public interface Backend {
      */
     void adam(Matrix g, Matrix m, Matrix v, float beta1, float beta2, float epsilon, long step, float alpha,
               float beta, Matrix out);
+
+    /**
+     * {@link #adam} with its moments kept in bfloat16, half the bytes: {@code m16} and {@code v16} are r × ⌈c/2⌉
+     * matrices whose every 32-bit element holds two bf16 moments, element 2s in the low 16 bits and 2s+1 in the high
+     * ones ({@link Bf16}), for an r×c gradient. The step reads them as fp32, computes exactly as {@link #adam}, and
+     * stores the new moments rounded to the nearest bf16 (ties to even). An all-zero matrix is a zero state.
+     * Modifies m16, v16 and out.
+     */
+    void adamBf16(Matrix g, Matrix m16, Matrix v16, float beta1, float beta2, float epsilon, long step, float alpha,
+                  float beta, Matrix out);
 }

@@ -190,6 +190,56 @@ public abstract class KernelContract {
      * epilogue). Padded views in NaN guards, β = 0 over NaN, out = g in place, and the flat contiguous path.
      */
     @Test
+    void adamWithBf16MomentsMatchesReference() {
+        SplittableRandom rng = new SplittableRandom(SEED + 10);
+        for (int[] shape : new int[][]{{1, 1}, {3, 17}, {33, 31}, {64, 48}}) {
+            int rows = shape[0];
+            int cols = shape[1];
+            int packed = Bf16.packedCols(cols);
+            Matrix g = TestData.random(rng, rows, cols, true);
+            Matrix m0 = Matrix.wrap(new float[rows * packed], rows, packed);
+            Matrix v0 = Matrix.wrap(new float[rows * packed], rows, packed);
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    Bf16.set(m0, i, j, (float) (rng.nextDouble() - 0.5));
+                    Bf16.set(v0, i, j, (float) rng.nextDouble());
+                }
+            }
+            long step = 1 + rng.nextInt(50);
+            Matrix wantM = TestData.copy(m0);
+            Matrix wantV = TestData.copy(v0);
+            Matrix gotM = TestData.copy(m0);
+            Matrix gotV = TestData.copy(v0);
+            Matrix want = TestData.random(rng, rows, cols, false);
+            Matrix got = TestData.copy(want);
+            Matrix out0 = TestData.copy(want);
+            String context = backend() + " adamBf16 " + g.shape() + " step " + step;
+            reference.adamBf16(g, wantM, wantV, 0.9f, 0.999f, 1e-8f, step, -1e-3f, 0.999f, want);
+            backend().adamBf16(g, gotM, gotV, 0.9f, 0.999f, 1e-8f, step, -1e-3f, 0.999f, got);
+            double u = Accuracy.U32;
+            double bias1 = 1 - Math.pow(0.9, step);
+            double bias2 = 1 - Math.pow(0.999, step);
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    // fp32 and float64 moments may round to neighbouring bf16 values: one bf16 ulp (2⁻⁸ relative)
+                    float m = Bf16.get(wantM, i, j);
+                    float v = Bf16.get(wantV, i, j);
+                    check(context + " (m)", i, j, Bf16.get(gotM, i, j), m, 0x1p-8 * Math.abs(m) + 1e-30);
+                    check(context + " (v)", i, j, Bf16.get(gotV, i, j), v, 0x1p-8 * Math.abs(v) + 1e-30);
+                    double gij = g.get(i, j);
+                    double a = Math.abs(0.9 * Bf16.get(m0, i, j)) + Math.abs(0.1 * gij);
+                    double denominator = Math.sqrt(Math.abs(v) / bias2) * (1 - 0x1p-8) + 1e-8;
+                    double update = (Math.abs(m) * (1 + 0x1p-8) + a * 0x1p-8) / bias1 / denominator;
+                    double bound = 1e-3 * (6 * u * update + 2 * u * a / bias1 / denominator)
+                            + 2 * u * Math.abs(0.999 * out0.get(i, j));
+                    check(context + " (out)", i, j, got.get(i, j), want.get(i, j), bound);
+                }
+            }
+            TestData.assertGuardsIntact(g, context);
+        }
+    }
+
+    @Test
     void adamMatchesReference() {
         SplittableRandom rng = new SplittableRandom(SEED + 9);
         int[][] shapes = {{1, 1}, {3, 17}, {33, 31}, {64, 48}};

@@ -267,6 +267,12 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     }
 
     @Override
+    protected void adamBf16Kernel(Matrix g, Matrix m16, Matrix v16, float beta1, float beta2, float epsilon,
+                                  long step, float alpha, float beta, Matrix out) {
+        kernels().adamBf16(g, m16, v16, beta1, beta2, epsilon, step, alpha, beta, out);
+    }
+
+    @Override
     protected OrthoMethod orthonormalizeKernel(Matrix a) {
         return new DeviceCholeskyQr(this, a.rows(), a.cols()).orthonormalize(a, null);
     }

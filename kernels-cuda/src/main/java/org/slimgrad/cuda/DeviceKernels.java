@@ -210,6 +210,19 @@ final class DeviceKernels {
         SCATTER
     }
 
+    /** Adam with moments packed as bf16 pairs (one thread per 32-bit word). */
+    void adamBf16(Matrix g, Matrix m16, Matrix v16, float beta1, float beta2, float epsilon, long step, float alpha,
+                  float beta, Matrix out) {
+        float inverseBias1 = (float) (1 / (1 - Math.pow(beta1, step)));
+        float inverseBias2 = (float) (1 / (1 - Math.pow(beta2, step)));
+        try (Arena arena = Arena.ofConfined()) {
+            elementwise("sg_adam_bf16", g.rows(), m16.cols(), new KernelArgs(arena).i32(g.rows()).i32(g.cols())
+                    .f32(beta1).f32(beta2).f32(epsilon).f32(inverseBias1).f32(inverseBias2).f32(alpha).f32(beta)
+                    .i64(address(g)).i32(g.ld()).i64(address(m16)).i32(m16.ld()).i64(address(v16)).i32(v16.ld())
+                    .i64(address(out)).i32(out.ld()));
+        }
+    }
+
     /** y = xᵀ through shared-memory tiles. */
     void transpose(Matrix x, Matrix y) {
         try (Arena arena = Arena.ofConfined()) {

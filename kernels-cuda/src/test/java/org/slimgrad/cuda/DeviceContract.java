@@ -198,7 +198,7 @@ abstract class DeviceContract {
     }
 
     @Test
-    void lowRankAdamStepsOnTheDeviceAsOnTheCpuWithSvdAndDctProjectors() {
+    void lowRankAdamStepsOnTheDeviceAsOnTheCpuWithSvdAndDctProjectorsAndBf16State() {
         for (boolean dct : new boolean[]{false, true}) {
             for (int[] s : new int[][]{{64, 40}, {40, 64}}) {
                 int m = s[0];
@@ -206,7 +206,7 @@ abstract class DeviceContract {
                 // RESET: the step is then independent of the signs the two backends' SVDs give the basis vectors
                 // (KEEP carries moments across a refresh in whatever orientation each basis happens to have)
                 LowRankAdam.Settings settings = new LowRankAdam.Settings(0.01f, 0.9f, 0.999f, 1e-8f, 0.1f,
-                        LowRankAdam.OnRefresh.RESET);
+                        LowRankAdam.OnRefresh.RESET, m > n ? LowRankAdam.State.FP32 : LowRankAdam.State.BF16);
                 LowRankAdam onGpu = new LowRankAdam(cuda(), projector(cuda(), dct, m, n), settings);
                 LowRankAdam onCpu = new LowRankAdam(Backends.cpu(), projector(Backends.cpu(), dct, m, n), settings);
                 Matrix w = TestData.random(rng, m, n, false);
@@ -215,7 +215,8 @@ abstract class DeviceContract {
                     Matrix g = Spectra.withSpectrum(rng, m, n, Spectra.harmonic(Math.min(m, n)));
                     onCpu.step(w, g);
                     onGpu.step(wGpu, cuda().toDevice(g));
-                    assertClose(w, cuda().toHost(wGpu), 2e-5, (dct ? "DCT" : "SVD") + " " + m + "x" + n + " step " + step);
+                    assertClose(w, cuda().toHost(wGpu), 2e-5, (dct ? "DCT " : "SVD ") + settings.state() + " " + m + "x"
+                            + n + " step " + step);
                 }
             }
         }

@@ -187,6 +187,19 @@ final class StagedCudaBackend extends AbstractBackend {
     }
 
     @Override
+    protected void adamBf16Kernel(Matrix g, Matrix m16, Matrix v16, float beta1, float beta2, float epsilon,
+                                  long step, float alpha, float beta, Matrix out) {
+        Matrix dm = cuda.toDevice(m16);
+        Matrix dv = cuda.toDevice(v16);
+        Matrix dout = cuda.toDevice(out);
+        boolean inPlace = g.segment().equals(out.segment()) && g.offset() == out.offset();
+        cuda.adamBf16(inPlace ? dout : cuda.toDevice(g), dm, dv, beta1, beta2, epsilon, step, alpha, beta, dout);
+        cuda.download(dm, m16);
+        cuda.download(dv, v16);
+        cuda.download(dout, out);
+    }
+
+    @Override
     protected void adamKernel(Matrix g, Matrix m, Matrix v, float beta1, float beta2, float epsilon, long step,
                               float alpha, float beta, Matrix out) {
         Matrix dm = cuda.toDevice(m);

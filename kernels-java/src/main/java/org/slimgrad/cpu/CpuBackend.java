@@ -68,6 +68,12 @@ public final class CpuBackend extends HostBackend {
     }
 
     @Override
+    protected void adamBf16Kernel(Matrix g, Matrix m16, Matrix v16, float beta1, float beta2, float epsilon,
+                                  long step, float alpha, float beta, Matrix out) {
+        Elementwise.adamBf16(g, m16, v16, beta1, beta2, epsilon, step, alpha, beta, out);
+    }
+
+    @Override
     protected void dctKernel(Matrix x, Matrix y, Axis axis, boolean inverse) {
         BatchedDct.transform(x, y, axis == Axis.ROWS, inverse);
     }

@@ -7,6 +7,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
+import org.slimgrad.Bf16;
 import org.slimgrad.Matrix;
 
 /**
@@ -114,6 +115,34 @@ final class Elementwise {
                             .add(update);
                 }
                 update.intoMemorySegment(out.segment(), oAt + d, ORDER, lanes);
+            }
+        }
+    }
+
+    // adam's fp32 arithmetic on moments packed two bf16 to a word (Bf16); one word, two elements, per iteration
+    static void adamBf16(Matrix g, Matrix m16, Matrix v16, float beta1, float beta2, float epsilon, long step,
+                         float alpha, float beta, Matrix out) {
+        float inverseBias1 = (float) (1 / (1 - Math.pow(beta1, step)));
+        float inverseBias2 = (float) (1 / (1 - Math.pow(beta2, step)));
+        int cols = g.cols();
+        for (int i = 0; i < g.rows(); i++) {
+            for (int w = 0; w < Bf16.packedCols(cols); w++) {
+                int mWord = Bf16.word(m16, i, w);
+                int vWord = Bf16.word(v16, i, w);
+                int mNew = 0;
+                int vNew = 0;
+                for (int half = 0; half < 2 && 2 * w + half < cols; half++) {
+                    int j = 2 * w + half;
+                    float gij = g.get(i, j);
+                    float mij = beta1 * Bf16.toFloat(mWord >>> (16 * half)) + (1 - beta1) * gij;
+                    float vij = beta2 * Bf16.toFloat(vWord >>> (16 * half)) + (1 - beta2) * gij * gij;
+                    mNew |= Bf16.fromFloat(mij) << (16 * half);
+                    vNew |= Bf16.fromFloat(vij) << (16 * half);
+                    float update = alpha * (mij * inverseBias1 / ((float) Math.sqrt(vij * inverseBias2) + epsilon));
+                    out.set(i, j, beta == 0f ? update : beta * out.get(i, j) + update);
+                }
+                Bf16.setWord(m16, i, w, mNew);
+                Bf16.setWord(v16, i, w, vNew);
             }
         }
     }

@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 
 import org.slimgrad.Backend;
+import org.slimgrad.Bf16;
 import org.slimgrad.Matrix;
 
 /**
@@ -183,7 +184,7 @@ abstract class AbstractProjector implements GradientProjector {
         out.writeInt(m.cols());
         for (int i = 0; i < m.rows(); i++) {
             for (int j = 0; j < m.cols(); j++) {
-                out.writeFloat(m.get(i, j));
+                out.writeInt(Bf16.word(m, i, j)); // the raw bits: a word of packed bf16 pairs may look like a NaN
             }
         }
     }
@@ -198,7 +199,7 @@ abstract class AbstractProjector implements GradientProjector {
         }
         for (int i = 0; i < r; i++) {
             for (int j = 0; j < c; j++) {
-                into.set(i, j, in.readFloat());
+                Bf16.setWord(into, i, j, in.readInt());
             }
         }
     }

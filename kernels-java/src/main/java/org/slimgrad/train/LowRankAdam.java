@@ -33,8 +33,9 @@ import org.slimgrad.Matrix;
  *
  * <p>{@link #save}/{@link #load} write and read the whole state (settings, step, moments, the projector's schedule
  * and subspace) in a versioned binary layout: the 8 bytes "SGLRADAM", format version (int), rows, cols, projected
- * rows and cols (ints), lr, β₁, β₂, ε, λ (floats), the refresh policy (int), the step (long), the projector's state
- * ({@link GradientProjector#saveState}), then m and v (rows, cols, floats row by row), all big-endian. Training
+ * rows and cols (ints), lr, β₁, β₂, ε, λ (floats), the refresh policy (int), the state precision (int; absent in
+ * version 1, which was fp32 only), the step (long), the projector's state ({@link GradientProjector#saveState}),
+ * then m and v (rows, cols, then each 32-bit element's bits row by row), all big-endian. Training
  * resumed from a saved state is bit-identical to training that never stopped (the CPU kernels are deterministic).
  */
 public final class LowRankAdam {
@@ -42,17 +43,33 @@ public final class LowRankAdam {
     /** What happens to the moments when the subspace changes. */
     public enum OnRefresh { KEEP, RESET, ROTATE }
 
-    /** Adam's hyper-parameters; weight decay λ is decoupled (AdamW) and applies to the full W. */
+    /** How the moments are stored: fp32, or bfloat16 packed two to a word ({@link Backend#adamBf16}). */
+    public enum State { FP32, BF16 }
+
+    /**
+     * Adam's hyper-parameters; weight decay λ is decoupled (AdamW) and applies to the full W. BF16 state halves the
+     * moments' bytes; it keeps or resets the moments on a refresh but does not rotate them.
+     */
     public record Settings(float learningRate, float beta1, float beta2, float epsilon, float weightDecay,
-                           OnRefresh onRefresh) {
+                           OnRefresh onRefresh, State state) {
 
         public Settings {
             if (!(learningRate > 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon > 0)
-                    || !(weightDecay >= 0) || onRefresh == null) {
+                    || !(weightDecay >= 0) || onRefresh == null || state == null) {
                 throw new IllegalArgumentException("LowRankAdam.Settings: lr " + learningRate + ", betas " + beta1
                         + "/" + beta2 + ", epsilon " + epsilon + ", weight decay " + weightDecay + ", onRefresh "
-                        + onRefresh + "; need lr > 0, betas in [0, 1), epsilon > 0, decay >= 0");
+                        + onRefresh + ", state " + state + "; need lr > 0, betas in [0, 1), epsilon > 0, decay >= 0");
             }
+            if (state == State.BF16 && onRefresh == OnRefresh.ROTATE) {
+                throw new IllegalArgumentException("LowRankAdam.Settings: BF16 moments are kept or reset on a refresh;"
+                        + " rotating them needs FP32 state");
+            }
+        }
+
+        /** Settings with fp32 moments. */
+        public Settings(float learningRate, float beta1, float beta2, float epsilon, float weightDecay,
+                        OnRefresh onRefresh) {
+            this(learningRate, beta1, beta2, epsilon, weightDecay, onRefresh, State.FP32);
         }
 
         /** β = (0.9, 0.999), ε = 1e-8, no weight decay, rotate on refresh. */
@@ -75,7 +92,7 @@ public final class LowRankAdam {
     /** The first bytes of a saved state. */
     private static final byte[] MAGIC = {'S', 'G', 'L', 'R', 'A', 'D', 'A', 'M'};
     /** The layout version {@link #save} writes. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     /** An optimizer with a projected-gradient workspace of its own. */
     public LowRankAdam(Backend backend, GradientProjector projector, Settings settings) {
@@ -101,8 +118,9 @@ public final class LowRankAdam {
         this.backend = backend;
         this.projector = projector;
         this.settings = settings;
-        this.m = backend.allocate(rows, cols);
-        this.v = backend.allocate(rows, cols);
+        int stateCols = settings.state() == State.BF16 ? org.slimgrad.Bf16.packedCols(cols) : cols;
+        this.m = backend.allocate(rows, stateCols);
+        this.v = backend.allocate(rows, stateCols);
         this.ownsWorkspace = sharedWorkspace == null;
         this.projected = ownsWorkspace ? backend.allocate(rows, cols)
                 : Matrix.inDomain(sharedWorkspace.domain(), sharedWorkspace.segment(), sharedWorkspace.offset(), rows,
@@ -118,12 +136,12 @@ public final class LowRankAdam {
         return step;
     }
 
-    /** The first moment, live (projected shape). */
+    /** The first moment, live (projected shape; with BF16 state packed as {@link org.slimgrad.Bf16} describes). */
     public Matrix firstMoment() {
         return m;
     }
 
-    /** The second moment, live (projected shape). */
+    /** The second moment, live (projected shape; with BF16 state packed as {@link org.slimgrad.Bf16} describes). */
     public Matrix secondMoment() {
         return v;
     }
@@ -192,8 +210,13 @@ public final class LowRankAdam {
             }
         }
         step++;
-        backend.adam(projected, m, v, settings.beta1(), settings.beta2(), settings.epsilon(), step, 1f, 0f,
-                projected);
+        if (settings.state() == State.BF16) {
+            backend.adamBf16(projected, m, v, settings.beta1(), settings.beta2(), settings.epsilon(), step, 1f, 0f,
+                    projected);
+        } else {
+            backend.adam(projected, m, v, settings.beta1(), settings.beta2(), settings.epsilon(), step, 1f, 0f,
+                    projected);
+        }
         float lr = settings.learningRate();
         projector.projectBack(projected, -lr, 1f - lr * settings.weightDecay(), w);
     }
@@ -216,6 +239,7 @@ public final class LowRankAdam {
         data.writeFloat(settings.epsilon());
         data.writeFloat(settings.weightDecay());
         data.writeInt(settings.onRefresh().ordinal());
+        data.writeInt(settings.state().ordinal());
         data.writeLong(step);
         projector.saveState(data);
         AbstractProjector.writeMatrix(data, m);
@@ -234,9 +258,9 @@ public final class LowRankAdam {
             throw new IllegalArgumentException("LowRankAdam.load: the stream does not start with a LowRankAdam state");
         }
         int version = data.readInt();
-        if (version != FORMAT_VERSION) {
+        if (version != FORMAT_VERSION && version != 1) {
             throw new IllegalArgumentException("LowRankAdam.load: state format version " + version + "; this version"
-                    + " reads " + FORMAT_VERSION);
+                    + " reads 1 and " + FORMAT_VERSION);
         }
         int[] shape = {data.readInt(), data.readInt(), data.readInt(), data.readInt()};
         int[] mine = {projector.rows(), projector.cols(), m.rows(), m.cols()};
@@ -251,7 +275,13 @@ public final class LowRankAdam {
             throw new IllegalArgumentException("LowRankAdam.load: refresh policy " + policy + " is not one of "
                     + java.util.Arrays.toString(OnRefresh.values()));
         }
-        Settings saved = new Settings(hyper[0], hyper[1], hyper[2], hyper[3], hyper[4], OnRefresh.values()[policy]);
+        int state = version == 1 ? State.FP32.ordinal() : data.readInt(); // version 1 had fp32 moments only
+        if (state < 0 || state >= State.values().length) {
+            throw new IllegalArgumentException("LowRankAdam.load: state precision " + state + " is not one of "
+                    + java.util.Arrays.toString(State.values()));
+        }
+        Settings saved = new Settings(hyper[0], hyper[1], hyper[2], hyper[3], hyper[4], OnRefresh.values()[policy],
+                State.values()[state]);
         if (!saved.equals(settings)) {
             throw new IllegalArgumentException("LowRankAdam.load: saved with " + saved + "; this optimizer has "
                     + settings);
@@ -264,7 +294,7 @@ public final class LowRankAdam {
 
     /** Bytes held between steps: the two moments, the workspace unless shared, and the projector's state. */
     public long bytesHeld() {
-        return (ownsWorkspace ? 3L : 2L) * m.size() * Float.BYTES + projector.bytesHeld();
+        return (2 * m.size() + (ownsWorkspace ? projected.size() : 0)) * Float.BYTES + projector.bytesHeld();
     }
 
     /**

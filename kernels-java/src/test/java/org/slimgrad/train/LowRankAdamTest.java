@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
@@ -156,8 +157,53 @@ class LowRankAdamTest {
         assertTrue(dct <= 1.5 * full, "DCT-projected " + dct + " vs full " + full);
     }
 
-    // Adam on W from zero with the gradient 2/t·(X·Wᵀ − Y)ᵀ·X; returns the final loss
+    @Test
+    void bf16MomentsHalveTheStateConvergeLikeFp32AndResumeBitIdentically() throws IOException {
+        SplittableRandom rng = new SplittableRandom(35);
+        int m = 24, n = 16, tokens = 64;
+        Matrix x = TestData.random(rng, tokens, n, false);
+        Matrix y = TestData.random(rng, tokens, m, false);
+        Settings fp32 = new Settings(0.05f, 0.9f, 0.999f, 1e-8f, 0f, OnRefresh.KEEP);
+        Settings bf16 = new Settings(0.05f, 0.9f, 0.999f, 1e-8f, 0f, OnRefresh.KEEP, LowRankAdam.State.BF16);
+        double lossFp32 = train(projector("svd", m, n, 4, 50).get(), x, y, 600, fp32);
+        double lossBf16 = train(projector("svd", m, n, 4, 50).get(), x, y, 600, bf16);
+        System.out.printf("least squares 24x16, SVD rank 4, keep: fp32 moments %.4e, bf16 moments %.4e%n", lossFp32,
+                lossBf16);
+        assertTrue(lossBf16 <= 1.05 * lossFp32, "bf16 " + lossBf16 + " vs fp32 " + lossFp32);
+        GradientProjector p = projector("svd", m, n, 4, 50).get();
+        LowRankAdam half = new LowRankAdam(cpu, p, bf16);
+        LowRankAdam full = new LowRankAdam(cpu, projector("svd", m, n, 4, 50).get(), fp32);
+        long projectedBytes = (long) p.projectedRows() * p.projectedCols() * Float.BYTES;
+        assertEquals(full.bytesHeld() - projectedBytes, half.bytesHeld(), "two bf16 moments = one fp32 moment");
+        assertThrows(IllegalArgumentException.class,
+                () -> new Settings(0.05f, 0.9f, 0.999f, 1e-8f, 0f, OnRefresh.ROTATE, LowRankAdam.State.BF16));
+
+        Matrix w = cpu.allocate(m, n);
+        Matrix g = TestData.random(rng, m, n, false);
+        for (int t = 0; t < 7; t++) {
+            half.step(w, g);
+        }
+        java.io.ByteArrayOutputStream saved = new java.io.ByteArrayOutputStream();
+        half.save(saved);
+        LowRankAdam resumed = new LowRankAdam(cpu, projector("svd", m, n, 4, 50).get(), bf16);
+        resumed.load(new java.io.ByteArrayInputStream(saved.toByteArray()));
+        Matrix w2 = TestData.copy(w);
+        for (int t = 0; t < 5; t++) {
+            half.step(w, g);
+            resumed.step(w2, g);
+        }
+        TestData.assertSameBits(w, w2, "bf16 state saved and resumed");
+        LowRankAdam other = new LowRankAdam(cpu, projector("svd", m, n, 4, 50).get(), fp32);
+        assertThrows(IllegalArgumentException.class,
+                () -> other.load(new java.io.ByteArrayInputStream(saved.toByteArray())));
+    }
+
     private double train(GradientProjector projector, Matrix x, Matrix y, int steps) {
+        return train(projector, x, y, steps, new Settings(0.05f, 0.9f, 0.999f, 1e-8f, 0f, OnRefresh.ROTATE));
+    }
+
+    // Adam on W from zero with the gradient 2/t·(X·Wᵀ − Y)ᵀ·X; returns the final loss
+    private double train(GradientProjector projector, Matrix x, Matrix y, int steps, Settings settings) {
         int m = y.cols(), n = x.cols();
         Matrix w = cpu.allocate(m, n);
         Matrix g = cpu.allocate(m, n);
@@ -165,7 +211,7 @@ class LowRankAdamTest {
         Matrix moment1 = cpu.allocate(m, n);
         Matrix moment2 = cpu.allocate(m, n);
         LowRankAdam adam = projector == null ? null
-                : new LowRankAdam(cpu, projector, new Settings(0.05f, 0.9f, 0.999f, 1e-8f, 0f, OnRefresh.ROTATE));
+                : new LowRankAdam(cpu, projector, settings);
         for (int t = 1; t <= steps; t++) {
             cpu.copy(y, residual);
             cpu.gemm(false, true, 1f, x, w, -1f, residual);
@@ -283,10 +329,10 @@ class LowRankAdamTest {
                     () -> otherShape.load(new java.io.ByteArrayInputStream(bytes)));
             assertTrue(e.getMessage().contains("40x26") && e.getMessage().contains("40x27"), e.getMessage());
             byte[] future = bytes.clone();
-            future[11] = 2; // format version 2
+            future[11] = 3; // format version 3
             e = assertThrows(IllegalArgumentException.class,
                     () -> resumed.load(new java.io.ByteArrayInputStream(future)));
-            assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+            assertTrue(e.getMessage().contains("version 3"), e.getMessage());
             LowRankAdam otherSettings = new LowRankAdam(cpu, make.get(), Settings.defaults(1e-2f));
             assertThrows(IllegalArgumentException.class,
                     () -> otherSettings.load(new java.io.ByteArrayInputStream(bytes)));

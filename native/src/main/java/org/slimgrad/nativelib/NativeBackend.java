@@ -191,4 +191,10 @@ public final class NativeBackend extends HostBackend {
                               float alpha, float beta, Matrix out) {
         delegate.adam(g, m, v, beta1, beta2, epsilon, step, alpha, beta, out);
     }
+
+    @Override
+    protected void adamBf16Kernel(Matrix g, Matrix m16, Matrix v16, float beta1, float beta2, float epsilon,
+                                  long step, float alpha, float beta, Matrix out) {
+        delegate.adamBf16(g, m16, v16, beta1, beta2, epsilon, step, alpha, beta, out);
+    }
 }
