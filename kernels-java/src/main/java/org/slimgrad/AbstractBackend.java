@@ -370,18 +370,7 @@ public abstract class AbstractBackend implements Backend {
         sameShape(op, g, m);
         sameShape(op, g, v);
         sameShape(op, g, out);
-        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && epsilon > 0) || step < 1) {
-            throw new IllegalArgumentException(op + ": beta1 " + beta1 + ", beta2 " + beta2 + ", epsilon " + epsilon
-                    + ", step " + step + "; need betas in [0, 1), epsilon > 0 and step >= 1");
-        }
-        disjoint(op, "M", m, "G", g);
-        disjoint(op, "V", v, "G", g);
-        disjoint(op, "V", v, "M", m);
-        disjoint(op, "out", out, "M", m);
-        disjoint(op, "out", out, "V", v);
-        if (!sameView(out, g)) {
-            disjoint(op, "out", out, "G", g);
-        }
+        adamArguments(op, g, m, v, out, beta1, beta2, epsilon, step);
         if (g.size() != 0) {
             adamKernel(g, m, v, beta1, beta2, epsilon, step, alpha, beta, out);
         }
@@ -401,18 +390,7 @@ public abstract class AbstractBackend implements Backend {
             throw new IllegalArgumentException(op + ": G is " + g.shape() + ", M16 " + m16.shape() + ", V16 "
                     + v16.shape() + "; need bf16 moments packed as " + g.rows() + "x" + packed);
         }
-        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && epsilon > 0) || step < 1) {
-            throw new IllegalArgumentException(op + ": beta1 " + beta1 + ", beta2 " + beta2 + ", epsilon " + epsilon
-                    + ", step " + step + "; need betas in [0, 1), epsilon > 0 and step >= 1");
-        }
-        disjoint(op, "M16", m16, "G", g);
-        disjoint(op, "V16", v16, "G", g);
-        disjoint(op, "V16", v16, "M16", m16);
-        disjoint(op, "out", out, "M16", m16);
-        disjoint(op, "out", out, "V16", v16);
-        if (!sameView(out, g)) {
-            disjoint(op, "out", out, "G", g);
-        }
+        adamArguments(op, g, m16, v16, out, beta1, beta2, epsilon, step);
         if (g.size() != 0) {
             adamBf16Kernel(g, m16, v16, beta1, beta2, epsilon, step, alpha, beta, out);
         }
@@ -505,6 +483,23 @@ public abstract class AbstractBackend implements Backend {
         }
         if (!m.segment().scope().isAlive()) {
             throw new IllegalStateException(op + ": " + role + " (" + m.shape() + ") views memory that was closed");
+        }
+    }
+
+    // Adam's hyper-parameters, and moments that overlap nothing (out may be G itself)
+    private static void adamArguments(String op, Matrix g, Matrix m, Matrix v, Matrix out, float beta1, float beta2,
+                                      float epsilon, long step) {
+        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && epsilon > 0) || step < 1) {
+            throw new IllegalArgumentException(op + ": beta1 " + beta1 + ", beta2 " + beta2 + ", epsilon " + epsilon
+                    + ", step " + step + "; need betas in [0, 1), epsilon > 0 and step >= 1");
+        }
+        disjoint(op, "M", m, "G", g);
+        disjoint(op, "V", v, "G", g);
+        disjoint(op, "V", v, "M", m);
+        disjoint(op, "out", out, "M", m);
+        disjoint(op, "out", out, "V", v);
+        if (!sameView(out, g)) {
+            disjoint(op, "out", out, "G", g);
         }
     }
 

@@ -114,14 +114,8 @@ public final class CudaComparison {
         float[] host = cuda.toHost(a).toArray();
         try (DeviceBuffer at = peers.allocate((long) m * n); DeviceBuffer s = peers.allocate(p);
              DeviceBuffer u = peers.allocate((long) n * rank); DeviceBuffer v = peers.allocate((long) m * rank)) {
-            double[] gesvdrMs = new double[4];
-            for (int rep = 0; rep < gesvdrMs.length; rep++) {
-                at.upload(host);
-                long t0 = System.nanoTime();
-                solver.randomizedSvd(n, m, rank, OVERSAMPLE, POWER_ITERATIONS, at, s, u, v);
-                gesvdrMs[rep] = (System.nanoTime() - t0) / 1e6;
-            }
-            double gesvdr = median(Arrays.copyOfRange(gesvdrMs, 1, gesvdrMs.length));
+            double gesvdr = destructiveMedian(4, at, host,
+                    () -> solver.randomizedSvd(n, m, rank, OVERSAMPLE, POWER_ITERATIONS, at, s, u, v));
             float[] sv = new float[rank];
             s.download(sv);
             double gesvdrError = cuSolverError(cuda, a, n, m, rank, u, v, sv) / optimal;
@@ -237,15 +231,23 @@ public final class CudaComparison {
     private static double fullSvd(Context peers, CuSolver solver, float[] host, int rows, int cols) {
         try (DeviceBuffer at = peers.allocate((long) rows * cols); DeviceBuffer s = peers.allocate(cols);
              DeviceBuffer u = peers.allocate((long) rows * cols); DeviceBuffer vt = peers.allocate((long) cols * cols)) {
-            double[] ms = new double[3];
-            for (int rep = 0; rep < ms.length; rep++) {
-                at.upload(host);
-                long t0 = System.nanoTime();
-                solver.sgesvd(rows, cols, at, s, u, vt);
-                ms[rep] = (System.nanoTime() - t0) / 1e6;
-            }
-            return median(Arrays.copyOfRange(ms, 1, ms.length));
+            return destructiveMedian(3, at, host, () -> solver.sgesvd(rows, cols, at, s, u, vt));
         }
+    }
+
+    // a cuSOLVER routine that destroys its input: fresh input before each call, the first call a warm-up (the
+    // routines synchronise before they return)
+    private static double destructiveMedian(int calls, DeviceBuffer input, float[] host, Runnable routine) {
+        double[] ms = new double[calls - 1];
+        for (int call = 0; call < calls; call++) {
+            input.upload(host);
+            long t0 = System.nanoTime();
+            routine.run();
+            if (call > 0) {
+                ms[call - 1] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        return median(ms);
     }
 
     private static double median(int repetitions, Runnable work, CudaBackend cuda) {

@@ -2,19 +2,18 @@ package org.slimgrad.cuda;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.slimgrad.Axis;
 import org.slimgrad.Matrix;
 import org.slimgrad.ScoreNorm;
+import org.slimgrad.linalg.FftRadices;
 
 /**
  * The DCT on the device (src/main/cuda/dct.cu): Makhoul's reordering into a complex workspace of lines × N, a
- * Stockham FFT of length N with one launch per prime-factor stage (radix 4 while 4 divides N, then 2, 3 and the other
- * primes ascending, each a direct butterfly), and a last kernel that forms the coefficients it needs: all of them
+ * Stockham FFT of length N with one launch per prime-factor stage (the CPU's stage order, {@link FftRadices}, each
+ * stage a direct butterfly), and a last kernel that forms the coefficients it needs: all of them
  * ({@code dct}), the chosen ones ({@code dctGather}), or only their column norms ({@code dctScores}, the
  * coefficients never stored). Per-length tables (the N roots of unity and Makhoul's N shifts, computed in float64)
  * are uploaded once and kept. A prime factor p costs O(p) per point: lengths with a large prime factor are correct
@@ -140,26 +139,6 @@ final class DeviceDct {
             shifts[2 * t + 1] = (float) Math.sin(half);
         }
         return new Plan(backend.toDevice(Matrix.wrap(roots, 1, 2 * n)), backend.toDevice(Matrix.wrap(shifts, 1, 2 * n)),
-                radices(n));
-    }
-
-    /** Stage radices: 4 while 4 divides n, then the remaining prime factors ascending. */
-    static int[] radices(int n) {
-        List<Integer> order = new ArrayList<>();
-        int rest = n;
-        while (rest % 4 == 0) {
-            order.add(4);
-            rest /= 4;
-        }
-        for (int p = 2; (long) p * p <= rest; p++) {
-            while (rest % p == 0) {
-                order.add(p);
-                rest /= p;
-            }
-        }
-        if (rest > 1) {
-            order.add(rest);
-        }
-        return order.stream().mapToInt(Integer::intValue).toArray();
+                FftRadices.stageOrder(FftRadices.primeFactors(n)));
     }
 }

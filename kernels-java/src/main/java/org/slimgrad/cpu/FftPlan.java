@@ -3,6 +3,8 @@ package org.slimgrad.cpu;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.slimgrad.linalg.FftRadices;
+
 /**
  * The precomputed part of a forward complex DFT of one length n, {@code Z[k] = Σ x[j]·e^{−2πi·jk/n}}: the radix
  * of every Stockham stage and its twiddles, or, when n has a prime factor too large for a direct radix-p
@@ -32,7 +34,7 @@ final class FftPlan {
 
     private FftPlan(int n) {
         this.n = n;
-        int[] factors = factor(n);
+        int[] factors = FftRadices.primeFactors(n);
         int largest = factors.length == 0 ? 1 : factors[factors.length - 1];
         if (largest > MAX_DIRECT_PRIME) {
             this.bluestein = new Bluestein(n);
@@ -43,7 +45,7 @@ final class FftPlan {
             return;
         }
         this.bluestein = null;
-        this.radices = stageOrder(n, factors);
+        this.radices = FftRadices.stageOrder(factors);
         this.twiddles = new float[radices.length][];
         this.cosines = new float[largest + 1][];
         this.sines = new float[largest + 1][];
@@ -73,43 +75,6 @@ final class FftPlan {
 
     static FftPlan of(int n) {
         return new FftPlan(n);
-    }
-
-    /** Prime factors of n in ascending order, with multiplicity. */
-    static int[] factor(int n) {
-        List<Integer> primes = new ArrayList<>();
-        int rest = n;
-        for (int p = 2; (long) p * p <= rest; p++) {
-            while (rest % p == 0) {
-                primes.add(p);
-                rest /= p;
-            }
-        }
-        if (rest > 1) {
-            primes.add(rest);
-        }
-        return primes.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    // Large odd radices first: the first stage has L = 1 and needs no twiddles, which is where the costly direct
-    // butterflies save the most; then 5s and 3s; powers of two last, as 4s with at most one 2.
-    private static int[] stageOrder(int n, int[] factors) {
-        List<Integer> order = new ArrayList<>();
-        int twos = 0;
-        for (int i = factors.length - 1; i >= 0; i--) {
-            if (factors[i] == 2) {
-                twos++;
-            } else {
-                order.add(factors[i]);
-            }
-        }
-        if (twos % 2 == 1) {
-            order.add(2);
-        }
-        for (int i = 0; i < twos / 2; i++) {
-            order.add(4);
-        }
-        return order.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**
