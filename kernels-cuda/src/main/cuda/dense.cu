@@ -296,3 +296,23 @@ extern "C" __global__ void sg_adam_bf16(int rows, int cols, float beta1, float b
     }
 }
 SLIMGRAD_EXPORT(sg_adam_bf16)
+
+extern "C" __global__ void sg_fill(int rows, int cols, float value, float* x, int ldx) {
+    FOR_ROWS(i, rows) {
+        FOR_COLS(j, cols) {
+            x[(long long)i * ldx + j] = value;
+        }
+    }
+}
+SLIMGRAD_EXPORT(sg_fill)
+
+// out = x ∘ y; out may be x or y itself (each element is read before it is written, by the same thread)
+extern "C" __global__ void sg_hadamard(int rows, int cols, const float* x, int ldx, const float* y, int ldy,
+                                       float* out, int ldo) {
+    FOR_ROWS(i, rows) {
+        FOR_COLS(j, cols) {
+            out[(long long)i * ldo + j] = x[(long long)i * ldx + j] * y[(long long)i * ldy + j];
+        }
+    }
+}
+SLIMGRAD_EXPORT(sg_hadamard)

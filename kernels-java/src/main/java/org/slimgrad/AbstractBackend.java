@@ -110,6 +110,33 @@ public abstract class AbstractBackend implements Backend {
     }
 
     @Override
+    public final void fill(Matrix x, float value) {
+        usable("fill", "X", x);
+        if (x.size() != 0) {
+            fillKernel(x, value);
+        }
+    }
+
+    @Override
+    public final void hadamard(Matrix x, Matrix y, Matrix out) {
+        String op = "hadamard";
+        usable(op, "X", x);
+        usable(op, "Y", y);
+        usable(op, "out", out);
+        sameShape(op, x, y);
+        sameShape(op, x, out);
+        if (!sameView(out, x)) {
+            disjoint(op, "out", out, "X", x);
+        }
+        if (!sameView(out, y)) {
+            disjoint(op, "out", out, "Y", y);
+        }
+        if (out.size() != 0) {
+            hadamardKernel(x, y, out);
+        }
+    }
+
+    @Override
     public final void fillUniform(Matrix x, float bound, long seed) {
         usable("fillUniform", "X", x);
         if (!(bound >= 0) || Float.isInfinite(bound)) {
@@ -411,6 +438,12 @@ public abstract class AbstractBackend implements Backend {
 
     /** {@code Y = Xᵀ} on validated, non-empty, disjoint arguments. */
     protected abstract void transposeKernel(Matrix x, Matrix y);
+
+    /** X = value on a validated non-empty argument. */
+    protected abstract void fillKernel(Matrix x, float value);
+
+    /** out = x ∘ y on validated non-empty arguments; out may be the same view as x or y. */
+    protected abstract void hadamardKernel(Matrix x, Matrix y, Matrix out);
 
     /** {@link CounterRandom#fillUniform} on a validated non-empty argument, bit for bit. */
     protected abstract void fillUniformKernel(Matrix x, float bound, long seed);

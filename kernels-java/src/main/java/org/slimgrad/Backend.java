@@ -46,6 +46,12 @@ public interface Backend {
      */
     void fillUniform(Matrix x, float bound, long seed);
 
+    /** Sets every element of X to {@code value}. Modifies X. */
+    void fill(Matrix x, float value);
+
+    /** {@code out = x ∘ y}, element by element, for matrices of equal shape; out may be x or y itself. Modifies out. */
+    void hadamard(Matrix x, Matrix y, Matrix out);
+
     /** {@code Y = Xᵀ}: X is m×n, Y is n×m and must not overlap X. Modifies Y. */
     void transpose(Matrix x, Matrix y);
 

@@ -1,5 +1,7 @@
 package org.slimgrad;
 
+import java.lang.foreign.ValueLayout;
+
 import org.slimgrad.linalg.CholeskyQr;
 import org.slimgrad.linalg.RandomizedSvd;
 import org.slimgrad.linalg.SmallSvd;
@@ -42,6 +44,24 @@ public abstract class HostBackend extends AbstractBackend {
     @Override
     protected final void transposeKernel(Matrix x, Matrix y) {
         Transpose.into(x, y);
+    }
+
+    @Override
+    protected final void fillKernel(Matrix x, float value) {
+        for (int i = 0; i < x.rows(); i++) {
+            x.segment().asSlice(x.index(i, 0) * Float.BYTES, (long) x.cols() * Float.BYTES)
+                    .elements(ValueLayout.JAVA_FLOAT).forEach(element -> element.set(ValueLayout.JAVA_FLOAT, 0, value));
+        }
+    }
+
+    // exact (one rounding per element), the same on every host backend; small matrices only in the library
+    @Override
+    protected final void hadamardKernel(Matrix x, Matrix y, Matrix out) {
+        for (int i = 0; i < out.rows(); i++) {
+            for (int j = 0; j < out.cols(); j++) {
+                out.set(i, j, x.get(i, j) * y.get(i, j));
+            }
+        }
     }
 
     @Override

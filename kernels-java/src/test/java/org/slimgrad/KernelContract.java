@@ -190,6 +190,31 @@ public abstract class KernelContract {
      * epilogue). Padded views in NaN guards, β = 0 over NaN, out = g in place, and the flat contiguous path.
      */
     @Test
+    void fillAndHadamardMatchReference() {
+        SplittableRandom rng = new SplittableRandom(SEED + 11);
+        for (int[] shape : new int[][]{{1, 1}, {7, 33}, {40, 17}}) {
+            Matrix x = TestData.random(rng, shape[0], shape[1], true);
+            Matrix y = TestData.random(rng, shape[0], shape[1], false);
+            Matrix want = TestData.random(rng, shape[0], shape[1], true);
+            Matrix got = TestData.copy(want);
+            reference.hadamard(x, y, want);
+            backend().hadamard(x, y, got);
+            TestData.assertSameBits(want, got, backend() + " hadamard " + x.shape());
+            TestData.assertGuardsIntact(got, backend() + " hadamard");
+            Matrix squares = TestData.copy(x);
+            Matrix squaresWant = TestData.copy(x);
+            backend().hadamard(squares, squares, squares); // in place, x ∘ x
+            reference.hadamard(squaresWant, squaresWant, squaresWant);
+            TestData.assertSameBits(squaresWant, squares, backend() + " hadamard in place");
+            backend().fill(got, -2.5f);
+            for (float value : got.toArray()) {
+                assertEquals(-2.5f, value);
+            }
+            TestData.assertGuardsIntact(got, backend() + " fill");
+        }
+    }
+
+    @Test
     void adamWithBf16MomentsMatchesReference() {
         SplittableRandom rng = new SplittableRandom(SEED + 10);
         for (int[] shape : new int[][]{{1, 1}, {3, 17}, {33, 31}, {64, 48}}) {

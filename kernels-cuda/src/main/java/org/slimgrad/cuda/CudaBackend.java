@@ -246,6 +246,16 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     }
 
     @Override
+    protected void fillKernel(Matrix x, float value) {
+        kernels().fill(x, value);
+    }
+
+    @Override
+    protected void hadamardKernel(Matrix x, Matrix y, Matrix out) {
+        kernels().hadamard(x, y, out);
+    }
+
+    @Override
     protected void fillUniformKernel(Matrix x, float bound, long seed) {
         kernels().fillUniform(x, bound, seed);
     }

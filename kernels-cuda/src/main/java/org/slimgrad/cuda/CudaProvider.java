@@ -7,9 +7,9 @@ import org.slimgrad.BackendProvider;
 import org.slimgrad.nativelib.cuda.Cuda;
 
 /**
- * Registers the "cuda" backend (device 0). It ranks below "cpu" for now: until the DCT, sparse and Adam kernels are
- * on the GPU (kernels-cuda part 2), {@link org.slimgrad.Backends#best()} must not hand out a backend that lacks
- * them; ask for it by name.
+ * Registers the "cuda" backend (device 0). It ranks below "cpu" for now: it has not yet run on a GPU, and rotating
+ * optimizer moments on a refresh (LowRankAdam's default) still uses host loops, so {@link
+ * org.slimgrad.Backends#best()} must not hand it out unasked; ask for it by name.
  */
 public final class CudaProvider implements BackendProvider {
 

@@ -35,6 +35,20 @@ final class DeviceKernels {
         }
     }
 
+    void fill(Matrix x, float value) {
+        try (Arena arena = Arena.ofConfined()) {
+            elementwise("sg_fill", x.rows(), x.cols(), new KernelArgs(arena).i32(x.rows()).i32(x.cols()).f32(value)
+                    .i64(address(x)).i32(x.ld()));
+        }
+    }
+
+    void hadamard(Matrix x, Matrix y, Matrix out) {
+        try (Arena arena = Arena.ofConfined()) {
+            elementwise("sg_hadamard", out.rows(), out.cols(), new KernelArgs(arena).i32(out.rows()).i32(out.cols())
+                    .i64(address(x)).i32(x.ld()).i64(address(y)).i32(y.ld()).i64(address(out)).i32(out.ld()));
+        }
+    }
+
     void axpy(float alpha, Matrix x, Matrix y) {
         try (Arena arena = Arena.ofConfined()) {
             elementwise("sg_axpy", y.rows(), y.cols(), new KernelArgs(arena).i32(y.rows()).i32(y.cols()).f32(alpha)

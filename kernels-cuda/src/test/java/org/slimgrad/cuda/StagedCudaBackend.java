@@ -68,6 +68,23 @@ final class StagedCudaBackend extends AbstractBackend {
     }
 
     @Override
+    protected void fillKernel(Matrix x, float value) {
+        Matrix dx = cuda.allocate(x.rows(), x.cols());
+        cuda.fill(dx, value);
+        cuda.download(dx, x);
+    }
+
+    @Override
+    protected void hadamardKernel(Matrix x, Matrix y, Matrix out) {
+        Matrix dx = cuda.toDevice(x);
+        boolean sameY = y.segment().equals(x.segment()) && y.offset() == x.offset();
+        Matrix dy = sameY ? dx : cuda.toDevice(y);
+        Matrix dout = cuda.allocate(out.rows(), out.cols());
+        cuda.hadamard(dx, dy, dout);
+        cuda.download(dout, out);
+    }
+
+    @Override
     protected void fillUniformKernel(Matrix x, float bound, long seed) {
         Matrix dx = cuda.allocate(x.rows(), x.cols());
         cuda.fillUniform(dx, bound, seed);

@@ -86,12 +86,7 @@ abstract class BasisProjector extends AbstractProjector {
             return;
         }
         Matrix squares = backend.allocate(rank, rank);
-        for (int i = 0; i < rank; i++) {
-            for (int j = 0; j < rank; j++) {
-                float c = change.get(i, j);
-                squares.set(i, j, c * c);
-            }
-        }
+        backend.hadamard(change, change, squares);
         rotateWith(v, squares);
     }
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 
 import org.slimgrad.Axis;
 import org.slimgrad.Backend;
+import org.slimgrad.FixedSupport;
 import org.slimgrad.Matrix;
 import org.slimgrad.ScoreNorm;
 
@@ -88,22 +89,41 @@ public final class DctProjector extends AbstractProjector {
         if (previous == null) {
             return;
         }
+        // M·C (or Cᵀ·M) with the 0/1 matching C built on the backend: a GEMM whose every sum has one non-zero term,
+        // so each kept value moves exactly (for finite moments), on any backend, host or device
+        Matrix change = backend.allocate(rank, rank);
         int[] from = matching(previous, indices);
-        boolean right = axis == Axis.ROWS;
-        int lines = right ? state.rows() : state.cols();
-        float[] moved = new float[rank];
-        for (int i = 0; i < lines; i++) {
-            for (int t = 0; t < rank; t++) {
-                moved[t] = from[t] < 0 ? 0f : (right ? state.get(i, from[t]) : state.get(from[t], i));
-            }
-            for (int t = 0; t < rank; t++) {
-                if (right) {
-                    state.set(i, t, moved[t]);
-                } else {
-                    state.set(t, i, moved[t]);
-                }
+        int[] pointers = new int[rank + 1];
+        int kept = 0;
+        for (int t = 0; t < rank; t++) {
+            kept += from[t] >= 0 ? 1 : 0;
+        }
+        int[] columns = new int[kept];
+        int[] slotOf = new int[rank];
+        java.util.Arrays.fill(slotOf, -1);
+        for (int t = 0; t < rank; t++) {
+            if (from[t] >= 0) {
+                slotOf[from[t]] = t;
             }
         }
+        for (int i = 0, p = 0; i < rank; i++) { // row i (old slot) holds a 1 in the column of its new slot
+            if (slotOf[i] >= 0) {
+                columns[p++] = slotOf[i];
+            }
+            pointers[i + 1] = p;
+        }
+        if (kept > 0) {
+            Matrix ones = backend.allocate(1, kept);
+            backend.fill(ones, 1f);
+            backend.sparseScatter(FixedSupport.of(rank, rank, pointers, columns), ones, change);
+        }
+        Matrix rotated = backend.allocate(state.rows(), state.cols());
+        if (axis == Axis.ROWS) {
+            backend.gemm(false, false, 1f, state, change, 0f, rotated);
+        } else {
+            backend.gemm(true, false, 1f, change, state, 0f, rotated);
+        }
+        backend.copy(rotated, state);
     }
 
     /** {@code Q[:, old]ᵀ·Q[:, new]} as an r×r matrix (1 where the frequencies agree): the rotation in matrix form. */

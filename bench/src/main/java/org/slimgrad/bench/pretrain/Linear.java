@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 
 import org.slimgrad.Backend;
-import org.slimgrad.CounterRandom;
 import org.slimgrad.Matrix;
 import org.slimgrad.ScoreNorm;
 import org.slimgrad.train.DctProjector;
@@ -77,7 +76,7 @@ abstract class Linear {
             float scale = config.projectionScale();
             this.w = backend.allocate(out, in);
             this.grad = backend.allocate(out, in);
-            CounterRandom.fillUniform(w, (float) (1 / Math.sqrt(in)), seed);
+            backend.fillUniform(w, (float) (1 / Math.sqrt(in)), seed);
             this.full = method == Method.FULL_ADAMW ? new AdamState(backend, w) : null;
             GradientProjector projector = switch (method) {
                 case GALORE_SVD -> new SvdProjector(backend, out, in, rank, updateGap, scale,

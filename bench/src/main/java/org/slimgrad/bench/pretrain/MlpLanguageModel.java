@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 
 import org.slimgrad.Backend;
-import org.slimgrad.CounterRandom;
 import org.slimgrad.Matrix;
 import org.slimgrad.train.MemoryReport;
 
@@ -15,11 +14,13 @@ import org.slimgrad.train.MemoryReport;
  * W_out·x over V symbols and softmax cross-entropy. The four block matrices are the ones the methods differ on;
  * embeddings and head always use full-rank AdamW. Justification: an order-2 Markov source needs exactly the last
  * two symbols, so this model can reach the source's entropy, and every heavy operation is a library GEMM, layer
- * or optimizer step.
+ * or optimizer step. On a device backend the element-wise loops run on host mirrors ({@link HostAccess}); saving
+ * and loading need a host backend.
  */
 final class MlpLanguageModel {
 
     private final Backend backend;
+    private final HostAccess host;
     private final int symbols;
     private final int width;
     private final int hidden;
@@ -50,6 +51,7 @@ final class MlpLanguageModel {
 
     MlpLanguageModel(Backend backend, Linear.Method method, PretrainRun.Config config, long seed) {
         this.backend = backend;
+        this.host = HostAccess.of(backend);
         this.symbols = config.symbols();
         this.width = config.width();
         this.hidden = config.hidden();
@@ -59,9 +61,9 @@ final class MlpLanguageModel {
         e1 = backend.allocate(symbols, width);
         e2 = backend.allocate(symbols, width);
         out = backend.allocate(symbols, width);
-        CounterRandom.fillUniform(e1, 1f, seed);
-        CounterRandom.fillUniform(e2, 1f, seed + 1);
-        CounterRandom.fillUniform(out, (float) (1 / Math.sqrt(width)), seed + 2);
+        backend.fillUniform(e1, 1f, seed);
+        backend.fillUniform(e2, 1f, seed + 1);
+        backend.fillUniform(out, (float) (1 / Math.sqrt(width)), seed + 2);
         e1State = new AdamState(backend, e1);
         e2State = new AdamState(backend, e2);
         outState = new AdamState(backend, out);
@@ -92,41 +94,51 @@ final class MlpLanguageModel {
      * positions given; keeps the activations for {@link #backward}.
      */
     double forward(int[] sequence, int[] positions) {
+        Matrix embedding1 = host.read(e1);
+        Matrix embedding2 = host.read(e2);
+        Matrix input = host.blank(x[0]);
         for (int i = 0; i < batch; i++) {
             int t = positions[i];
             for (int j = 0; j < width; j++) {
-                x[0].set(i, j, e1.get(sequence[t - 1], j) + e2.get(sequence[t - 2], j));
+                input.set(i, j, embedding1.get(sequence[t - 1], j) + embedding2.get(sequence[t - 2], j));
             }
         }
+        host.write(input, x[0]);
         for (int b = 0; b < 2; b++) {
             up[b].forward(x[b], u[b]);
+            Matrix preActivation = host.read(u[b]);
+            Matrix activation = host.blank(a[b]);
             for (int i = 0; i < batch; i++) {
                 for (int j = 0; j < hidden; j++) {
-                    a[b].set(i, j, Math.max(0f, u[b].get(i, j)));
+                    activation.set(i, j, Math.max(0f, preActivation.get(i, j)));
                 }
             }
+            host.write(activation, a[b]);
             down[b].forward(a[b], scratch);
             backend.copy(x[b], x[b + 1]);
             backend.axpy(1f, scratch, x[b + 1]);
         }
         backend.gemm(false, true, 1f, x[2], out, 0f, logits);
+        Matrix scores = host.read(logits);
+        Matrix gradient = host.blank(dLogits);
         double loss = 0;
         for (int i = 0; i < batch; i++) {
             double max = Double.NEGATIVE_INFINITY;
             for (int s = 0; s < symbols; s++) {
-                max = Math.max(max, logits.get(i, s));
+                max = Math.max(max, scores.get(i, s));
             }
             double sum = 0;
             for (int s = 0; s < symbols; s++) {
-                sum += Math.exp(logits.get(i, s) - max);
+                sum += Math.exp(scores.get(i, s) - max);
             }
             int target = sequence[positions[i]];
-            loss += Math.log(sum) + max - logits.get(i, target);
+            loss += Math.log(sum) + max - scores.get(i, target);
             for (int s = 0; s < symbols; s++) {
-                double p = Math.exp(logits.get(i, s) - max) / sum;
-                dLogits.set(i, s, (float) ((p - (s == target ? 1 : 0)) / batch));
+                double p = Math.exp(scores.get(i, s) - max) / sum;
+                gradient.set(i, s, (float) ((p - (s == target ? 1 : 0)) / batch));
             }
         }
+        host.write(gradient, dLogits);
         return loss / batch;
     }
 
@@ -136,26 +148,38 @@ final class MlpLanguageModel {
         backend.gemm(false, false, 1f, dLogits, out, 0f, dx);
         for (int b = 1; b >= 0; b--) {
             down[b].backward(a[b], dx, da);
+            Matrix gradient = host.read(da);
+            Matrix preActivation = host.read(u[b]);
             for (int i = 0; i < batch; i++) {
                 for (int j = 0; j < hidden; j++) {
-                    if (u[b].get(i, j) <= 0f) {
-                        da.set(i, j, 0f);
+                    if (preActivation.get(i, j) <= 0f) {
+                        gradient.set(i, j, 0f);
                     }
                 }
             }
+            host.write(gradient, da);
             up[b].backward(x[b], da, dxInner);
             backend.axpy(1f, dxInner, dx);
         }
-        backend.scale(0f, dE1);
-        backend.scale(0f, dE2);
+        Matrix inputGradient = host.read(dx);
+        Matrix gradient1 = host.blank(dE1);
+        Matrix gradient2 = host.blank(dE2);
+        for (int s = 0; s < symbols; s++) {
+            for (int j = 0; j < width; j++) {
+                gradient1.set(s, j, 0f);
+                gradient2.set(s, j, 0f);
+            }
+        }
         for (int i = 0; i < batch; i++) {
             int t = positions[i];
             for (int j = 0; j < width; j++) {
-                float g = dx.get(i, j);
-                dE1.set(sequence[t - 1], j, dE1.get(sequence[t - 1], j) + g);
-                dE2.set(sequence[t - 2], j, dE2.get(sequence[t - 2], j) + g);
+                float g = inputGradient.get(i, j);
+                gradient1.set(sequence[t - 1], j, gradient1.get(sequence[t - 1], j) + g);
+                gradient2.set(sequence[t - 2], j, gradient2.get(sequence[t - 2], j) + g);
             }
         }
+        host.write(gradient1, dE1);
+        host.write(gradient2, dE2);
         for (int b = 0; b < 2; b++) {
             up[b].step();
             down[b].step();

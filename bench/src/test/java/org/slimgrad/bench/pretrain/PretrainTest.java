@@ -3,13 +3,17 @@ package org.slimgrad.bench.pretrain;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.slimgrad.Backend;
 import org.slimgrad.cpu.CpuBackend;
+import org.slimgrad.cuda.CudaBackend;
 
 /** A few dozen steps of every method on a small model: learning, memory as predicted, bit-identical resume. */
 class PretrainTest {
@@ -47,6 +51,26 @@ class PretrainTest {
         assertEquals(dct, run.run(Linear.Method.DCT, cpu).blockMemory().heldBytes(), "DCT");
         assertEquals(sltrain, run.run(Linear.Method.SLTRAIN, cpu).blockMemory().heldBytes(), "SLTrain");
         assertEquals(4 * 2 * m * n * 4, run.run(Linear.Method.FULL_ADAMW, cpu).blockMemory().heldBytes(), "AdamW");
+    }
+
+    /**
+     * The CUDA mode (weights, layers and optimizers on the device, the element-wise loops on host mirrors) through
+     * the emulated device: 12 steps, across the refresh at step 10, follow the CPU run's losses.
+     */
+    @Test
+    void theCudaModeTrainsLikeTheCpuOnTheEmulatedDevice() {
+        String library = System.getProperty("slimgrad.cuda.emulation");
+        assumeTrue(library != null && Files.isRegularFile(Path.of(library)), "no CUDA emulation library");
+        PretrainRun run = new PretrainRun(SMALL);
+        try (CudaBackend cuda = CudaBackend.emulated()) {
+            for (Linear.Method method : Linear.Method.values()) {
+                double[] onCpu = run.train(run.model(method, cpu), 0, 12);
+                double[] onCuda = run.train(run.model(method, cuda), 0, 12);
+                for (int step = 0; step < onCpu.length; step++) {
+                    assertEquals(onCpu[step], onCuda[step], 1e-4 * onCpu[step], method + " step " + step);
+                }
+            }
+        }
     }
 
     @Test
