@@ -7,12 +7,16 @@ import org.slimgrad.Matrix;
 /**
  * The DCT kernels of the CPU backend over whole matrices: lines (rows or columns) are taken 2·LANES at a time into
  * the lane layout, transformed by {@link LaneDct}, and consumed: stored, scored, or gathered at chosen indices.
- * Each thread keeps its own work buffers, grown to the largest length it has seen.
+ * Large matrices are split into contiguous runs of whole line blocks, one per thread of the backend. Each thread keeps
+ * its own work buffers, grown to the largest length it has seen.
  */
 final class BatchedDct {
 
     private static final int LINES = 2 * LaneFft.LANES;
     private static final int W = 2 * LaneFft.LANES;
+
+    /** Below this many line elements a second thread costs more than it saves. */
+    private static final long PARALLEL_MIN_ELEMENTS = 1L << 18;
 
     private static final ThreadLocal<Workspace> WORKSPACES = ThreadLocal.withInitial(Workspace::new);
 
@@ -20,77 +24,121 @@ final class BatchedDct {
     }
 
     /** y = orthonormal DCT-II (or, with {@code inverse}, DCT-III) of every line of x; y may be x itself. */
-    static void transform(Matrix x, Matrix y, boolean rowLines, boolean inverse) {
+    static void transform(Workers workers, Matrix x, Matrix y, boolean rowLines, boolean inverse) {
         int n = rowLines ? x.cols() : x.rows();
         DctPlan plan = DctPlan.of(n);
-        Workspace ws = WORKSPACES.get().ensure(plan);
-        int[] identity = ws.identity(n);
         int lines = LaneTransfer.lines(x, rowLines);
-        for (int first = 0; first < lines; first += LINES) {
-            int count = Math.min(LINES, lines - first);
-            if (inverse) {
-                ws.transfer.load(x, rowLines, first, count, identity, ws.a);
-                float[] out = LaneDct.inverse(plan, ws.a, ws.b);
-                ws.transfer.store(out, plan.position, 1f, 0f, y, rowLines, first, count);
-            } else {
-                ws.transfer.load(x, rowLines, first, count, plan.position, ws.a);
-                float[] out = LaneDct.forward(plan, ws.a, ws.b);
-                ws.transfer.store(out, identity, 1f, 0f, y, rowLines, first, count);
+        forParts(workers, lines, n, (part, first, end) -> {
+            Workspace ws = WORKSPACES.get().ensure(plan);
+            int[] identity = ws.identity(n);
+            for (; first < end; first += LINES) {
+                int count = Math.min(LINES, end - first);
+                if (inverse) {
+                    ws.transfer.load(x, rowLines, first, count, identity, ws.a);
+                    float[] out = LaneDct.inverse(plan, ws.a, ws.b);
+                    ws.transfer.store(out, plan.position, 1f, 0f, y, rowLines, first, count);
+                } else {
+                    ws.transfer.load(x, rowLines, first, count, plan.position, ws.a);
+                    float[] out = LaneDct.forward(plan, ws.a, ws.b);
+                    ws.transfer.store(out, identity, 1f, 0f, y, rowLines, first, count);
+                }
             }
-        }
+        });
     }
 
-    /** scores[k] = L1 (or, with {@code l2}, L2) norm of coefficient k over all lines of the DCT-II of g. */
-    static void scores(Matrix g, boolean rowLines, boolean l2, float[] scores) {
+    /**
+     * scores[k] = L1 (or, with {@code l2}, L2) norm of coefficient k over all lines of the DCT-II of g. Each part of
+     * the lines sums into its own float64 row; the rows are added in part order, so a given thread count gives the
+     * same bits every time.
+     */
+    static void scores(Workers workers, Matrix g, boolean rowLines, boolean l2, float[] scores) {
         int n = rowLines ? g.cols() : g.rows();
         DctPlan plan = DctPlan.of(n);
-        Workspace ws = WORKSPACES.get().ensure(plan);
-        float[] acc = ws.accumulator(n);
         int lines = LaneTransfer.lines(g, rowLines);
-        for (int first = 0; first < lines; first += LINES) {
-            int count = Math.min(LINES, lines - first);
-            ws.transfer.load(g, rowLines, first, count, plan.position, ws.a);
-            LaneDct.accumulateNorms(LaneDct.forward(plan, ws.a, ws.b), n, l2, acc);
-        }
+        double[][] partial = new double[parts(workers, lines, n)][n];
+        forParts(workers, lines, n, (part, first, end) -> {
+            Workspace ws = WORKSPACES.get().ensure(plan);
+            float[] acc = ws.accumulator(n);
+            for (; first < end; first += LINES) {
+                int count = Math.min(LINES, end - first);
+                ws.transfer.load(g, rowLines, first, count, plan.position, ws.a);
+                LaneDct.accumulateNorms(LaneDct.forward(plan, ws.a, ws.b), n, l2, acc);
+            }
+            for (int k = 0; k < n; k++) {
+                double sum = 0;
+                for (int l = 0; l < LaneFft.LANES; l++) {
+                    sum += acc[k * LaneFft.LANES + l];
+                }
+                partial[part][k] = sum;
+            }
+        });
         for (int k = 0; k < n; k++) {
             double sum = 0;
-            for (int l = 0; l < LaneFft.LANES; l++) {
-                sum += acc[k * LaneFft.LANES + l];
+            for (double[] row : partial) {
+                sum += row[k];
             }
             scores[k] = (float) (l2 ? Math.sqrt(sum) : sum);
         }
     }
 
     /** r = the coefficients {@code indices} of the DCT-II of every line of g (r's lines have indices.length elements). */
-    static void gather(Matrix g, boolean rowLines, int[] indices, Matrix r) {
+    static void gather(Workers workers, Matrix g, boolean rowLines, int[] indices, Matrix r) {
         int n = rowLines ? g.cols() : g.rows();
         DctPlan plan = DctPlan.of(n);
-        Workspace ws = WORKSPACES.get().ensure(plan);
         int lines = LaneTransfer.lines(g, rowLines);
-        for (int first = 0; first < lines; first += LINES) {
-            int count = Math.min(LINES, lines - first);
-            ws.transfer.load(g, rowLines, first, count, plan.position, ws.a);
-            float[] out = LaneDct.forward(plan, ws.a, ws.b);
-            ws.transfer.store(out, indices, 1f, 0f, r, rowLines, first, count);
-        }
+        forParts(workers, lines, n, (part, first, end) -> {
+            Workspace ws = WORKSPACES.get().ensure(plan);
+            for (; first < end; first += LINES) {
+                int count = Math.min(LINES, end - first);
+                ws.transfer.load(g, rowLines, first, count, plan.position, ws.a);
+                float[] out = LaneDct.forward(plan, ws.a, ws.b);
+                ws.transfer.store(out, indices, 1f, 0f, r, rowLines, first, count);
+            }
+        });
     }
 
     /**
      * out = α·DCT-III of lines whose coefficients are r's elements at {@code indices} and zero elsewhere, plus
      * β·out (out not read when β = 0).
      */
-    static void scatter(Matrix r, boolean rowLines, int[] indices, float alpha, float beta, Matrix out) {
+    static void scatter(Workers workers, Matrix r, boolean rowLines, int[] indices, float alpha, float beta,
+                        Matrix out) {
         int n = rowLines ? out.cols() : out.rows();
         DctPlan plan = DctPlan.of(n);
-        Workspace ws = WORKSPACES.get().ensure(plan);
         int lines = LaneTransfer.lines(out, rowLines);
-        for (int first = 0; first < lines; first += LINES) {
-            int count = Math.min(LINES, lines - first);
-            Arrays.fill(ws.a, 0, n * W, 0f);
-            ws.transfer.load(r, rowLines, first, count, indices, ws.a);
-            float[] lineValues = LaneDct.inverse(plan, ws.a, ws.b);
-            ws.transfer.store(lineValues, plan.position, alpha, beta, out, rowLines, first, count);
+        forParts(workers, lines, n, (part, first, end) -> {
+            Workspace ws = WORKSPACES.get().ensure(plan);
+            for (; first < end; first += LINES) {
+                int count = Math.min(LINES, end - first);
+                Arrays.fill(ws.a, 0, n * W, 0f);
+                ws.transfer.load(r, rowLines, first, count, indices, ws.a);
+                float[] lineValues = LaneDct.inverse(plan, ws.a, ws.b);
+                ws.transfer.store(lineValues, plan.position, alpha, beta, out, rowLines, first, count);
+            }
+        });
+    }
+
+    /** Lines [first, end) of one part; first is a multiple of the block of lines. */
+    @FunctionalInterface
+    private interface Part {
+        void run(int part, int first, int end);
+    }
+
+    // How many threads share the lines: whole blocks of LINES each, one part per thread, small transforms alone.
+    private static int parts(Workers workers, int lines, int n) {
+        int blocks = (lines + LINES - 1) / LINES;
+        return (long) lines * n < PARALLEL_MIN_ELEMENTS ? 1 : Math.max(1, Math.min(workers.threads(), blocks));
+    }
+
+    private static void forParts(Workers workers, int lines, int n, Part body) {
+        int parts = parts(workers, lines, n);
+        int blocks = (lines + LINES - 1) / LINES;
+        if (parts == 1) {
+            body.run(0, 0, lines);
+            return;
         }
+        workers.run(parts, part -> body.run(part, (int) ((long) blocks * part / parts) * LINES,
+                Math.min(lines, (int) ((long) blocks * (part + 1) / parts) * LINES)));
     }
 
     /** One thread's reusable buffers. */

@@ -1,7 +1,5 @@
 package org.slimgrad.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-
 import org.slimgrad.Axis;
 import org.slimgrad.FixedSupport;
 import org.slimgrad.HostBackend;
@@ -17,14 +15,13 @@ import org.slimgrad.ScoreNorm;
  */
 public final class CpuBackend extends HostBackend {
 
-    private final int threads;
+    private final Workers workers;
     private final Sgemm sgemm;
 
     private CpuBackend(int threads) {
         super("cpu");
-        this.threads = threads;
-        ForkJoinPool pool = threads > 1 ? new ForkJoinPool(threads - 1) : null;
-        this.sgemm = new Sgemm(threads, pool);
+        this.workers = new Workers(threads);
+        this.sgemm = new Sgemm(workers);
     }
 
     /** A backend using up to {@code threads} threads (the caller's included) per operation. */
@@ -37,7 +34,7 @@ public final class CpuBackend extends HostBackend {
 
     /** Threads one operation may use, the caller's included. */
     public int threads() {
-        return threads;
+        return workers.threads();
     }
 
     /** Vector width in bits of this JVM's CPU kernels. */
@@ -75,13 +72,13 @@ public final class CpuBackend extends HostBackend {
 
     @Override
     protected void dctKernel(Matrix x, Matrix y, Axis axis, boolean inverse) {
-        BatchedDct.transform(x, y, axis == Axis.ROWS, inverse);
+        BatchedDct.transform(workers, x, y, axis == Axis.ROWS, inverse);
     }
 
     @Override
     protected void dctScoresKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
         float[] values = new float[scores.cols()];
-        BatchedDct.scores(g, axis == Axis.ROWS, norm == ScoreNorm.L2, values);
+        BatchedDct.scores(workers, g, axis == Axis.ROWS, norm == ScoreNorm.L2, values);
         for (int k = 0; k < values.length; k++) {
             scores.set(0, k, values[k]);
         }
@@ -89,12 +86,12 @@ public final class CpuBackend extends HostBackend {
 
     @Override
     protected void dctGatherKernel(Matrix g, Axis axis, int[] indices, Matrix r) {
-        BatchedDct.gather(g, axis == Axis.ROWS, indices, r);
+        BatchedDct.gather(workers, g, axis == Axis.ROWS, indices, r);
     }
 
     @Override
     protected void idctScatterKernel(Matrix r, Axis axis, int[] indices, float alpha, float beta, Matrix out) {
-        BatchedDct.scatter(r, axis == Axis.ROWS, indices, alpha, beta, out);
+        BatchedDct.scatter(workers, r, axis == Axis.ROWS, indices, alpha, beta, out);
     }
 
     @Override
@@ -115,6 +112,6 @@ public final class CpuBackend extends HostBackend {
 
     @Override
     public String toString() {
-        return "cpu(" + threads + " threads, " + vectorBits() + "-bit vectors)";
+        return "cpu(" + workers.threads() + " threads, " + vectorBits() + "-bit vectors)";
     }
 }

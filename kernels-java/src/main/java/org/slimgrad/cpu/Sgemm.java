@@ -3,11 +3,6 @@ package org.slimgrad.cpu;
 import static org.slimgrad.cpu.SgemmMicroKernel.MR;
 import static org.slimgrad.cpu.SgemmMicroKernel.NR;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.Future;
 
 import org.slimgrad.Matrix;
 
@@ -35,13 +30,11 @@ final class Sgemm {
     /** Below this many multiply-adds a second thread costs more than it saves. */
     static final long PARALLEL_MIN_MACS = 1L << 21;
 
-    private final int threads;
-    private final ForkJoinPool pool;
+    private final Workers workers;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
-    Sgemm(int threads, ForkJoinPool pool) {
-        this.threads = threads;
-        this.pool = pool;
+    Sgemm(Workers workers) {
+        this.workers = workers;
     }
 
     /** {@code C = α·op(A)·op(B) + β·C} on validated arguments, k ≥ 1, α ≠ 0. */
@@ -52,29 +45,20 @@ final class Sgemm {
         long macs = (long) m * n * k;
         boolean splitColumns = n >= m;
         int tiles = splitColumns ? ceilDiv(n, NR) : ceilDiv(m, MR);
-        int parts = macs < PARALLEL_MIN_MACS ? 1 : Math.min(threads, tiles);
+        int parts = macs < PARALLEL_MIN_MACS ? 1 : Math.min(workers.threads(), tiles);
         if (parts == 1) {
             blocked(transA, transB, alpha, a, b, beta, c);
             return;
         }
-        List<Future<?>> running = new ArrayList<>(parts - 1);
-        Runnable mine = null;
-        for (int part = 0; part < parts; part++) {
+        workers.run(parts, part -> {
             int from = (int) ((long) tiles * part / parts);
             int to = (int) ((long) tiles * (part + 1) / parts);
-            Runnable work = splitColumns
-                    ? columnBlock(transA, transB, alpha, a, b, beta, c, from * NR, Math.min(n, to * NR))
-                    : rowBlock(transA, transB, alpha, a, b, beta, c, from * MR, Math.min(m, to * MR));
-            if (part == 0) {
-                mine = work;
+            if (splitColumns) {
+                columnBlock(transA, transB, alpha, a, b, beta, c, from * NR, Math.min(n, to * NR)).run();
             } else {
-                running.add(pool.submit(work));
+                rowBlock(transA, transB, alpha, a, b, beta, c, from * MR, Math.min(m, to * MR)).run();
             }
-        }
-        mine.run();
-        for (Future<?> f : running) {
-            join(f);
-        }
+        });
     }
 
     private Runnable columnBlock(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
@@ -128,19 +112,6 @@ final class Sgemm {
         }
     }
 
-    private static void join(Future<?> f) {
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("gemm: interrupted while waiting for a worker thread", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException("gemm: worker thread failed", e.getCause());
-        }
-    }
 
     static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;
