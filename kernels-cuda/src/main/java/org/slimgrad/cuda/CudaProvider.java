@@ -7,9 +7,8 @@ import org.slimgrad.BackendProvider;
 import org.slimgrad.nativelib.cuda.Cuda;
 
 /**
- * Registers the "cuda" backend (device 0). It ranks below "cpu" for now: it has not yet run on a GPU, and rotating
- * optimizer moments on a refresh (LowRankAdam's default) still uses host loops, so {@link
- * org.slimgrad.Backends#best()} must not hand it out unasked; ask for it by name.
+ * Registers the "cuda" backend (device 0). It ranks below "cpu" for now: until it has run on a GPU,
+ * {@link org.slimgrad.Backends#best()} must not hand it out unasked; ask for it by name.
  */
 public final class CudaProvider implements BackendProvider {
 
