@@ -19,7 +19,7 @@ import org.slimgrad.Svd;
  * repeat q times: condition(Y); Z = Aᵀ·Y; condition(Z); Y = A·Z   (one Cholesky QR pass each)
  * orthonormalize(Y)                               Q = Y spans A's dominant range
  * Z = Aᵀ·Y = Bᵀ;  Z = Q₂·R (orthonormalize with R)  so that A ≈ Q·Qᵀ·A = Q·Rᵀ·Q₂ᵀ
- * R = U_R·Σ·V_Rᵀ (l×l, float64)  ⇒  A ≈ (Q·V_R)·Σ·(Q₂·U_R)ᵀ, truncated to the rank; Vᵀ by a transposing copy
+ * R = U_R·Σ·V_Rᵀ (l×l, float64)  ⇒  A ≈ (Q·V_R)·Σ·(Q₂·U_R)ᵀ, truncated to the rank; Vᵀ = U_Rᵀ·Q₂ᵀ directly
  * </pre>
  * Every large step is a GEMM of the backend; either orientation of A (m ≥ n or m &lt; n) is handled by transpose
  * flags, never by a transposed copy. The returned {@link Svd} views this object's buffers: it stays valid until
@@ -36,7 +36,6 @@ public final class RandomizedSvd {
     private final Matrix z;
     private final Matrix small;
     private final Matrix u;
-    private final Matrix v;
     private final Matrix vt;
     private final float[] sigma;
     private final CholeskyQr rangeQr;
@@ -57,7 +56,6 @@ public final class RandomizedSvd {
         this.z = backend.allocate(n, width);
         this.small = backend.allocate(width, rank);
         this.u = backend.allocate(m, rank);
-        this.v = backend.allocate(n, rank);
         this.vt = backend.allocate(rank, n);
         this.sigma = new float[rank];
         this.rangeQr = new CholeskyQr(backend, m, width);
@@ -99,14 +97,13 @@ public final class RandomizedSvd {
             }
         }
         backend.gemm(false, false, 1f, y, small, 0f, u);
-        // V = Q₂·U_R[:, :rank] (a plain GEMM, no transposed packing), then Vᵀ by a copy
+        // Vᵀ = U_R[:, :rank]ᵀ·Q₂ᵀ, one GEMM with both operands transposed: no n×rank V and no transposing copy
         for (int i = 0; i < l; i++) {
             for (int j = 0; j < rank; j++) {
                 small.set(i, j, (float) ur[i * l + j]);
             }
         }
-        backend.gemm(false, false, 1f, z, small, 0f, v);
-        Transpose.into(v, vt);
+        backend.gemm(true, true, 1f, small, z, 0f, vt);
         for (int j = 0; j < rank; j++) {
             sigma[j] = (float) norms[j];
         }
@@ -121,7 +118,7 @@ public final class RandomizedSvd {
     /** Bytes a plan for m×n at this rank and oversample allocates, without allocating it. */
     public static long workspaceBytes(int m, int n, int rank, int oversample) {
         long width = Math.min(rank + oversample, Math.min(m, n));
-        long floats = m * width + n * width + width * rank + (long) m * rank + 2L * n * rank + rank;
+        long floats = m * width + n * width + width * rank + (long) m * rank + (long) n * rank + rank;
         return floats * Float.BYTES + width * width * Double.BYTES + CholeskyQr.workspaceBytes(m, (int) width)
                 + CholeskyQr.workspaceBytes(n, (int) width);
     }
