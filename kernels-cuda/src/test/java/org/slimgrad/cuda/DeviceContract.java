@@ -7,16 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+import org.slimgrad.Backend;
 import org.slimgrad.Backends;
 import org.slimgrad.CounterRandom;
 import org.slimgrad.FixedSupport;
 import org.slimgrad.Matrix;
 import org.slimgrad.OrthoMethod;
+import org.slimgrad.ScoreNorm;
 import org.slimgrad.Spectra;
 import org.slimgrad.Svd;
 import org.slimgrad.TestData;
-import org.slimgrad.Backend;
-import org.slimgrad.ScoreNorm;
 import org.slimgrad.train.DctProjector;
 import org.slimgrad.train.GradientProjector;
 import org.slimgrad.train.LowRankAdam;
@@ -25,9 +25,10 @@ import org.slimgrad.train.SparsePlusLowRankLinear;
 import org.slimgrad.train.SvdProjector;
 
 /**
- * What the CUDA backend promises beyond the shared backend contracts: the sketch is CounterRandom's bit for bit,
- * Cholesky QR's R reproduces A on each of its three paths, randomized SVD and the SVD projector agree with the CPU
- * backend, and device memory is pooled, scoped and refused after it is gone. Subclasses name the device.
+ * What the CUDA backend promises beyond the shared backend contracts: the sketch, the uniform fill and drawn supports
+ * are the host's bit for bit, allocation is zero-filled, Cholesky QR's R reproduces A on each of its three paths,
+ * randomized SVD, the SVD projector, low-rank Adam and the sparse-plus-low-rank layer agree with the CPU backend,
+ * and device memory is pooled, scoped and refused after it is gone. Subclasses name the device.
  */
 abstract class DeviceContract {
 
