@@ -6,6 +6,11 @@
 //   roots[t]   = e^{−2πi·t/N}            (every twiddle of every stage is one of them)
 //   shift[k]   = e^{−iπk/(2N)}           (Makhoul's post-twiddle; its conjugate pre-twiddles the inverse)
 // Orthonormal scales: c_0 = √(1/N), c_k = √(2/N).
+//
+// Coalescing: for rows (linesInner = 0) the elements of a line are adjacent in memory and the threads of a warp run
+// along a line; for columns (linesInner = 1) the lines are adjacent and the warp runs across lines, and the complex
+// workspace is stored the same way round (element k of line l at k·lines + l), so every load, stage and store reads
+// and writes consecutive addresses.
 #include "common.cuh"
 
 struct sg_complex {
@@ -21,14 +26,24 @@ __device__ __forceinline__ float sg_scale(int k, int n) {
     return k == 0 ? sqrtf(1.0f / n) : sqrtf(2.0f / n);
 }
 
+// index of element k of line l in the workspace
+__device__ __forceinline__ long long sg_at(int linesInner, int lines, int n, int l, int k) {
+    return linesInner ? (long long)k * lines + l : (long long)l * n + k;
+}
+
+// Visits every (line l, index k < count): the grid's y dimension takes the outer one, x the inner, adjacent one.
+#define FOR_LINE_INDEX(l, k, lines, count, linesInner)                                  \
+    FOR_ROWS(outer_, (linesInner) ? (count) : (lines))                                   \
+    FOR_COLS(inner_, (linesInner) ? (lines) : (count))                                   \
+    for (int l = (linesInner) ? inner_ : outer_, k = (linesInner) ? outer_ : inner_, once_ = 1; once_; once_ = 0)
+
 // Forward: work(l, k) = v_k, Makhoul's even-then-reversed-odd order: v_k = x_{2k} for 2k < N, else x_{2(N−1−k)+1}.
-extern "C" __global__ void sg_dct_load(int lines, int n, const float* x, int lineStride, int elemStride,
-                                       sg_complex* work) {
-    FOR_ROWS(l, lines) {
-        FOR_COLS(k, n) {
-            int j = 2 * k < n ? 2 * k : 2 * (n - 1 - k) + 1;
-            work[(long long)l * n + k] = sg_complex{x[(long long)l * lineStride + (long long)j * elemStride], 0.0f};
-        }
+extern "C" __global__ void sg_dct_load(int lines, int n, int linesInner, const float* x, int lineStride,
+                                       int elemStride, sg_complex* work) {
+    FOR_LINE_INDEX(l, k, lines, n, linesInner) {
+        int j = 2 * k < n ? 2 * k : 2 * (n - 1 - k) + 1;
+        work[sg_at(linesInner, lines, n, l, k)] =
+                sg_complex{x[(long long)l * lineStride + (long long)j * elemStride], 0.0f};
     }
 }
 SLIMGRAD_EXPORT(sg_dct_load)
@@ -36,18 +51,16 @@ SLIMGRAD_EXPORT(sg_dct_load)
 // Inverse: coefficient k of line l is y(l, slot[k]) when slot is given (−1: zero; idctScatter's sparse rows), else
 // y(l, k). work(l, k) = conj(V_k) with V_k = e^{iπk/2N}·(y_k/(N·c_k) − i·y_{N−k}/(N·c_{N−k})), y_N = 0, so that
 // the forward FFT of work, read as its real part, is the inverse transform (x_{2m} = v_m, x_{2m+1} = v_{N−1−m}).
-extern "C" __global__ void sg_idct_load(int lines, int n, const float* y, int lineStride, int elemStride,
-                                        const int* slot, const sg_complex* shift, sg_complex* work) {
-    FOR_ROWS(l, lines) {
-        FOR_COLS(k, n) {
-            const float* line = y + (long long)l * lineStride;
-            int a = slot == nullptr ? k : slot[k];
-            int b = k == 0 ? -1 : (slot == nullptr ? n - k : slot[n - k]);
-            float ya = a < 0 ? 0.0f : line[(long long)a * elemStride] / (n * sg_scale(k, n));
-            float yb = b < 0 ? 0.0f : line[(long long)b * elemStride] / (n * sg_scale(n - k, n));
-            // conj(V_k) = conj(e^{iπk/2N})·(ya + i·yb) = shift[k]·(ya + i·yb)
-            work[(long long)l * n + k] = sg_mul(shift[k], sg_complex{ya, yb});
-        }
+extern "C" __global__ void sg_idct_load(int lines, int n, int linesInner, const float* y, int lineStride,
+                                        int elemStride, const int* slot, const sg_complex* shift, sg_complex* work) {
+    FOR_LINE_INDEX(l, k, lines, n, linesInner) {
+        const float* line = y + (long long)l * lineStride;
+        int a = slot == nullptr ? k : slot[k];
+        int b = k == 0 ? -1 : (slot == nullptr ? n - k : slot[n - k]);
+        float ya = a < 0 ? 0.0f : line[(long long)a * elemStride] / (n * sg_scale(k, n));
+        float yb = b < 0 ? 0.0f : line[(long long)b * elemStride] / (n * sg_scale(n - k, n));
+        // conj(V_k) = conj(e^{iπk/2N})·(ya + i·yb) = shift[k]·(ya + i·yb)
+        work[sg_at(linesInner, lines, n, l, k)] = sg_mul(shift[k], sg_complex{ya, yb});
     }
 }
 SLIMGRAD_EXPORT(sg_idct_load)
@@ -55,74 +68,85 @@ SLIMGRAD_EXPORT(sg_idct_load)
 // One Stockham radix-p stage: p transforms of length L become one of length L·p. Butterfly i < N/p of line l reads
 // a_q = in(l, i + q·N/p)·e^{−2πi·q·k/(L·p)} (k = i mod L) and writes Σ_q a_q·e^{−2πi·q·t/p} to
 // out(l, (i − k)·p + k + t·L) for t < p: a direct DFT of size p, O(p) per point.
-extern "C" __global__ void sg_fft_stage(int lines, int n, int p, int span, const sg_complex* roots,
+extern "C" __global__ void sg_fft_stage(int lines, int n, int p, int span, int linesInner, const sg_complex* roots,
                                         const sg_complex* in, sg_complex* out) {
     int butterflies = n / p;
     int twiddleStep = n / (span * p);  // e^{−2πi·q·k/(L·p)} = roots[q·k·N/(L·p)]
     int radixStep = n / p;             // e^{−2πi·r/p}        = roots[r·N/p]
-    FOR_ROWS(l, lines) {
-        const sg_complex* src = in + (long long)l * n;
-        sg_complex* dst = out + (long long)l * n;
-        FOR_COLS(i, butterflies) {
-            int k = i % span;
-            int base = (i - k) * p + k;
-            for (int t = 0; t < p; t++) {
-                sg_complex sum{0.0f, 0.0f};
-                for (int q = 0; q < p; q++) {
-                    sg_complex a = src[i + q * butterflies];
-                    if (q != 0 && k != 0) {
-                        a = sg_mul(a, roots[(long long)q * k * twiddleStep % n]);
-                    }
-                    sg_complex w = roots[(q * t % p) * radixStep];
-                    sum.re += a.re * w.re - a.im * w.im;
-                    sum.im += a.re * w.im + a.im * w.re;
+    FOR_LINE_INDEX(l, i, lines, butterflies, linesInner) {
+        int k = i % span;
+        int base = (i - k) * p + k;
+        for (int t = 0; t < p; t++) {
+            sg_complex sum{0.0f, 0.0f};
+            for (int q = 0; q < p; q++) {
+                sg_complex a = in[sg_at(linesInner, lines, n, l, i + q * butterflies)];
+                if (q != 0 && k != 0) {
+                    a = sg_mul(a, roots[(long long)q * k * twiddleStep % n]);
                 }
-                dst[base + t * span] = sum;
+                sg_complex w = roots[(q * t % p) * radixStep];
+                sum.re += a.re * w.re - a.im * w.im;
+                sum.im += a.re * w.im + a.im * w.re;
             }
+            out[sg_at(linesInner, lines, n, l, base + t * span)] = sum;
         }
     }
 }
 SLIMGRAD_EXPORT(sg_fft_stage)
 
 // Forward result: out(l, o) = c_k·Re(V_k·e^{−iπk/2N}) for k = index[o] (dctGather) or k = o (dct); count outputs.
-extern "C" __global__ void sg_dct_store(int lines, int n, int count, const sg_complex* work, const sg_complex* shift,
-                                        const int* index, float* out, int lineStride, int elemStride) {
-    FOR_ROWS(l, lines) {
-        FOR_COLS(o, count) {
-            int k = index == nullptr ? o : index[o];
-            sg_complex v = work[(long long)l * n + k];
-            float value = (v.re * shift[k].re - v.im * shift[k].im) * sg_scale(k, n);
-            out[(long long)l * lineStride + (long long)o * elemStride] = value;
-        }
+extern "C" __global__ void sg_dct_store(int lines, int n, int count, int linesInner, const sg_complex* work,
+                                        const sg_complex* shift, const int* index, float* out, int lineStride,
+                                        int elemStride) {
+    FOR_LINE_INDEX(l, o, lines, count, linesInner) {
+        int k = index == nullptr ? o : index[o];
+        sg_complex v = work[sg_at(linesInner, lines, n, l, k)];
+        float value = (v.re * shift[k].re - v.im * shift[k].im) * sg_scale(k, n);
+        out[(long long)l * lineStride + (long long)o * elemStride] = value;
     }
 }
 SLIMGRAD_EXPORT(sg_dct_store)
 
 // Inverse result: x_j = Re v_m with m = j/2 for even j, N−1−(j−1)/2 for odd j; out = α·x + β·out (β = 0: not read).
-extern "C" __global__ void sg_idct_store(int lines, int n, const sg_complex* work, float alpha, float beta, float* out,
-                                         int lineStride, int elemStride) {
-    FOR_ROWS(l, lines) {
-        FOR_COLS(j, n) {
-            int m = j % 2 == 0 ? j / 2 : n - 1 - (j - 1) / 2;
-            float x = work[(long long)l * n + m].re;
-            float* at = out + (long long)l * lineStride + (long long)j * elemStride;
-            *at = beta == 0.0f ? alpha * x : fmaf(alpha, x, beta * *at);
-        }
+extern "C" __global__ void sg_idct_store(int lines, int n, int linesInner, const sg_complex* work, float alpha,
+                                         float beta, float* out, int lineStride, int elemStride) {
+    FOR_LINE_INDEX(l, j, lines, n, linesInner) {
+        int m = j % 2 == 0 ? j / 2 : n - 1 - (j - 1) / 2;
+        float x = work[sg_at(linesInner, lines, n, l, m)].re;
+        float* at = out + (long long)l * lineStride + (long long)j * elemStride;
+        *at = beta == 0.0f ? alpha * x : fmaf(alpha, x, beta * *at);
     }
 }
 SLIMGRAD_EXPORT(sg_idct_store)
 
 // scores[k] = Σ_l |y(l, k)| (l1 != 0) or √(Σ_l y(l, k)²): the coefficients are formed and reduced here, never stored.
-// One thread per coefficient, lines in order, float64 sums: deterministic.
-extern "C" __global__ void sg_dct_scores(int lines, int n, int l1, const sg_complex* work, const sg_complex* shift,
-                                         float* scores) {
+// Rows: one thread per coefficient, lines in order. Columns (lines adjacent): one block per coefficient, its threads
+// across the lines, a block reduction. Float64 sums in a fixed order either way: deterministic.
+__device__ __forceinline__ double sg_coefficient_norm(sg_complex v, sg_complex shift, float scale, int l1) {
+    double y = (double)((v.re * shift.re - v.im * shift.im) * scale);
+    return l1 ? fabs(y) : y * y;
+}
+
+extern "C" __global__ void sg_dct_scores(int lines, int n, int l1, int linesInner, const sg_complex* work,
+                                         const sg_complex* shift, float* scores) {
+    if (linesInner) {
+        for (int k = blockIdx.x; k < n; k += gridDim.x) {
+            float scale = sg_scale(k, n);
+            double sum = 0.0;
+            for (int l = threadIdx.x; l < lines; l += blockDim.x) {
+                sum += sg_coefficient_norm(work[(long long)k * lines + l], shift[k], scale, l1);
+            }
+            sum = sg_block_reduce(sum, 0.0, SgSum());
+            if (threadIdx.x == 0) {
+                scores[k] = (float)(l1 ? sum : sqrt(sum));
+            }
+        }
+        return;
+    }
     FOR_COLS(k, n) {
         double sum = 0.0;
         float scale = sg_scale(k, n);
         for (int l = 0; l < lines; l++) {
-            sg_complex v = work[(long long)l * n + k];
-            double y = (double)((v.re * shift[k].re - v.im * shift[k].im) * scale);
-            sum += l1 ? fabs(y) : y * y;
+            sum += sg_coefficient_norm(work[(long long)l * n + k], shift[k], scale, l1);
         }
         scores[k] = (float)(l1 ? sum : sqrt(sum));
     }

@@ -43,11 +43,11 @@ final class DeviceDct {
             Matrix[] work = workspace(scratch, lines, n);
             if (inverse) {
                 kernels.idctLoad(lines, n, x, axis, 0L, plan.shifts(), work[0]);
-                Matrix v = fft(plan, lines, n, work);
+                Matrix v = fft(plan, lines, n, axis, work);
                 kernels.idctStore(lines, n, v, 1f, 0f, y, axis);
             } else {
                 kernels.dctLoad(lines, n, x, axis, work[0]);
-                Matrix v = fft(plan, lines, n, work);
+                Matrix v = fft(plan, lines, n, axis, work);
                 kernels.dctStore(lines, n, n, v, plan.shifts(), 0L, y, axis);
             }
         }
@@ -61,8 +61,8 @@ final class DeviceDct {
         try (DeviceArena scratch = backend.arena()) {
             Matrix[] work = workspace(scratch, lines, n);
             kernels.dctLoad(lines, n, g, axis, work[0]);
-            Matrix v = fft(plan, lines, n, work);
-            kernels.dctScores(lines, n, norm == ScoreNorm.L1, v, plan.shifts(), scores);
+            Matrix v = fft(plan, lines, n, axis, work);
+            kernels.dctScores(lines, n, norm == ScoreNorm.L1, v, plan.shifts(), scores, axis);
         }
     }
 
@@ -75,7 +75,7 @@ final class DeviceDct {
             Matrix[] work = workspace(scratch, lines, n);
             Matrix index = ints(scratch, indices);
             kernels.dctLoad(lines, n, g, axis, work[0]);
-            Matrix v = fft(plan, lines, n, work);
+            Matrix v = fft(plan, lines, n, axis, work);
             kernels.dctStore(lines, n, indices.length, v, plan.shifts(), DeviceKernels.address(index), r, axis);
         }
     }
@@ -94,17 +94,18 @@ final class DeviceDct {
             Matrix[] work = workspace(scratch, lines, n);
             Matrix slots = ints(scratch, slot);
             kernels.idctLoad(lines, n, r, axis, DeviceKernels.address(slots), plan.shifts(), work[0]);
-            Matrix v = fft(plan, lines, n, work);
+            Matrix v = fft(plan, lines, n, axis, work);
             kernels.idctStore(lines, n, v, alpha, beta, out, axis);
         }
     }
 
-    // the FFT of every line of work[0], ping-ponging between the two buffers; returns the one holding the result
-    private Matrix fft(Plan plan, int lines, int n, Matrix[] work) {
+    // the FFT of every line of work[0], ping-ponging between the two buffers; returns the one holding the result.
+    // The workspace keeps the matrix's adjacent dimension adjacent: row lines element-major, column lines line-major.
+    private Matrix fft(Plan plan, int lines, int n, Axis axis, Matrix[] work) {
         int span = 1;
         int from = 0;
         for (int p : plan.radices()) {
-            kernels.fftStage(lines, n, p, span, plan.roots(), work[from], work[1 - from]);
+            kernels.fftStage(lines, n, p, span, axis, plan.roots(), work[from], work[1 - from]);
             from = 1 - from;
             span *= p;
         }

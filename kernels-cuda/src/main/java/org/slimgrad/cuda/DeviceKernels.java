@@ -116,33 +116,33 @@ final class DeviceKernels {
     /** work(l, k) = Makhoul's reordering of line l of x (real parts; imaginary zero). */
     void dctLoad(int lines, int n, Matrix x, Axis axis, Matrix work) {
         try (Arena arena = Arena.ofConfined()) {
-            elementwise("sg_dct_load", lines, n, new KernelArgs(arena).i32(lines).i32(n).i64(address(x))
-                    .i32(lineStride(x, axis)).i32(elementStride(x, axis)).i64(address(work)));
+            lineIndexed("sg_dct_load", lines, n, axis, new KernelArgs(arena).i32(lines).i32(n).i32(linesInner(axis))
+                    .i64(address(x)).i32(lineStride(x, axis)).i32(elementStride(x, axis)).i64(address(work)));
         }
     }
 
     /** work = the conjugated, pre-twiddled coefficients of y (through slots, or all of them when slots is 0). */
     void idctLoad(int lines, int n, Matrix y, Axis axis, long slots, Matrix shifts, Matrix work) {
         try (Arena arena = Arena.ofConfined()) {
-            elementwise("sg_idct_load", lines, n, new KernelArgs(arena).i32(lines).i32(n).i64(address(y))
-                    .i32(lineStride(y, axis)).i32(elementStride(y, axis)).i64(slots).i64(address(shifts))
-                    .i64(address(work)));
+            lineIndexed("sg_idct_load", lines, n, axis, new KernelArgs(arena).i32(lines).i32(n).i32(linesInner(axis))
+                    .i64(address(y)).i32(lineStride(y, axis)).i32(elementStride(y, axis)).i64(slots)
+                    .i64(address(shifts)).i64(address(work)));
         }
     }
 
     /** One radix-p Stockham stage over every line: transforms of length span become length span·p. */
-    void fftStage(int lines, int n, int p, int span, Matrix roots, Matrix in, Matrix out) {
+    void fftStage(int lines, int n, int p, int span, Axis axis, Matrix roots, Matrix in, Matrix out) {
         try (Arena arena = Arena.ofConfined()) {
-            elementwise("sg_fft_stage", lines, n / p, new KernelArgs(arena).i32(lines).i32(n).i32(p).i32(span)
-                    .i64(address(roots)).i64(address(in)).i64(address(out)));
+            lineIndexed("sg_fft_stage", lines, n / p, axis, new KernelArgs(arena).i32(lines).i32(n).i32(p)
+                    .i32(span).i32(linesInner(axis)).i64(address(roots)).i64(address(in)).i64(address(out)));
         }
     }
 
     /** out(l, o) = coefficient index[o] (or o, when index is 0) of line l, for o &lt; count. */
     void dctStore(int lines, int n, int count, Matrix work, Matrix shifts, long index, Matrix out, Axis axis) {
         try (Arena arena = Arena.ofConfined()) {
-            elementwise("sg_dct_store", lines, count, new KernelArgs(arena).i32(lines).i32(n).i32(count)
-                    .i64(address(work)).i64(address(shifts)).i64(index).i64(address(out))
+            lineIndexed("sg_dct_store", lines, count, axis, new KernelArgs(arena).i32(lines).i32(n).i32(count)
+                    .i32(linesInner(axis)).i64(address(work)).i64(address(shifts)).i64(index).i64(address(out))
                     .i32(lineStride(out, axis)).i32(elementStride(out, axis)));
         }
     }
@@ -150,17 +150,23 @@ final class DeviceKernels {
     /** out = α·(the inverse transform, unpermuted) + β·out. */
     void idctStore(int lines, int n, Matrix work, float alpha, float beta, Matrix out, Axis axis) {
         try (Arena arena = Arena.ofConfined()) {
-            elementwise("sg_idct_store", lines, n, new KernelArgs(arena).i32(lines).i32(n).i64(address(work))
-                    .f32(alpha).f32(beta).i64(address(out)).i32(lineStride(out, axis))
-                    .i32(elementStride(out, axis)));
+            lineIndexed("sg_idct_store", lines, n, axis, new KernelArgs(arena).i32(lines).i32(n)
+                    .i32(linesInner(axis)).i64(address(work)).f32(alpha).f32(beta).i64(address(out))
+                    .i32(lineStride(out, axis)).i32(elementStride(out, axis)));
         }
     }
 
-    /** scores(0, k) = the L1 (or L2) norm of coefficient k over the lines. */
-    void dctScores(int lines, int n, boolean l1, Matrix work, Matrix shifts, Matrix scores) {
+    /**
+     * scores(0, k) = the L1 (or L2) norm of coefficient k over the lines: a thread per coefficient for rows, a block
+     * per coefficient (threads across the adjacent lines) for columns.
+     */
+    void dctScores(int lines, int n, boolean l1, Matrix work, Matrix shifts, Matrix scores, Axis axis) {
         try (Arena arena = Arena.ofConfined()) {
-            linear("sg_dct_scores", n, new KernelArgs(arena).i32(lines).i32(n).i32(l1 ? 1 : 0).i64(address(work))
-                    .i64(address(shifts)).i64(address(scores)));
+            int grid = axis == Axis.COLUMNS ? Math.min(n, device.maxGrid())
+                    : Math.min(blocks(n, REDUCTION_THREADS), device.maxGrid());
+            device.launch("sg_dct_scores", grid, 1, REDUCTION_THREADS, 1, new KernelArgs(arena).i32(lines).i32(n)
+                    .i32(l1 ? 1 : 0).i32(linesInner(axis)).i64(address(work)).i64(address(shifts))
+                    .i64(address(scores)).array());
         }
     }
 
@@ -170,6 +176,19 @@ final class DeviceKernels {
             device.launch("sg_top_k", 1, 1, REDUCTION_THREADS, 1, new KernelArgs(arena).i32(n).i32(k)
                     .i64(address(scores)).i64(address(out)).i64(address(firstNaN)).array());
         }
+    }
+
+    // (line, index) kernels: the adjacent dimension on the grid's x (indices along a row; lines across columns)
+    private void lineIndexed(String kernel, int lines, int count, Axis axis, KernelArgs args) {
+        if (axis == Axis.COLUMNS) {
+            elementwise(kernel, count, lines, args);
+        } else {
+            elementwise(kernel, lines, count, args);
+        }
+    }
+
+    private static int linesInner(Axis axis) {
+        return axis == Axis.COLUMNS ? 1 : 0;
     }
 
     // a line of m: a row (stride ld between lines, 1 between elements) or a column (the other way round)
