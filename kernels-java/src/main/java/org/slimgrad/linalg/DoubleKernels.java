@@ -57,6 +57,28 @@ final class DoubleKernels {
         }
     }
 
+    /**
+     * y[yAt + i] += a0·x[x0 + i] + a1·x[x1 + i] + a2·x[x2 + i] + a3·x[x3 + i] for i in [0, n): four rows into one,
+     * so y is loaded and stored once for four rows (the products are added in that order).
+     */
+    static void axpy4(double a0, int x0, double a1, int x1, double a2, int x2, double a3, int x3, double[] x,
+                      double[] y, int yAt, int n) {
+        DoubleVector v0 = DoubleVector.broadcast(S, a0);
+        DoubleVector v1 = DoubleVector.broadcast(S, a1);
+        DoubleVector v2 = DoubleVector.broadcast(S, a2);
+        DoubleVector v3 = DoubleVector.broadcast(S, a3);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector acc = DoubleVector.fromArray(S, x, x0 + i).fma(v0, DoubleVector.fromArray(S, y, yAt + i));
+            acc = DoubleVector.fromArray(S, x, x1 + i).fma(v1, acc);
+            acc = DoubleVector.fromArray(S, x, x2 + i).fma(v2, acc);
+            DoubleVector.fromArray(S, x, x3 + i).fma(v3, acc).intoArray(y, yAt + i);
+        }
+        for (; i < n; i++) {
+            y[yAt + i] += a0 * x[x0 + i] + a1 * x[x1 + i] + a2 * x[x2 + i] + a3 * x[x3 + i];
+        }
+    }
+
     /** (lo, hi) := (c·lo − s·hi, s·lo + c·hi) elementwise over the first n entries: a Givens rotation of two rows. */
     static void rotate(double c, double s, double[] lo, double[] hi, int n) {
         int i = 0;

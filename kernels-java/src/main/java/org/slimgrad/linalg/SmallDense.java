@@ -26,8 +26,14 @@ public final class SmallDense {
         if (!(maxDiag > 0)) {
             return false;
         }
-        // Right-looking (outer product) form: every inner loop runs along a row, with unit stride.
+        // Up-looking form: row j of R is G's row j minus the rows above it, each scaled by its entry in column j,
+        // then divided by its pivot. Every inner loop runs along a row, four source rows at a time.
+        double[] coef = new double[n];
         for (int j = 0; j < n; j++) {
+            for (int p = 0; p < j; p++) {
+                coef[p] = -g[p * n + j];
+            }
+            addUpperRows(coef, 0, j, g, n, j, g, j * n);
             double pivot = g[j * n + j];
             if (!(pivot > relTol * maxDiag)) {
                 return false;
@@ -37,9 +43,6 @@ public final class SmallDense {
             g[j * n + j] = rjj;
             for (int c = j + 1; c < n; c++) {
                 g[j * n + c] *= inv;
-            }
-            for (int i = j + 1; i < n; i++) {
-                DoubleKernels.axpy(-g[j * n + i], g, j * n + i, g, i * n + i, n - i);
             }
             for (int c = 0; c < j; c++) {
                 g[j * n + c] = 0;
@@ -51,13 +54,15 @@ public final class SmallDense {
     /** Inverts an upper-triangular n×n matrix in place, one row of R⁻¹ at a time from the bottom. */
     public static void invertUpper(double[] r, int n) {
         double[] row = new double[n];
+        double[] coef = new double[n];
         for (int j = n - 1; j >= 0; j--) {
             // row j of X = R⁻¹: (e_j − Σ_{p>j} R[j, p]·X[p, :]) / R[j, j]; rows below j already hold X.
             java.util.Arrays.fill(row, j, n, 0);
             row[j] = 1;
             for (int p = j + 1; p < n; p++) {
-                DoubleKernels.axpy(-r[j * n + p], r, p * n + p, row, p, n - p);
+                coef[p] = -r[j * n + p];
             }
+            addUpperRows(coef, j + 1, n, r, n, j + 1, row, 0);
             double inv = 1 / r[j * n + j];
             for (int c = j; c < n; c++) {
                 r[j * n + c] = row[c] * inv;
@@ -68,12 +73,38 @@ public final class SmallDense {
     /** C = A·B for upper-triangular n×n row-major A and B (C is upper triangular too). */
     public static double[] multiplyUpper(double[] a, double[] b, int n) {
         double[] c = new double[n * n];
+        double[] coef = new double[n];
         for (int i = 0; i < n; i++) {
-            for (int p = i; p < n; p++) {
-                DoubleKernels.axpy(a[i * n + p], b, p * n + p, c, i * n + p, n - p);
-            }
+            System.arraycopy(a, i * n + i, coef, i, n - i);
+            addUpperRows(coef, i, n, b, n, i, c, i * n);
         }
         return c;
+    }
+
+    /**
+     * dest[destAt + c] += Σ_{p ∈ [from, to)} coef[p]·src[p·n + c] over the columns c ∈ [max(first, p), n): rows of an
+     * upper-triangular n×n src (row p is zero left of column p) added into one row, four source rows at a time, the
+     * few columns where only some of the four rows start done one by one.
+     */
+    private static void addUpperRows(double[] coef, int from, int to, double[] src, int n, int first, double[] dest,
+                                     int destAt) {
+        int p = from;
+        for (; p + 3 < to; p += 4) {
+            int shared = Math.max(first, p + 3);
+            for (int c = Math.max(first, p); c < shared; c++) { // columns reached by the first rows of the four only
+                double sum = 0;
+                for (int q = p; q <= c; q++) {
+                    sum += coef[q] * src[q * n + c];
+                }
+                dest[destAt + c] += sum;
+            }
+            DoubleKernels.axpy4(coef[p], p * n + shared, coef[p + 1], (p + 1) * n + shared, coef[p + 2],
+                    (p + 2) * n + shared, coef[p + 3], (p + 3) * n + shared, src, dest, destAt + shared, n - shared);
+        }
+        for (; p < to; p++) {
+            int start = Math.max(first, p);
+            DoubleKernels.axpy(coef[p], src, p * n + start, dest, destAt + start, n - start);
+        }
     }
 
     /** C = A·B for row-major double matrices A (m×k) and B (k×n). */
