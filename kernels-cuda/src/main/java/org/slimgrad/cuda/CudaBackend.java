@@ -1,8 +1,5 @@
 package org.slimgrad.cuda;
 
-import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -75,17 +72,22 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
 
     @Override
     public Matrix allocate(int rows, int cols) {
+        Matrix matrix = allocateUninitialised(rows, cols);
+        if (matrix.size() != 0) {
+            kernels.scale(0f, matrix); // the Backend contract: zero-filled (pooled blocks hold old data)
+        }
+        return matrix;
+    }
+
+    // a pooled block that returns to the pool when the matrix becomes unreachable, holding whatever it last held
+    private Matrix allocateUninitialised(int rows, int cols) {
         long bytes = bytes(name() + ".allocate", rows, cols);
         long size = DeviceMemory.blockSize(bytes);
         long address = memory.take(bytes);
         DeviceMemory pool = memory;
         MemorySegment segment = MemorySegment.ofAddress(address).reinterpret(size, Arena.ofAuto(),
                 unused -> pool.give(address, size));
-        Matrix matrix = Matrix.inDomain(domain(), segment, 0, rows, cols, Math.max(cols, 1));
-        if (matrix.size() != 0) {
-            kernels.scale(0f, matrix); // the Backend contract: zero-filled (pooled blocks hold old data)
-        }
-        return matrix;
+        return Matrix.inDomain(domain(), segment, 0, rows, cols, Math.max(cols, 1));
     }
 
     /** A scope for device matrices that go back to the pool, and become unusable, when it closes. */
@@ -114,7 +116,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
 
     /** A new device matrix holding a copy of the host matrix. */
     public Matrix toDevice(Matrix from) {
-        Matrix device = allocate(from.rows(), from.cols());
+        Matrix device = allocateUninitialised(from.rows(), from.cols()); // every element is uploaded
         upload(from, device);
         return device;
     }
@@ -164,8 +166,8 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
                 pointers[i + 1] = pointers[i] + below[i] + chosenStart[i + 1] - chosenStart[i];
             }
             Matrix columns = scratch.allocate(1, nnz);
-            kernels().supportColumns(rows, cols, seed, bucket, upload(scratch, pointers), upload(scratch, chosen),
-                    upload(scratch, chosenStart), columns);
+            kernels().supportColumns(rows, cols, seed, bucket, toDevice(pointers, scratch), toDevice(chosen, scratch),
+                    toDevice(chosenStart, scratch), columns);
             return FixedSupport.of(rows, cols, pointers, ints(columns, nnz));
         }
     }
@@ -353,19 +355,18 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
                 .compute(a, powerIterations, seed, warmStart);
     }
 
+    // Small results and int32/int64 index arrays travel in float matrices of the same bytes. Host arrays go straight
+    // to the device's copies, which stage heap memory through native memory themselves.
+
     /** The values of a 1×n device matrix. */
     float[] floats(Matrix row) {
         float[] values = new float[row.cols()];
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment host = arena.allocate(JAVA_FLOAT, Math.max(1, values.length));
-            device().download(DeviceKernels.address(row), host, (long) values.length * Float.BYTES);
-            MemorySegment.copy(host, JAVA_FLOAT, 0, values, 0, values.length);
-        }
+        device().download(DeviceKernels.address(row), MemorySegment.ofArray(values), (long) values.length * Float.BYTES);
         return values;
     }
 
-    // int32 and int64 arrays travel in float matrices of the same bytes
-    private int[] ints(Matrix device, int count) {
+    /** The first {@code count} int32 values held in a device matrix. */
+    int[] ints(Matrix device, int count) {
         int[] values = new int[count];
         device().download(DeviceKernels.address(device), MemorySegment.ofArray(values), (long) count * Integer.BYTES);
         return values;
@@ -377,14 +378,23 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
         return values;
     }
 
-    private Matrix upload(DeviceArena scratch, int[] values) {
-        Matrix device = scratch.allocate(1, Math.max(1, values.length));
+    /** A device copy of int32 values that lives while the returned matrix is reachable. */
+    Matrix toDevice(int[] values) {
+        return put(values, allocateUninitialised(1, Math.max(1, values.length)));
+    }
+
+    /** A device copy of int32 values that lives until {@code scope} closes. */
+    Matrix toDevice(int[] values, DeviceArena scope) {
+        return put(values, scope.allocate(1, Math.max(1, values.length)));
+    }
+
+    private Matrix put(int[] values, Matrix device) {
         device().upload(MemorySegment.ofArray(values), DeviceKernels.address(device), (long) values.length * Integer.BYTES);
         return device;
     }
 
-    private Matrix upload(DeviceArena scratch, long[] values) {
-        Matrix device = scratch.allocate(1, Math.max(2, 2 * values.length));
+    private Matrix toDevice(long[] values, DeviceArena scope) {
+        Matrix device = scope.allocate(1, Math.max(2, 2 * values.length));
         device().upload(MemorySegment.ofArray(values), DeviceKernels.address(device), (long) values.length * Long.BYTES);
         return device;
     }
@@ -393,11 +403,9 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
         long partials = DeviceKernels.address(reductionScratch);
         long total = partials + 1024L * Double.BYTES;
         kernels().reduce(x, deviation, partials, total);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment host = arena.allocate(JAVA_DOUBLE);
-            device().download(total, host, Double.BYTES);
-            return host.get(JAVA_DOUBLE, 0);
-        }
+        double[] result = new double[1];
+        device().download(total, MemorySegment.ofArray(result), Double.BYTES);
+        return result[0];
     }
 
     private void check(String routine, int info) {
@@ -455,16 +463,11 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
             Matrix chosen = scratch.allocate(1, k);
             Matrix firstNaN = scratch.allocate(1, 1);
             kernels().topK(n, k, scores, chosen, firstNaN);
-            int nanAt = Float.floatToRawIntBits(floats(firstNaN)[0]);
+            int nanAt = ints(firstNaN, 1)[0];
             if (nanAt < n) {
                 throw new IllegalArgumentException("topK: score " + nanAt + " of " + n + " is NaN");
             }
-            float[] bits = floats(chosen);
-            int[] indices = new int[k];
-            for (int t = 0; t < k; t++) {
-                indices[t] = Float.floatToRawIntBits(bits[t]);
-            }
-            return indices;
+            return ints(chosen, k);
         }
     }
 

@@ -1,7 +1,5 @@
 package org.slimgrad.cuda;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -73,7 +71,7 @@ final class DeviceDct {
         Plan plan = plan(n);
         try (DeviceArena scratch = backend.arena()) {
             Matrix[] work = workspace(scratch, lines, n);
-            Matrix index = ints(scratch, indices);
+            Matrix index = backend.toDevice(indices, scratch);
             kernels.dctLoad(lines, n, g, axis, work[0]);
             Matrix v = fft(plan, lines, n, axis, work);
             kernels.dctStore(lines, n, indices.length, v, plan.shifts(), DeviceKernels.address(index), r, axis);
@@ -92,7 +90,7 @@ final class DeviceDct {
         }
         try (DeviceArena scratch = backend.arena()) {
             Matrix[] work = workspace(scratch, lines, n);
-            Matrix slots = ints(scratch, slot);
+            Matrix slots = backend.toDevice(slot, scratch);
             kernels.idctLoad(lines, n, r, axis, DeviceKernels.address(slots), plan.shifts(), work[0]);
             Matrix v = fft(plan, lines, n, axis, work);
             kernels.idctStore(lines, n, v, alpha, beta, out, axis);
@@ -117,12 +115,6 @@ final class DeviceDct {
         return new Matrix[]{scratch.allocate(lines, 2 * n), scratch.allocate(lines, 2 * n)};
     }
 
-    private Matrix ints(DeviceArena scratch, int[] values) {
-        Matrix device = scratch.allocate(1, Math.max(1, values.length));
-        backend.device().upload(MemorySegment.ofArray(values), DeviceKernels.address(device),
-                (long) values.length * Integer.BYTES);
-        return device;
-    }
 
     private synchronized Plan plan(int n) {
         return plans.computeIfAbsent(n, this::newPlan);

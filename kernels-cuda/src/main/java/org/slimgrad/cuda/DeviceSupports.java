@@ -1,6 +1,5 @@
 package org.slimgrad.cuda;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -77,14 +76,7 @@ final class DeviceSupports {
             rowsByColumn[at] = rowOf[p];
             positionByColumn[at] = p;
         }
-        return new OnDevice(ints(rowPointers), ints(columns), ints(rowOf), ints(columnPointers), ints(rowsByColumn),
-                ints(positionByColumn));
-    }
-
-    private Matrix ints(int[] values) {
-        Matrix device = backend.allocate(1, Math.max(1, values.length));
-        MemorySegment host = MemorySegment.ofArray(values);
-        backend.device().upload(host, DeviceKernels.address(device), (long) values.length * Integer.BYTES);
-        return device;
+        return new OnDevice(backend.toDevice(rowPointers), backend.toDevice(columns), backend.toDevice(rowOf),
+                backend.toDevice(columnPointers), backend.toDevice(rowsByColumn), backend.toDevice(positionByColumn));
     }
 }
