@@ -1,7 +1,5 @@
 package org.slimgrad;
 
-import java.lang.foreign.ValueLayout;
-
 import org.slimgrad.linalg.CholeskyQr;
 import org.slimgrad.linalg.RandomizedSvd;
 import org.slimgrad.linalg.SmallSvd;
@@ -49,8 +47,9 @@ public abstract class HostBackend extends AbstractBackend {
     @Override
     protected final void fillKernel(Matrix x, float value) {
         for (int i = 0; i < x.rows(); i++) {
-            x.segment().asSlice(x.index(i, 0) * Float.BYTES, (long) x.cols() * Float.BYTES)
-                    .elements(ValueLayout.JAVA_FLOAT).forEach(element -> element.set(ValueLayout.JAVA_FLOAT, 0, value));
+            for (int j = 0; j < x.cols(); j++) {
+                x.set(i, j, value);
+            }
         }
     }
 

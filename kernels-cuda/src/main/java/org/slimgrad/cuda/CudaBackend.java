@@ -79,8 +79,11 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
         return matrix;
     }
 
-    // a pooled block that returns to the pool when the matrix becomes unreachable, holding whatever it last held
-    private Matrix allocateUninitialised(int rows, int cols) {
+    /**
+     * A pooled block that returns to the pool when the matrix becomes unreachable, holding whatever it last held: for
+     * workspaces whose every element is written before it is read.
+     */
+    Matrix allocateUninitialised(int rows, int cols) {
         long bytes = bytes(name() + ".allocate", rows, cols);
         long size = DeviceMemory.blockSize(bytes);
         long address = memory.take(bytes);

@@ -30,10 +30,10 @@ final class DeviceCholeskyQr {
         this.kernels = backend.kernels();
         this.m = m;
         this.k = k;
-        this.gram = backend.allocate(k, k);
-        this.factor = backend.allocate(k, k);
-        this.product = backend.allocate(k, k);
-        this.diagonal = backend.allocate(1, k);
+        this.gram = backend.allocateUninitialised(k, k);
+        this.factor = backend.allocateUninitialised(k, k);
+        this.product = backend.allocateUninitialised(k, k);
+        this.diagonal = backend.allocateUninitialised(1, k);
     }
 
     /** Bytes of device workspace an instance for m×k holds (the Householder fallback borrows m·k more). */

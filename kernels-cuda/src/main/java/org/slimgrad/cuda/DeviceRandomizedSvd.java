@@ -38,12 +38,12 @@ final class DeviceRandomizedSvd {
         this.n = n;
         this.rank = rank;
         this.width = Math.min(rank + oversample, Math.min(m, n));
-        this.y = backend.allocate(m, width);
-        this.z = backend.allocate(n, width);
-        this.r = backend.allocate(width, width);
-        this.leftOfR = backend.allocate(width, width);
-        this.rightOfR = backend.allocate(width, width);
-        this.sigma = backend.allocate(1, width);
+        this.y = backend.allocateUninitialised(m, width);
+        this.z = backend.allocateUninitialised(n, width);
+        this.r = backend.allocateUninitialised(width, width);
+        this.leftOfR = backend.allocateUninitialised(width, width);
+        this.rightOfR = backend.allocateUninitialised(width, width);
+        this.sigma = backend.allocateUninitialised(1, width);
         this.rangeQr = new DeviceCholeskyQr(backend, m, width);
         this.coRangeQr = new DeviceCholeskyQr(backend, n, width);
     }
