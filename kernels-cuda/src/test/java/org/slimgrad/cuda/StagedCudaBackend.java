@@ -41,8 +41,7 @@ final class StagedCudaBackend extends AbstractBackend {
     @Override
     protected void axpyKernel(float alpha, Matrix x, Matrix y) {
         Matrix dy = cuda.toDevice(y);
-        cuda.axpy(alpha, x == y || x.segment().equals(y.segment()) && x.offset() == y.offset() ? dy
-                : cuda.toDevice(x), dy);
+        cuda.axpy(alpha, sameView(x, y) ? dy : cuda.toDevice(x), dy);
         cuda.download(dy, y);
     }
 
@@ -77,7 +76,7 @@ final class StagedCudaBackend extends AbstractBackend {
     @Override
     protected void hadamardKernel(Matrix x, Matrix y, Matrix out) {
         Matrix dx = cuda.toDevice(x);
-        boolean sameY = y.segment().equals(x.segment()) && y.offset() == x.offset();
+        boolean sameY = sameView(x, y);
         Matrix dy = sameY ? dx : cuda.toDevice(y);
         Matrix dout = cuda.allocate(out.rows(), out.cols());
         cuda.hadamard(dx, dy, dout);
@@ -132,7 +131,7 @@ final class StagedCudaBackend extends AbstractBackend {
     @Override
     protected void dctKernel(Matrix x, Matrix y, Axis axis, boolean inverse) {
         Matrix dx = cuda.toDevice(x);
-        Matrix dy = x.segment().equals(y.segment()) && x.offset() == y.offset() ? dx : cuda.allocate(y.rows(), y.cols());
+        Matrix dy = sameView(x, y) ? dx : cuda.allocate(y.rows(), y.cols());
         if (inverse) {
             cuda.idct(dx, dy, axis);
         } else {
@@ -209,7 +208,7 @@ final class StagedCudaBackend extends AbstractBackend {
         Matrix dm = cuda.toDevice(m16);
         Matrix dv = cuda.toDevice(v16);
         Matrix dout = cuda.toDevice(out);
-        boolean inPlace = g.segment().equals(out.segment()) && g.offset() == out.offset();
+        boolean inPlace = sameView(g, out);
         cuda.adamBf16(inPlace ? dout : cuda.toDevice(g), dm, dv, beta1, beta2, epsilon, step, alpha, beta, dout);
         cuda.download(dm, m16);
         cuda.download(dv, v16);
@@ -222,10 +221,15 @@ final class StagedCudaBackend extends AbstractBackend {
         Matrix dm = cuda.toDevice(m);
         Matrix dv = cuda.toDevice(v);
         Matrix dout = cuda.toDevice(out);
-        boolean inPlace = g.segment().equals(out.segment()) && g.offset() == out.offset();
+        boolean inPlace = sameView(g, out);
         cuda.adam(inPlace ? dout : cuda.toDevice(g), dm, dv, beta1, beta2, epsilon, step, alpha, beta, dout);
         cuda.download(dm, m);
         cuda.download(dv, v);
         cuda.download(dout, out);
+    }
+
+    // the same elements (AbstractBackend lets an output be exactly an input view): stage them once, as one device copy
+    private static boolean sameView(Matrix x, Matrix y) {
+        return x.segment().equals(y.segment()) && x.offset() == y.offset() && x.ld() == y.ld();
     }
 }
