@@ -32,7 +32,8 @@ final class Workers {
     /**
      * Runs {@code part.accept(p)} for p in [0, parts), part 0 on the caller's thread and the others on the workers, and
      * returns when all have; a part's exception is rethrown. {@code parts} must not exceed {@link #threads()}. One
-     * call at a time per backend is the fast path; concurrent callers are serialised.
+     * call at a time per backend is the fast path; concurrent callers are serialised, so a part must not start another
+     * parallel operation of the same backend (the kernels' parts never do).
      */
     synchronized void run(int parts, IntConsumer part) {
         AtomicInteger pending = new AtomicInteger(parts - 1);
