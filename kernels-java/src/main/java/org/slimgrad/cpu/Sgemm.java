@@ -3,7 +3,6 @@ package org.slimgrad.cpu;
 import static org.slimgrad.cpu.SgemmMicroKernel.MR;
 import static org.slimgrad.cpu.SgemmMicroKernel.NR;
 
-
 import org.slimgrad.Matrix;
 
 /**
@@ -12,7 +11,7 @@ import org.slimgrad.Matrix;
  * for ic in M by MC:            Ã panel (MC×KC, ≤ 2.3 MB) stays in L3; B̃ is packed once per panel
  *   for pc in K by ≤ KC:        pack α·op(A)[ic.., pc..] into Ã (k split into equal blocks)
  *     for jc in N by ≤ NC:      pack op(B)[pc.., jc..] into B̃ (KC×NC, ≤ 384 KB): stays in L2 (equal blocks)
- *       for ir in MC by MR:     one Ã strip (MR×KC, 9 KB) stays in L1
+ *       for ir in MC by MR:     one Ã strip (MR×KC: 9 KB at MR = 6, 18 KB at 12) stays in L1
  *         for jr in NC by NR:   micro-kernel on a MR×NR tile, B̃ strip streamed from L2
  * </pre>
  * The block sizes were tuned on Zen 4 (AVX-512, 1 MB L2) across the cube and GaLore projection shapes; a larger KC

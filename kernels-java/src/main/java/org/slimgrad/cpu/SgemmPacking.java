@@ -28,6 +28,8 @@ final class SgemmPacking {
 
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    /** The lanes of one k step of an Ã strip: MR of them. */
+    private static final VectorMask<Float> STRIP = S.indexInRange(0, MR);
 
     private SgemmPacking() {
     }
@@ -40,21 +42,24 @@ final class SgemmPacking {
                       float[] line) {
         MemorySegment src = a.segment();
         if (transA) {
-            // op(A)[i, p] = A[p, i]: row p of A holds one k step of every strip.
+            // op(A)[i, p] = A[p, i]: row p of A holds one k step of every strip, MR contiguous values per strip.
             Arrays.fill(line, mc, mc + MR, 0f); // the last strip's missing rows read as zero
+            FloatVector va = FloatVector.broadcast(S, alpha);
             for (int p = 0; p < kc; p++) {
                 MemorySegment.copy(src, F, a.index(p0 + p, i0) * Float.BYTES, line, 0, mc);
                 for (int ir = 0; ir < mc; ir += MR) {
-                    int to = ir * kc + p * MR;
-                    for (int r = 0; r < MR; r++) {
-                        dst[to + r] = alpha * line[ir + r];
-                    }
+                    FloatVector.fromArray(S, line, ir, STRIP).mul(va).intoArray(dst, ir * kc + p * MR, STRIP);
                 }
             }
             return;
         }
-        // op(A)[i, p] = A[i, p]: copy the strip's MR rows out side by side, then interleave them so each k step's
-        // MR values are written contiguously.
+        // op(A)[i, p] = A[i, p]: copy the strip's MR rows out side by side, then gather each k step's MR values (one
+        // per row, kc apart) into one contiguous run.
+        int[] rowStarts = new int[L];
+        for (int r = 0; r < MR; r++) {
+            rowStarts[r] = r * kc;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             for (int r = 0; r < MR; r++) {
@@ -65,12 +70,7 @@ final class SgemmPacking {
                 }
             }
             for (int p = 0, to = ir * kc; p < kc; p++, to += MR) {
-                dst[to] = alpha * line[p];
-                dst[to + 1] = alpha * line[kc + p];
-                dst[to + 2] = alpha * line[2 * kc + p];
-                dst[to + 3] = alpha * line[3 * kc + p];
-                dst[to + 4] = alpha * line[4 * kc + p];
-                dst[to + 5] = alpha * line[5 * kc + p];
+                FloatVector.fromArray(S, line, p, rowStarts, 0, STRIP).mul(va).intoArray(dst, to, STRIP);
             }
         }
     }
