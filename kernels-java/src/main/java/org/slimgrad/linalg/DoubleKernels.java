@@ -79,6 +79,54 @@ final class DoubleKernels {
         }
     }
 
+    /**
+     * Four destination rows at once: {@code dest[at_k + c] += Σ_p coef[4p + k]·src[p·n + c]} for k &lt; 4, p in
+     * [from, to) and c in [first, n). Each source vector is loaded once for four multiply-adds, the accumulators stay
+     * in registers across all p, and the four coefficients of a p sit side by side: the blocked updates of Cholesky,
+     * the triangular inverse and the triangular products are made of this. With {@code upperSource}, row p of src is
+     * zero left of column p (stored as zeros), so a column block's sum stops at the last row that can reach it.
+     */
+    static void addRows4(double[] coef, int from, int to, double[] src, int n, int first, boolean upperSource,
+                         double[] dest, int at0, int at1, int at2, int at3) {
+        int c = first;
+        for (; c + L <= n; c += L) {
+            int end = upperSource ? Math.min(to, c + L) : to;
+            DoubleVector acc0 = DoubleVector.fromArray(S, dest, at0 + c);
+            DoubleVector acc1 = DoubleVector.fromArray(S, dest, at1 + c);
+            DoubleVector acc2 = DoubleVector.fromArray(S, dest, at2 + c);
+            DoubleVector acc3 = DoubleVector.fromArray(S, dest, at3 + c);
+            for (int p = from; p < end; p++) {
+                DoubleVector x = DoubleVector.fromArray(S, src, p * n + c);
+                acc0 = x.fma(DoubleVector.broadcast(S, coef[4 * p]), acc0);
+                acc1 = x.fma(DoubleVector.broadcast(S, coef[4 * p + 1]), acc1);
+                acc2 = x.fma(DoubleVector.broadcast(S, coef[4 * p + 2]), acc2);
+                acc3 = x.fma(DoubleVector.broadcast(S, coef[4 * p + 3]), acc3);
+            }
+            acc0.intoArray(dest, at0 + c);
+            acc1.intoArray(dest, at1 + c);
+            acc2.intoArray(dest, at2 + c);
+            acc3.intoArray(dest, at3 + c);
+        }
+        for (; c < n; c++) {
+            int end = upperSource ? Math.min(to, c + 1) : to;
+            double s0 = dest[at0 + c];
+            double s1 = dest[at1 + c];
+            double s2 = dest[at2 + c];
+            double s3 = dest[at3 + c];
+            for (int p = from; p < end; p++) {
+                double x = src[p * n + c];
+                s0 = Math.fma(x, coef[4 * p], s0);
+                s1 = Math.fma(x, coef[4 * p + 1], s1);
+                s2 = Math.fma(x, coef[4 * p + 2], s2);
+                s3 = Math.fma(x, coef[4 * p + 3], s3);
+            }
+            dest[at0 + c] = s0;
+            dest[at1 + c] = s1;
+            dest[at2 + c] = s2;
+            dest[at3 + c] = s3;
+        }
+    }
+
     /** (lo, hi) := (c·lo − s·hi, s·lo + c·hi) elementwise over the first n entries: a Givens rotation of two rows. */
     static void rotate(double c, double s, double[] lo, double[] hi, int n) {
         int i = 0;

@@ -83,11 +83,11 @@ public final class RandomizedSvd {
 
         // R = U_R·Σ·V_Rᵀ through RᵀR = V_R·Σ²·V_Rᵀ; U_R = orthonormalised R·V_R, its column norms are Σ.
         int l = width;
-        double[] rtr = SmallDense.multiply(SmallDense.transpose(r, l, l), r, l, l, l);
+        double[] rtr = SmallDense.multiplyTransposeUpper(r, l);
         double[] lambda = new double[l];
         double[] vr = new double[l * l];
         SmallDense.symmetricEigen(rtr, l, lambda, vr);
-        double[] ur = SmallDense.multiply(r, vr, l, l, l);
+        double[] ur = SmallDense.multiplyUpperLeft(r, vr, l, l);
         double[] norms = SmallDense.normalizeSingularVectors(ur, l, l);
 
         // U = Q·V_R[:, :rank]

@@ -26,48 +26,135 @@ public final class SmallDense {
         if (!(maxDiag > 0)) {
             return false;
         }
-        // Up-looking form: row j of R is G's row j minus the rows above it, each scaled by its entry in column j,
-        // then divided by its pivot. Every inner loop runs along a row, four source rows at a time.
-        double[] coef = new double[n];
-        for (int j = 0; j < n; j++) {
-            for (int p = 0; p < j; p++) {
-                coef[p] = -g[p * n + j];
+        // Up-looking form, four rows at a time: rows j..j+3 of R are G's rows minus the finished rows above them,
+        // each scaled by its entries in those four columns (one pass over the finished rows for all four), then
+        // the four are finished one by one against each other and divided by their pivots.
+        double[] coef = new double[4 * n];
+        for (int j = 0; j < n; j += 4) {
+            int rows = Math.min(4, n - j);
+            if (rows == 4) {
+                for (int p = 0; p < j; p++) {
+                    for (int k = 0; k < 4; k++) {
+                        coef[4 * p + k] = -g[p * n + j + k];
+                    }
+                }
+                DoubleKernels.addRows4(coef, 0, j, g, n, j, false, g, j * n, (j + 1) * n, (j + 2) * n, (j + 3) * n);
             }
-            addUpperRows(coef, 0, j, g, n, j, g, j * n);
-            double pivot = g[j * n + j];
-            if (!(pivot > relTol * maxDiag)) {
-                return false;
-            }
-            double rjj = Math.sqrt(pivot);
-            double inv = 1 / rjj;
-            g[j * n + j] = rjj;
-            for (int c = j + 1; c < n; c++) {
-                g[j * n + c] *= inv;
-            }
-            for (int c = 0; c < j; c++) {
-                g[j * n + c] = 0;
+            for (int jj = j; jj < j + rows; jj++) {
+                int done = rows == 4 ? j : 0; // rows above j are already subtracted from a full block
+                for (int q = done; q < jj; q++) {
+                    DoubleKernels.axpy(-g[q * n + jj], g, q * n + jj, g, jj * n + jj, n - jj);
+                }
+                double pivot = g[jj * n + jj];
+                if (!(pivot > relTol * maxDiag)) {
+                    return false;
+                }
+                double rjj = Math.sqrt(pivot);
+                double inv = 1 / rjj;
+                g[jj * n + jj] = rjj;
+                for (int c = jj + 1; c < n; c++) {
+                    g[jj * n + c] *= inv;
+                }
+                java.util.Arrays.fill(g, jj * n, jj * n + jj, 0);
             }
         }
         return true;
     }
 
-    /** Inverts an upper-triangular n×n matrix in place, one row of R⁻¹ at a time from the bottom. */
+    /**
+     * Inverts an upper-triangular n×n matrix in place (its strict lower triangle is set to zero), four rows of
+     * R⁻¹ at a time from the bottom: row j of X = R⁻¹ is (e_j − Σ_{p&gt;j} R[j, p]·X[p, :]) / R[j, j].
+     */
     public static void invertUpper(double[] r, int n) {
-        double[] row = new double[n];
-        double[] coef = new double[n];
-        for (int j = n - 1; j >= 0; j--) {
-            // row j of X = R⁻¹: (e_j − Σ_{p>j} R[j, p]·X[p, :]) / R[j, j]; rows below j already hold X.
-            java.util.Arrays.fill(row, j, n, 0);
-            row[j] = 1;
-            for (int p = j + 1; p < n; p++) {
-                coef[p] = -r[j * n + p];
+        for (int i = 0; i < n; i++) {
+            java.util.Arrays.fill(r, i * n, i * n + i, 0);
+        }
+        double[] coef = new double[4 * n];
+        double[] rows = new double[4 * n];
+        for (int end = n; end > 0; end -= 4) {
+            int j0 = Math.max(0, end - 4);
+            int count = end - j0;
+            // the block's rows minus the finished rows of X below it (rows ≥ end), into the scratch rows
+            java.util.Arrays.fill(rows, 0);
+            if (count == 4) {
+                for (int p = end; p < n; p++) {
+                    for (int k = 0; k < 4; k++) {
+                        coef[4 * p + k] = -r[(j0 + k) * n + p];
+                    }
+                }
+                DoubleKernels.addRows4(coef, end, n, r, n, end, true, rows, 0, n, 2 * n, 3 * n);
             }
-            addUpperRows(coef, j + 1, n, r, n, j + 1, row, 0);
-            double inv = 1 / r[j * n + j];
-            for (int c = j; c < n; c++) {
-                r[j * n + c] = row[c] * inv;
+            // then bottom-up within the block, each row against the block's finished rows below it
+            for (int jj = end - 1; jj >= j0; jj--) {
+                int k = jj - j0;
+                int below = count == 4 ? end : n; // a full block has the rows from end on already
+                for (int p = jj + 1; p < below; p++) {
+                    DoubleKernels.axpy(-r[jj * n + p], r, p * n + p, rows, k * n + p, n - p);
+                }
+                rows[k * n + jj] += 1;
+                double inv = 1 / r[jj * n + jj];
+                for (int c = jj; c < n; c++) {
+                    r[jj * n + c] = rows[k * n + c] * inv;
+                }
             }
         }
+    }
+
+    /** C = Rᵀ·R for an upper-triangular n×n row-major R (its strict lower triangle is not read). */
+    public static double[] multiplyTransposeUpper(double[] r, int n) {
+        double[] c = new double[n * n];
+        double[] coef = new double[4 * n];
+        // row i of C's upper triangle: Σ_{p ≤ i} R[p, i]·R[p, i:]
+        for (int i = 0; i < n; i += 4) {
+            int rows = Math.min(4, n - i);
+            int done = 0;
+            if (rows == 4) {
+                for (int p = 0; p < i; p++) {
+                    for (int k = 0; k < 4; k++) {
+                        coef[4 * p + k] = r[p * n + i + k];
+                    }
+                }
+                DoubleKernels.addRows4(coef, 0, i, r, n, i, false, c, i * n, (i + 1) * n, (i + 2) * n, (i + 3) * n);
+                done = i;
+            }
+            for (int ii = i; ii < i + rows; ii++) {
+                for (int p = done; p <= ii; p++) {
+                    DoubleKernels.axpy(r[p * n + ii], r, p * n + ii, c, ii * n + ii, n - ii);
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                c[i * n + j] = c[j * n + i];
+            }
+        }
+        return c;
+    }
+
+    /** C = R·B for an upper-triangular n×n row-major R (its strict lower triangle is not read) and an n×m B. */
+    public static double[] multiplyUpperLeft(double[] r, double[] b, int n, int m) {
+        double[] c = new double[n * m];
+        double[] coef = new double[4 * n];
+        // row i of C: Σ_{p ≥ i} R[i, p]·B[p, :]
+        for (int i = 0; i < n; i += 4) {
+            int rows = Math.min(4, n - i);
+            int shared = n; // rows of B every row of the block uses
+            if (rows == 4) {
+                shared = i + 3;
+                for (int p = shared; p < n; p++) {
+                    for (int k = 0; k < 4; k++) {
+                        coef[4 * p + k] = r[(i + k) * n + p];
+                    }
+                }
+                DoubleKernels.addRows4(coef, shared, n, b, m, 0, false, c, i * m, (i + 1) * m, (i + 2) * m, (i + 3) * m);
+            }
+            for (int ii = i; ii < i + rows; ii++) {
+                for (int p = ii; p < shared; p++) {
+                    DoubleKernels.axpy(r[ii * n + p], b, p * m, c, ii * m, m);
+                }
+            }
+        }
+        return c;
     }
 
     /** C = A·B for upper-triangular n×n row-major A and B (C is upper triangular too). */
