@@ -25,6 +25,8 @@ public final class CholeskyQr {
     private static final double U32 = 0x1p-24;
     /** Rows per block of the in-place product A := A·X. */
     private static final int ROW_BLOCK = 1024;
+    /** The symmetric and triangular k×k factors are split at a multiple of this, so GEMM column strips stay whole. */
+    private static final int SPLIT_ALIGN = 32;
 
     private final Backend backend;
     private final int m;
@@ -35,6 +37,11 @@ public final class CholeskyQr {
     private final Matrix inverse;
     private final Matrix rows;
     private final double[] g;
+    /**
+     * Columns of the first block of the two the Gram product and A·R⁻¹ are split into (both factors are triangular
+     * or symmetric, so the block below the diagonal is skipped: 3/4 of the dense work); k when too small to gain.
+     */
+    private final int split;
 
     public CholeskyQr(Backend backend, int m, int k) {
         if (k > m || k < 1) {
@@ -50,6 +57,7 @@ public final class CholeskyQr {
         this.inverse = Matrix.wrap(inverseData, k, k);
         this.rows = backend.allocate(Math.min(m, ROW_BLOCK), k);
         this.g = new double[k * k];
+        this.split = k >= 4 * SPLIT_ALIGN ? (k / 2) / SPLIT_ALIGN * SPLIT_ALIGN : k;
     }
 
     /**
@@ -70,7 +78,7 @@ public final class CholeskyQr {
         int passes = 2;
         OrthoMethod method = OrthoMethod.CHOLESKY_QR2;
         for (int pass = 0; pass < passes; pass++) {
-            backend.gemm(true, false, 1f, a, a, 0f, gram);
+            gram(a);
             readGram();
             boolean last = pass == passes - 1;
             if (last && deviationFromIdentity() > LAST_PASS_DEVIATION) {
@@ -108,7 +116,7 @@ public final class CholeskyQr {
      * method when the Cholesky factorisation breaks down.
      */
     public void condition(Matrix a) {
-        backend.gemm(true, false, 1f, a, a, 0f, gram);
+        gram(a);
         readGram();
         if (!SmallDense.cholesky(g, k, PIVOT_TOLERANCE)) {
             orthonormalize(a, null);
@@ -129,14 +137,35 @@ public final class CholeskyQr {
         return (2L * k * k + (long) Math.min(m, ROW_BLOCK) * k) * Float.BYTES + (long) k * k * Double.BYTES;
     }
 
-    // A := A·X, one block of rows at a time through a small copy, so the product is a GEMM with no m×k temporary.
+    // The upper block triangle of G = AᵀA: G[:h, :] = A[:, :h]ᵀ·A and G[h:, h:] = A[:, h:]ᵀ·A[:, h:]; readGram
+    // mirrors it.
+    private void gram(Matrix a) {
+        if (split == k) {
+            backend.gemm(true, false, 1f, a, a, 0f, gram);
+            return;
+        }
+        int rest = k - split;
+        backend.gemm(true, false, 1f, a.view(0, 0, m, split), a, 0f, gram.view(0, 0, split, k));
+        Matrix right = a.view(0, split, m, rest);
+        backend.gemm(true, false, 1f, right, right, 0f, gram.view(split, split, rest, rest));
+    }
+
+    // A := A·X for the upper-triangular X, one block of rows at a time through a small copy, so the product is a GEMM
+    // with no m×k temporary: A[:, :h] = A[:, :h]·X[:h, :h] and A[:, h:] = A·X[:, h:].
     private void multiplyInPlace(Matrix a) {
         for (int i0 = 0; i0 < m; i0 += ROW_BLOCK) {
             int count = Math.min(ROW_BLOCK, m - i0);
             Matrix block = a.view(i0, 0, count, k);
             Matrix copy = rows.view(0, 0, count, k);
             backend.copy(block, copy);
-            backend.gemm(false, false, 1f, copy, inverse, 0f, block);
+            if (split == k) {
+                backend.gemm(false, false, 1f, copy, inverse, 0f, block);
+                continue;
+            }
+            int rest = k - split;
+            backend.gemm(false, false, 1f, copy.view(0, 0, count, split), inverse.view(0, 0, split, split), 0f,
+                    block.view(0, 0, count, split));
+            backend.gemm(false, false, 1f, copy, inverse.view(0, split, k, rest), 0f, block.view(0, split, count, rest));
         }
     }
 
@@ -147,10 +176,14 @@ public final class CholeskyQr {
         }
     }
 
+    // g = the symmetric Gram matrix in float64, from the upper triangle the products wrote
     private void readGram() {
         float[] dense = gramData;
-        for (int i = 0; i < dense.length; i++) {
-            g[i] = dense[i];
+        for (int i = 0; i < k; i++) {
+            for (int j = i; j < k; j++) {
+                g[i * k + j] = dense[i * k + j];
+                g[j * k + i] = dense[i * k + j];
+            }
         }
     }
 
