@@ -5,8 +5,9 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The float64 vector loops every small factorisation is made of: dot, axpy and a plane rotation over runs of
- * {@code double[]} with unit stride. One place for the SIMD, so the algorithms above stay in their textbook form.
+ * The float64 vector loops every small factorisation is made of (dot, axpy, their fused and four-row forms, and a
+ * plane rotation) over runs of {@code double[]} with unit stride. One place for the SIMD, so the algorithms above
+ * stay in their textbook form.
  */
 final class DoubleKernels {
 
@@ -124,6 +125,45 @@ final class DoubleKernels {
             dest[at1 + c] = s1;
             dest[at2 + c] = s2;
             dest[at3 + c] = s3;
+        }
+    }
+
+    /**
+     * Σ x[xAt + i]·d[xAt + i] for i in [0, n), while adding f·x[xAt + i] into e[xAt + i]: the two halves of a
+     * symmetric matrix-vector product from one triangle, in one pass over x. The sum's lanes are added in the fixed
+     * order of {@link #dot}.
+     */
+    static double dotAxpy(double[] x, int xAt, double[] d, double f, double[] e, int n) {
+        DoubleVector vf = DoubleVector.broadcast(S, f);
+        DoubleVector acc = DoubleVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector xv = DoubleVector.fromArray(S, x, xAt + i);
+            acc = xv.fma(DoubleVector.fromArray(S, d, xAt + i), acc);
+            xv.fma(vf, DoubleVector.fromArray(S, e, xAt + i)).intoArray(e, xAt + i);
+        }
+        for (VectorShuffle<Double> exchange : EXCHANGES) {
+            acc = acc.add(acc.rearrange(exchange));
+        }
+        double sum = acc.lane(0);
+        for (; i < n; i++) {
+            sum += x[xAt + i] * d[xAt + i];
+            e[xAt + i] += f * x[xAt + i];
+        }
+        return sum;
+    }
+
+    /** y[at + i] += a·x[at + i] + b·z[at + i] for i in [0, n): a rank-2 update of one row, y loaded once. */
+    static void axpy2(double a, double[] x, double b, double[] z, double[] y, int at, int n) {
+        DoubleVector va = DoubleVector.broadcast(S, a);
+        DoubleVector vb = DoubleVector.broadcast(S, b);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector acc = DoubleVector.fromArray(S, x, at + i).fma(va, DoubleVector.fromArray(S, y, at + i));
+            DoubleVector.fromArray(S, z, at + i).fma(vb, acc).intoArray(y, at + i);
+        }
+        for (; i < n; i++) {
+            y[at + i] += a * x[at + i] + b * z[at + i];
         }
     }
 

@@ -447,8 +447,7 @@ public final class SmallDense {
                     f = d[j];
                     w[i][j] = f;
                     int rest = i - j - 1;
-                    g = e[j] + w[j][j] * f + DoubleKernels.dot(w[j], j + 1, d, j + 1, rest);
-                    DoubleKernels.axpy(f, w[j], j + 1, e, j + 1, rest);
+                    g = e[j] + w[j][j] * f + DoubleKernels.dotAxpy(w[j], j + 1, d, f, e, rest);
                     e[j] = g;
                 }
                 f = 0;
@@ -463,8 +462,7 @@ public final class SmallDense {
                 for (int j = 0; j < i; j++) {
                     f = d[j];
                     g = e[j];
-                    DoubleKernels.axpy(-f, e, j, w[j], j, i - j);
-                    DoubleKernels.axpy(-g, d, j, w[j], j, i - j);
+                    DoubleKernels.axpy2(-f, e, -g, d, w[j], j, i - j);
                     d[j] = w[j][i - 1];
                     w[j][i] = 0;
                 }
