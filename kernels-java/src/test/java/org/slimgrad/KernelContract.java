@@ -26,14 +26,18 @@ public abstract class KernelContract {
     /** The backend under test. */
     protected abstract Backend backend();
 
-    /** m, n, k triples: tiny, primes, vector and tile tails, and block-size crossings (KC 384, MC 1536, NC 256). */
+    /**
+     * m, n, k triples: tiny, primes, vector and tile tails, block-size crossings (KC 384, MC 1536, NC 256), and
+     * products whose k dominates (k ≥ 4·max(m, n), over 2²¹ multiply-adds: split along k on several threads).
+     */
     static List<int[]> gemmShapes() {
         List<int[]> shapes = new ArrayList<>(List.of(
                 new int[]{1, 1, 1}, new int[]{1, 17, 1}, new int[]{17, 1, 33}, new int[]{2, 3, 4},
                 new int[]{5, 7, 11}, new int[]{6, 16, 1}, new int[]{7, 33, 13}, new int[]{13, 31, 97},
                 new int[]{19, 111, 5}, new int[]{31, 32, 33}, new int[]{12, 64, 8}, new int[]{47, 65, 255},
                 new int[]{61, 17, 385}, new int[]{97, 113, 513}, new int[]{130, 300, 70},
-                new int[]{1537, 45, 40}, new int[]{37, 600, 130}));
+                new int[]{1537, 45, 40}, new int[]{37, 600, 130}, new int[]{37, 29, 2100},
+                new int[]{13, 41, 4001}));
         SplittableRandom rng = new SplittableRandom(SEED);
         for (int i = 0; i < 8; i++) {
             shapes.add(new int[]{1 + rng.nextInt(80), 1 + rng.nextInt(80), 1 + rng.nextInt(80)});

@@ -18,8 +18,9 @@ import org.slimgrad.Matrix;
  * means fewer passes over C, which matters most when C is large and k small ((256×1024)·(1024×2736): 80 GFLOP/s
  * at KC = 256, 93 at 384); a larger MC packs B̃ fewer times, which matters when n is small ((1024×2736)·(2736×256):
  * 84 GFLOP/s at MC = 960, 88 at 1536).
- * Large problems are split into independent column (or row) blocks of C, one per thread; each thread packs into
- * its own reusable buffers, so a warm call allocates nothing.
+ * Large problems are split into independent column (or row) blocks of C, one per thread, or, when k dominates
+ * (Gram products), into slices of k whose partial products are added; each thread packs into its own reusable
+ * buffers, so a warm call allocates no buffer.
  */
 final class Sgemm {
 
@@ -28,6 +29,12 @@ final class Sgemm {
     static final int NC = 256;
     /** Below this many multiply-adds a second thread costs more than it saves. */
     static final long PARALLEL_MIN_MACS = 1L << 21;
+    /**
+     * A product whose k is at least this many times max(m, n) is split along k: every thread packs only its own
+     * slice of both operands and the partial results are added at the end. Split by columns instead, each thread
+     * of a Gram product AᵀA (266×266 from k = 2736 in a randomized SVD) packed the whole of op(A) again.
+     */
+    static final int DEPTH_SPLIT_RATIO = 4;
 
     private final Workers workers;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
@@ -45,6 +52,10 @@ final class Sgemm {
         boolean splitColumns = n >= m;
         int tiles = splitColumns ? ceilDiv(n, NR) : ceilDiv(m, MR);
         int parts = macs < PARALLEL_MIN_MACS ? 1 : Math.min(workers.threads(), tiles);
+        if (macs >= PARALLEL_MIN_MACS && workers.threads() > 1 && k >= DEPTH_SPLIT_RATIO * Math.max(m, n)) {
+            depthSplit(transA, transB, alpha, a, b, beta, c, Math.min(workers.threads(), ceilDiv(k, KC)));
+            return;
+        }
         if (parts == 1) {
             blocked(transA, transB, alpha, a, b, beta, c);
             return;
@@ -58,6 +69,32 @@ final class Sgemm {
                 rowBlock(transA, transB, alpha, a, b, beta, c, from * MR, Math.min(m, to * MR)).run();
             }
         });
+    }
+
+    // C = α·Σ_parts op(A)[:, ks]·op(B)[ks, :] + β·C: part 0 into C itself, the others into their threads' partial
+    // buffers, added into C in part order (the same bits for a given thread count)
+    private void depthSplit(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c,
+                            int parts) {
+        int m = c.rows();
+        int n = c.cols();
+        int k = transA ? a.rows() : a.cols();
+        Matrix[] partial = new Matrix[parts];
+        workers.run(parts, part -> {
+            int k0 = (int) ((long) k * part / parts);
+            int k1 = (int) ((long) k * (part + 1) / parts);
+            Matrix aPart = transA ? a.view(k0, 0, k1 - k0, m) : a.view(0, k0, m, k1 - k0);
+            Matrix bPart = transB ? b.view(0, k0, n, k1 - k0) : b.view(k0, 0, k1 - k0, n);
+            if (part == 0) {
+                blocked(transA, transB, alpha, aPart, bPart, beta, c);
+            } else {
+                Matrix sum = Matrix.wrap(workspaces.get().partial(m * n), 0, m, n, n);
+                blocked(transA, transB, alpha, aPart, bPart, 0f, sum);
+                partial[part] = sum;
+            }
+        });
+        for (int part = 1; part < parts; part++) {
+            Elementwise.axpy(1f, partial[part], c);
+        }
     }
 
     private Runnable columnBlock(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
@@ -121,6 +158,7 @@ final class Sgemm {
         private float[] a = new float[0];
         private float[] b = new float[0];
         private float[] line = new float[0];
+        private float[] partial = new float[0];
         private final float[] tile = new float[MR * NR];
 
         float[] a(int floats) {
@@ -136,6 +174,11 @@ final class Sgemm {
         float[] line(int floats) {
             line = atLeast(line, floats);
             return line;
+        }
+
+        float[] partial(int floats) {
+            partial = atLeast(partial, floats);
+            return partial;
         }
 
         private static float[] atLeast(float[] buffer, int floats) {
