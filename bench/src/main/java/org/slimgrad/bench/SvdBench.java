@@ -29,9 +29,9 @@ import org.slimgrad.nativelib.NativeBackend;
 /**
  * The GaLore refresh and the factorisations around it: slimgrad's randomized SVD (CPU backend, both cores) beside
  * EJML's full float SVD and LAPACK's sgesdd (OpenBLAS, both cores) of the same matrix, and beside the same
- * randomized algorithm run on OpenBLAS's GEMM; CholeskyQR2 beside EJML's and LAPACK's Householder QR; the small
- * exact SVD and symmetric eigendecomposition beside LAPACK's and EJML's. Layer shapes from the 350M and 1B LLaMA
- * configurations.
+ * randomized algorithm run on OpenBLAS's GEMM, once with slimgrad's Cholesky QR and once with LAPACK's QR and
+ * sgesdd for its factorisations; CholeskyQR2 beside EJML's and LAPACK's Householder QR; the small exact SVD and
+ * symmetric eigendecomposition beside LAPACK's and EJML's. Layer shapes from the 350M and 1B LLaMA configurations.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -49,18 +49,28 @@ public class SvdBench {
         @Param({"0", "2"})
         public int powerIterations;
 
-        /** "cpu": slimgrad's kernels; "native": the same algorithm on OpenBLAS's GEMM. */
-        @Param({"cpu", "native"})
+        /**
+         * "cpu": slimgrad's kernels; "native": the same algorithm on OpenBLAS's GEMM; "native-lapack-qr": the same
+         * algorithm with every orthonormalisation LAPACK's Householder QR and the small SVD sgesdd
+         * ({@link LapackQrRandomizedSvd}).
+         */
+        @Param({"cpu", "native", "native-lapack-qr"})
         public String backend;
 
         RandomizedSvd plan;
+        LapackQrRandomizedSvd lapackQrPlan;
         Matrix a;
 
         @Setup
         public void setUp() {
-            Backend chosen = backend.equals("native") ? NativeBackend.withThreads(2) : Backends.cpu();
+            Backend chosen = backend.startsWith("native") ? NativeBackend.withThreads(2) : Backends.cpu();
             a = SvdData.harmonic(chosen, shape, 1);
-            plan = new RandomizedSvd(chosen, a.rows(), a.cols(), a.rows() == 1024 ? 256 : 512, 10);
+            int rank = a.rows() == 1024 ? 256 : 512;
+            if (backend.equals("native-lapack-qr")) {
+                lapackQrPlan = new LapackQrRandomizedSvd(chosen, a.rows(), a.cols(), rank, 10);
+            } else {
+                plan = new RandomizedSvd(chosen, a.rows(), a.cols(), rank, 10);
+            }
         }
     }
 
@@ -152,6 +162,9 @@ public class SvdBench {
 
     @Benchmark
     public Object randomizedSvd(Randomized s) {
+        if (s.lapackQrPlan != null) {
+            return s.lapackQrPlan.compute(s.a, s.powerIterations, 7);
+        }
         return s.plan.compute(s.a, s.powerIterations, 7, null);
     }
 
