@@ -127,6 +127,35 @@ public final class CholeskyQr {
         multiplyInPlace(a);
     }
 
+    /**
+     * One Cholesky QR pass whose factor is computed but not applied: when the Cholesky factorisation of AᵀA succeeds,
+     * keeps R⁻¹ for {@link #applyConditioning} and returns true, leaving A as it is; otherwise orthonormalises A in
+     * place by the full method, as {@link #condition} would, and returns false. Subspace iteration applies the factor
+     * to the next product instead, (B·A)·R⁻¹ = B·(A·R⁻¹), paying for B's rows rather than A's.
+     */
+    public boolean conditioningFactor(Matrix a) {
+        gram(a);
+        readGram();
+        if (!SmallDense.cholesky(g, k, PIVOT_TOLERANCE)) {
+            orthonormalize(a, null);
+            return false;
+        }
+        SmallDense.invertUpper(g, k);
+        writeInverse();
+        return true;
+    }
+
+    /**
+     * b := b·R⁻¹ with the factor of the last {@link #conditioningFactor} that returned true; b has k columns and any
+     * number of rows.
+     */
+    public void applyConditioning(Matrix b) {
+        if (b.cols() != k) {
+            throw new IllegalArgumentException("CholeskyQr: B is " + b.shape() + " but the factor is " + k + "x" + k);
+        }
+        multiplyInPlace(b);
+    }
+
     /** Bytes of workspace this instance holds. */
     public long workspaceBytes() {
         return workspaceBytes(m, k);
@@ -153,8 +182,9 @@ public final class CholeskyQr {
     // A := A·X for the upper-triangular X, one block of rows at a time through a small copy, so the product is a GEMM
     // with no m×k temporary: A[:, :h] = A[:, :h]·X[:h, :h] and A[:, h:] = A·X[:, h:].
     private void multiplyInPlace(Matrix a) {
-        for (int i0 = 0; i0 < m; i0 += ROW_BLOCK) {
-            int count = Math.min(ROW_BLOCK, m - i0);
+        int total = a.rows();
+        for (int i0 = 0; i0 < total; i0 += rows.rows()) {
+            int count = Math.min(rows.rows(), total - i0);
             Matrix block = a.view(i0, 0, count, k);
             Matrix copy = rows.view(0, 0, count, k);
             backend.copy(block, copy);

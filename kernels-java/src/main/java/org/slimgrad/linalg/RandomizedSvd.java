@@ -16,7 +16,8 @@ import org.slimgrad.Svd;
  * <pre>
  * Z = Ω (n×l sketch, or [V_prev | sketch] for a warm start)
  * Y = A·Z
- * repeat q times: condition(Y); Z = Aᵀ·Y; condition(Z); Y = A·Z   (one Cholesky QR pass each)
+ * repeat q times: condition(Y); Z = Aᵀ·Y; condition(Z); Y = A·Z   (one Cholesky QR pass each; the larger side's
+ *                  factor R⁻¹ is applied to the next product's result instead of to its own rows)
  * orthonormalize(Y)                               Q = Y spans A's dominant range
  * Z = Aᵀ·Y = Bᵀ;  Z = Q₂·R (orthonormalize with R)  so that A ≈ Q·Qᵀ·A = Q·Rᵀ·Q₂ᵀ
  * R = U_R·Σ·V_Rᵀ (l×l, float64)  ⇒  A ≈ (Q·V_R)·Σ·(Q₂·U_R)ᵀ, truncated to the rank; Vᵀ = U_Rᵀ·Q₂ᵀ directly
@@ -71,11 +72,26 @@ public final class RandomizedSvd {
         }
         startingBlock(seed, warmStart);
         backend.gemm(false, false, 1f, a, z, 0f, y);
+        // The larger side's conditioning factor is applied to the product that follows it, on the smaller side's
+        // rows: Y = (A·Z)·R_Z⁻¹ = A·(Z·R_Z⁻¹) when n > m, Z = (Aᵀ·Y)·R_Y⁻¹ when m > n.
+        boolean wide = n > m;
         for (int it = 0; it < powerIterations; it++) {
-            rangeQr.condition(y);
+            boolean deferred = !wide && rangeQr.conditioningFactor(y);
+            if (wide) {
+                rangeQr.condition(y);
+            }
             backend.gemm(true, false, 1f, a, y, 0f, z);
-            coRangeQr.condition(z);
+            if (deferred) {
+                rangeQr.applyConditioning(z);
+            }
+            deferred = wide && coRangeQr.conditioningFactor(z);
+            if (!wide) {
+                coRangeQr.condition(z);
+            }
             backend.gemm(false, false, 1f, a, z, 0f, y);
+            if (deferred) {
+                coRangeQr.applyConditioning(y);
+            }
         }
         rangeQr.orthonormalize(y, null);
         backend.gemm(true, false, 1f, a, y, 0f, z); // Bᵀ = Aᵀ·Q
