@@ -116,15 +116,9 @@ public final class CholeskyQr {
      * method when the Cholesky factorisation breaks down.
      */
     public void condition(Matrix a) {
-        gram(a);
-        readGram();
-        if (!SmallDense.cholesky(g, k, PIVOT_TOLERANCE)) {
-            orthonormalize(a, null);
-            return;
+        if (conditioningFactor(a)) {
+            multiplyInPlace(a);
         }
-        SmallDense.invertUpper(g, k);
-        writeInverse();
-        multiplyInPlace(a);
     }
 
     /**

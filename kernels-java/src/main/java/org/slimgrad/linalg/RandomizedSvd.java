@@ -76,18 +76,12 @@ public final class RandomizedSvd {
         // rows: Y = (A·Z)·R_Z⁻¹ = A·(Z·R_Z⁻¹) when n > m, Z = (Aᵀ·Y)·R_Y⁻¹ when m > n.
         boolean wide = n > m;
         for (int it = 0; it < powerIterations; it++) {
-            boolean deferred = !wide && rangeQr.conditioningFactor(y);
-            if (wide) {
-                rangeQr.condition(y);
-            }
+            boolean deferred = condition(rangeQr, y, !wide);
             backend.gemm(true, false, 1f, a, y, 0f, z);
             if (deferred) {
                 rangeQr.applyConditioning(z);
             }
-            deferred = wide && coRangeQr.conditioningFactor(z);
-            if (!wide) {
-                coRangeQr.condition(z);
-            }
+            deferred = condition(coRangeQr, z, wide);
             backend.gemm(false, false, 1f, a, z, 0f, y);
             if (deferred) {
                 coRangeQr.applyConditioning(y);
@@ -137,6 +131,16 @@ public final class RandomizedSvd {
         long floats = m * width + n * width + width * rank + (long) m * rank + (long) n * rank + rank;
         return floats * Float.BYTES + width * width * Double.BYTES + CholeskyQr.workspaceBytes(m, (int) width)
                 + CholeskyQr.workspaceBytes(n, (int) width);
+    }
+
+    // One Cholesky QR pass on x, applied now, or (defer) only computed: then returns whether the caller must apply it
+    // to the next product (false where the pass fell back to orthonormalising x itself).
+    private static boolean condition(CholeskyQr qr, Matrix x, boolean defer) {
+        if (defer) {
+            return qr.conditioningFactor(x);
+        }
+        qr.condition(x);
+        return false;
     }
 
     // Z = [V_prev | sketch]: the warm start's right singular vectors first, seeded sketch columns after them.
