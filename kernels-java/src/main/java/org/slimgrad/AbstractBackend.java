@@ -243,27 +243,9 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void dctScores(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
-        String op = "dctScores";
-        usable(op, "G", g);
-        usable(op, "scores", scores);
-        axis(op, axis);
-        if (norm == null) {
-            throw new IllegalArgumentException(op + ": norm is null");
+        if (scoreArguments("dctScores", g, axis, norm, scores)) {
+            dctScoresKernel(g, axis, norm, scores);
         }
-        int length = axis.lineLength(g);
-        if (scores.rows() != 1 || scores.cols() != length) {
-            throw new IllegalArgumentException(op + ": G is " + g.shape() + " with lines along " + axis
-                    + " of length " + length + ", scores is " + scores.shape() + "; need scores 1x" + length);
-        }
-        disjoint(op, "scores", scores, "G", g);
-        if (length == 0) {
-            return;
-        }
-        if (axis.lineCount(g) == 0) {
-            scaleKernel(0f, scores);
-            return;
-        }
-        dctScoresKernel(g, axis, norm, scores);
     }
 
     @Override
@@ -275,6 +257,31 @@ public abstract class AbstractBackend implements Backend {
                     + "; need scores 1 x n and 1 <= k <= n");
         }
         return topKKernel(scores, k);
+    }
+
+    @Override
+    public final int[] dctSelect(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, int k, Matrix r) {
+        String op = "dctSelect";
+        usable(op, "G", g);
+        usable(op, "scores", scores);
+        usable(op, "R", r);
+        axis(op, axis);
+        int length = axis.lineLength(g);
+        if (k < 1 || k > length) {
+            throw new IllegalArgumentException(op + ": G is " + g.shape() + " with lines of length " + length
+                    + " along " + axis + ", k = " + k + "; need 1 <= k <= " + length);
+        }
+        int lines = axis.lineCount(g);
+        if (axis.lineCount(r) != lines || axis.lineLength(r) != k) {
+            throw new IllegalArgumentException(op + ": G is " + g.shape() + " with lines along " + axis + ", k = "
+                    + k + ", R is " + r.shape() + "; need R " + (axis == Axis.ROWS ? lines + "x" + k : k + "x" + lines));
+        }
+        disjoint(op, "R", r, "G", g);
+        disjoint(op, "R", r, "scores", scores);
+        if (!scoreArguments(op, g, axis, norm, scores)) {
+            return topKKernel(scores, k); // no lines: every score is zero, r is empty
+        }
+        return dctSelectKernel(g, axis, norm, scores, k, r);
     }
 
     @Override
@@ -473,6 +480,21 @@ public abstract class AbstractBackend implements Backend {
     /** The k largest scores' indices, ascending, on validated arguments. */
     protected abstract int[] topKKernel(Matrix scores, int k);
 
+    /**
+     * {@link #dctSelect} on validated arguments with at least one line: scores, then, if their sum of squares is
+     * finite, the top-k indices and r gathered at them; null otherwise. This default transforms g twice; a backend
+     * that can hold the transform between the halves overrides it.
+     */
+    protected int[] dctSelectKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, int k, Matrix r) {
+        dctScoresKernel(g, axis, norm, scores);
+        if (!Double.isFinite(sumOfSquaresKernel(scores))) {
+            return null;
+        }
+        int[] indices = topKKernel(scores, k);
+        dctGatherKernel(g, axis, indices, r);
+        return indices;
+    }
+
     /** Chosen DCT-II coefficients of every line, on validated non-empty arguments with distinct indices. */
     protected abstract void dctGatherKernel(Matrix g, Axis axis, int[] indices, Matrix r);
 
@@ -566,6 +588,30 @@ public abstract class AbstractBackend implements Backend {
         if (axis == null) {
             throw new IllegalArgumentException(op + ": axis is null");
         }
+    }
+
+    // validates dctScores' arguments; false when there is nothing to transform (scores then hold zeros)
+    private boolean scoreArguments(String op, Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
+        usable(op, "G", g);
+        usable(op, "scores", scores);
+        axis(op, axis);
+        if (norm == null) {
+            throw new IllegalArgumentException(op + ": norm is null");
+        }
+        int length = axis.lineLength(g);
+        if (scores.rows() != 1 || scores.cols() != length) {
+            throw new IllegalArgumentException(op + ": G is " + g.shape() + " with lines along " + axis
+                    + " of length " + length + ", scores is " + scores.shape() + "; need scores 1x" + length);
+        }
+        disjoint(op, "scores", scores, "G", g);
+        if (length == 0) {
+            return false;
+        }
+        if (axis.lineCount(g) == 0) {
+            scaleKernel(0f, scores);
+            return false;
+        }
+        return true;
     }
 
     // R holds the chosen coefficients of every line of the dense matrix: lines × k for rows, k × lines for columns

@@ -125,6 +125,16 @@ public interface Backend {
     void dctGather(Matrix g, Axis axis, int[] indices, Matrix r);
 
     /**
+     * One refresh of a DCT projector from a single transform of g: {@code scores} as {@link #dctScores}; then, when
+     * every score is finite, the indices of the k largest as {@link #topK}, returned, and {@code r} as
+     * {@link #dctGather} at those indices. When a score is NaN or ±Inf, returns null and leaves r as it was. The
+     * result is the same as those three calls; a backend may keep the transform between its two halves (the CPU
+     * backend does, in a scratch of g's size held softly by the calling thread) instead of computing it twice.
+     * 1 ≤ k ≤ line length. Modifies scores and r.
+     */
+    int[] dctSelect(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, int k, Matrix r);
+
+    /**
      * The back-projection of {@link #dctGather}: {@code out = α·r·Q[:, indices]ᵀ + β·out} for rows ({@code
      * α·Q[:, indices]·r + β·out} for columns), computed as an inverse DCT of zero-filled coefficient lines. As in
      * BLAS, β = 0 means out is not read. Modifies out.

@@ -1,6 +1,7 @@
 package org.slimgrad;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -203,6 +204,52 @@ public abstract class DctContract {
                     TestData.assertGuardsIntact(got, ctx);
                 }
             }
+        }
+    }
+
+    /**
+     * dctSelect is dctScores, topK and dctGather in one call, to the bit on the same backend (however it shares the
+     * transform between them), for line counts below, at and past a block of vector lanes and past the size the
+     * CPU splits across threads; a NaN in G returns null and leaves R as it was.
+     */
+    @Test
+    void selectIsScoresThenTopKThenGather() {
+        SplittableRandom rng = new SplittableRandom(SEED + 8);
+        int[][] shapes = {{1, 1}, {33, 30}, {70, 45}, {40, 2736}, {100, 2736}};
+        for (int[] shape : shapes) {
+            for (Axis axis : Axis.values()) {
+                for (ScoreNorm norm : ScoreNorm.values()) {
+                    Matrix g = TestData.random(rng, shape[0], shape[1], true);
+                    int n = axis.lineLength(g);
+                    int lines = axis.lineCount(g);
+                    for (int k : new int[]{1, Math.max(1, n / 3), n}) {
+                        String context = backend() + " dctSelect " + norm + " " + axis + " " + g.shape() + " k=" + k;
+                        Matrix wantScores = backend().allocate(1, n);
+                        backend().dctScores(g, axis, norm, wantScores);
+                        int[] wantIndices = backend().topK(wantScores, k);
+                        Matrix want = axis == Axis.ROWS ? backend().allocate(lines, k) : backend().allocate(k, lines);
+                        backend().dctGather(g, axis, wantIndices, want);
+
+                        Matrix scores = TestData.random(rng, 1, n, true);
+                        Matrix r = axis == Axis.ROWS
+                                ? TestData.random(rng, lines, k, true) : TestData.random(rng, k, lines, true);
+                        int[] indices = backend().dctSelect(g, axis, norm, scores, k, r);
+                        assertArrayEquals(wantIndices, indices, context + " indices");
+                        TestData.assertSameBits(wantScores, scores, context + " scores");
+                        TestData.assertSameBits(want, r, context + " R");
+                        TestData.assertGuardsIntact(r, context);
+                    }
+                }
+            }
+        }
+        Matrix g = TestData.random(rng, 40, 64, false);
+        g.set(37, 5, Float.NaN);
+        for (Axis axis : Axis.values()) {
+            Matrix scores = backend().allocate(1, axis.lineLength(g));
+            Matrix r = axis == Axis.ROWS ? TestData.random(rng, 40, 8, true) : TestData.random(rng, 8, 64, true);
+            Matrix before = TestData.copy(r);
+            assertNull(backend().dctSelect(g, axis, ScoreNorm.L1, scores, 8, r), backend() + " NaN along " + axis);
+            TestData.assertSameBits(before, r, backend() + " R after a NaN gradient along " + axis);
         }
     }
 

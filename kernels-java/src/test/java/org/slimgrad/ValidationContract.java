@@ -44,6 +44,27 @@ public abstract class ValidationContract {
     }
 
     @Test
+    void dctSelectRejectsBadRankAndShapesBeforeWritingScores() {
+        Matrix g = TestData.random(rng, 6, 10, false);
+        Matrix scores = TestData.random(rng, 1, 10, true);
+        Matrix scoresBefore = TestData.copy(scores);
+        Matrix r = TestData.random(rng, 6, 3, true);
+        rejects(IllegalArgumentException.class, r,
+                () -> backend().dctSelect(g, Axis.ROWS, ScoreNorm.L1, scores, 0, r), "dctSelect", "6x10", "k = 0");
+        rejects(IllegalArgumentException.class, r,
+                () -> backend().dctSelect(g, Axis.ROWS, ScoreNorm.L1, scores, 11, r), "dctSelect", "k = 11");
+        Matrix wrong = TestData.random(rng, 3, 6, true);
+        rejects(IllegalArgumentException.class, wrong,
+                () -> backend().dctSelect(g, Axis.ROWS, ScoreNorm.L1, scores, 3, wrong), "dctSelect", "3x6", "6x3");
+        rejects(IllegalArgumentException.class, r,
+                () -> backend().dctSelect(g, Axis.COLUMNS, ScoreNorm.L1, scores, 3, r), "dctSelect", "3x10");
+        Matrix shortScores = TestData.random(rng, 1, 6, true);
+        rejects(IllegalArgumentException.class, r,
+                () -> backend().dctSelect(g, Axis.ROWS, ScoreNorm.L1, shortScores, 3, r), "dctSelect", "1x10");
+        TestData.assertSameBits(scoresBefore, scores, backend() + " scores after rejected dctSelect");
+    }
+
+    @Test
     void transposeRejectsWrongShapesAndOverlapAndWarmStartsMustMatch() {
         Matrix x = TestData.random(rng, 3, 5, false);
         Matrix y = TestData.random(rng, 3, 5, true);

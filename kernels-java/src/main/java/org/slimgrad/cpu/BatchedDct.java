@@ -49,9 +49,10 @@ final class BatchedDct {
     /**
      * scores[k] = L1 (or, with {@code l2}, L2) norm of coefficient k over all lines of the DCT-II of g. Each part of
      * the lines sums into its own float64 row; the rows are added in part order, so a given thread count gives the
-     * same bits every time.
+     * same bits every time. A non-null {@code kept} ({@link #keptFloats} long) receives every line's coefficients
+     * for {@link #gatherKept}.
      */
-    static void scores(Workers workers, Matrix g, boolean rowLines, boolean l2, float[] scores) {
+    static void scores(Workers workers, Matrix g, boolean rowLines, boolean l2, float[] scores, float[] kept) {
         int n = rowLines ? g.cols() : g.rows();
         DctPlan plan = DctPlan.of(n);
         int lines = LaneTransfer.lines(g, rowLines);
@@ -62,7 +63,13 @@ final class BatchedDct {
             for (; first < end; first += LINES) {
                 int count = Math.min(LINES, end - first);
                 ws.transfer.load(g, rowLines, first, count, plan.position, ws.a);
-                LaneDct.accumulateNorms(LaneDct.forward(plan, ws.a, ws.b), n, l2, acc);
+                if (kept == null) {
+                    LaneDct.accumulateNorms(LaneDct.forward(plan, ws.a, ws.b), 0, n, l2, acc);
+                } else {
+                    int at = keptAt(first, n);
+                    LaneDct.forward(plan, ws.a, ws.b, kept, at);
+                    LaneDct.accumulateNorms(kept, at, n, l2, acc);
+                }
             }
             for (int k = 0; k < n; k++) {
                 double sum = 0;
@@ -79,6 +86,31 @@ final class BatchedDct {
             }
             scores[k] = (float) (l2 ? Math.sqrt(sum) : sum);
         }
+    }
+
+    /** Floats {@link #scores} keeps for g: every block of lines' coefficients in the lane layout, block after block. */
+    static long keptFloats(Matrix g, boolean rowLines) {
+        int lines = LaneTransfer.lines(g, rowLines);
+        long blocks = (lines + LINES - 1) / LINES;
+        return blocks * (rowLines ? g.cols() : g.rows()) * W;
+    }
+
+    /** r = the coefficients {@code indices} of every line of g, from what {@link #scores} kept of g. */
+    static void gatherKept(Workers workers, float[] kept, Matrix g, boolean rowLines, int[] indices, Matrix r) {
+        int n = rowLines ? g.cols() : g.rows();
+        int lines = LaneTransfer.lines(g, rowLines);
+        forParts(workers, lines, n, (part, first, end) -> {
+            Workspace ws = WORKSPACES.get();
+            for (; first < end; first += LINES) {
+                ws.transfer.store(kept, keptAt(first, n), indices, 1f, 0f, r, rowLines, first,
+                        Math.min(LINES, end - first));
+            }
+        });
+    }
+
+    // where the block of lines starting at line {@code first} begins in the kept coefficients
+    private static int keptAt(int first, int n) {
+        return first / LINES * n * W;
     }
 
     /** r = the coefficients {@code indices} of the DCT-II of every line of g (r's lines have indices.length elements). */

@@ -1,5 +1,7 @@
 package org.slimgrad.cpu;
 
+import java.lang.ref.SoftReference;
+
 import org.slimgrad.Axis;
 import org.slimgrad.FixedSupport;
 import org.slimgrad.HostBackend;
@@ -14,6 +16,10 @@ import org.slimgrad.ScoreNorm;
  * idle), so the backend never touches the common pool and needs no closing.
  */
 public final class CpuBackend extends HostBackend {
+
+    /** Per calling thread: the coefficients {@link #dctSelectKernel} keeps between scoring and gathering. */
+    private static final ThreadLocal<SoftReference<float[]>> KEPT =
+            ThreadLocal.withInitial(() -> new SoftReference<>(null));
 
     private final Workers workers;
     private final Sgemm sgemm;
@@ -77,8 +83,38 @@ public final class CpuBackend extends HostBackend {
 
     @Override
     protected void dctScoresKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
+        scores(g, axis, norm, scores, null);
+    }
+
+    /**
+     * One transform of g, not two: the coefficients are kept while the scores are summed and gathered once the
+     * indices are known, in a scratch of g's size that the calling thread holds softly (the collector may take it
+     * back between refreshes; the next one allocates it again).
+     */
+    @Override
+    protected int[] dctSelectKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, int k, Matrix r) {
+        boolean rowLines = axis == Axis.ROWS;
+        long floats = BatchedDct.keptFloats(g, rowLines);
+        if (floats > Integer.MAX_VALUE - 8) {
+            return super.dctSelectKernel(g, axis, norm, scores, k, r);
+        }
+        float[] kept = KEPT.get().get();
+        if (kept == null || kept.length < floats) {
+            kept = new float[(int) floats];
+            KEPT.set(new SoftReference<>(kept));
+        }
+        scores(g, axis, norm, scores, kept);
+        if (!Double.isFinite(sumOfSquaresKernel(scores))) {
+            return null;
+        }
+        int[] indices = topKKernel(scores, k);
+        BatchedDct.gatherKept(workers, kept, g, rowLines, indices, r);
+        return indices;
+    }
+
+    private void scores(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, float[] kept) {
         float[] values = new float[scores.cols()];
-        BatchedDct.scores(workers, g, axis == Axis.ROWS, norm == ScoreNorm.L2, values);
+        BatchedDct.scores(workers, g, axis == Axis.ROWS, norm == ScoreNorm.L2, values, kept);
         for (int k = 0; k < values.length; k++) {
             scores.set(0, k, values[k]);
         }

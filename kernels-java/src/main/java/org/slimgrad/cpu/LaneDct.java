@@ -22,9 +22,20 @@ final class LaneDct {
      * buffer. Returns the buffer holding coefficient k of every line at element k.
      */
     static float[] forward(DctPlan plan, float[] a, float[] b) {
-        int n = plan.n;
         float[] z = LaneFft.forward(plan.fft, a, b);
         float[] c = z == a ? b : a;
+        postTwiddle(plan, z, c, 0);
+        return c;
+    }
+
+    /** {@link #forward} with the coefficients written to {@code out} from {@code out[at]} on; a and b are spent. */
+    static void forward(DctPlan plan, float[] a, float[] b, float[] out, int at) {
+        postTwiddle(plan, LaneFft.forward(plan.fft, a, b), out, at);
+    }
+
+    // the DFT z of the reordered lines to their DCT-II coefficients, written to c from c[base] on
+    private static void postTwiddle(DctPlan plan, float[] z, float[] c, int base) {
+        int n = plan.n;
         for (int k = 0; k < n; k++) {
             int at = k * W;
             int mirror = (k == 0 ? 0 : n - k) * W;
@@ -34,10 +45,9 @@ final class LaneDct {
             FloatVector yi = FloatVector.fromArray(S, z, mirror + LANES);
             float ak = plan.forwardCos[k];
             float bk = plan.forwardSin[k];
-            zr.add(yr).mul(ak).add(zi.sub(yi).mul(bk)).intoArray(c, at);
-            zi.add(yi).mul(ak).add(yr.sub(zr).mul(bk)).intoArray(c, at + LANES);
+            zr.add(yr).mul(ak).add(zi.sub(yi).mul(bk)).intoArray(c, base + at);
+            zi.add(yi).mul(ak).add(yr.sub(zr).mul(bk)).intoArray(c, base + at + LANES);
         }
-        return c;
     }
 
     /**
@@ -74,13 +84,13 @@ final class LaneDct {
     }
 
     /**
-     * Adds every line's |coefficient| (or its square) into {@code acc}: acc[k·LANES + l] sums lines l and
-     * LANES + l of coefficient k; the caller reduces the lanes at the end.
+     * Adds every line's |coefficient| (or its square), held from {@code coefficients[base]} on, into {@code acc}:
+     * acc[k·LANES + l] sums lines l and LANES + l of coefficient k; the caller reduces the lanes at the end.
      */
-    static void accumulateNorms(float[] coefficients, int n, boolean squares, float[] acc) {
+    static void accumulateNorms(float[] coefficients, int base, int n, boolean squares, float[] acc) {
         for (int k = 0; k < n; k++) {
-            FloatVector re = FloatVector.fromArray(S, coefficients, k * W);
-            FloatVector im = FloatVector.fromArray(S, coefficients, k * W + LANES);
+            FloatVector re = FloatVector.fromArray(S, coefficients, base + k * W);
+            FloatVector im = FloatVector.fromArray(S, coefficients, base + k * W + LANES);
             FloatVector sum = FloatVector.fromArray(S, acc, k * LANES);
             sum = squares ? re.fma(re, im.fma(im, sum)) : sum.add(re.abs()).add(im.abs());
             sum.intoArray(acc, k * LANES);

@@ -113,6 +113,12 @@ final class LaneTransfer {
      */
     void store(float[] buf, int[] position, float alpha, float beta, Matrix y, boolean rowLines, int first,
                int count) {
+        store(buf, 0, position, alpha, beta, y, rowLines, first, count);
+    }
+
+    /** {@link #store} from a lane-layout buffer that starts at {@code buf[base]}. */
+    void store(float[] buf, int base, int[] position, float alpha, float beta, Matrix y, boolean rowLines,
+               int first, int count) {
         int length = position.length;
         MemorySegment seg = y.segment();
         if (rowLines && count == W) {
@@ -122,7 +128,7 @@ final class LaneTransfer {
             for (int t = 0; t < vectorEnd; t += LANES) {
                 for (int half = 0; half < W; half += LANES) {
                     for (int c = 0; c < LANES; c++) {
-                        FloatVector.fromArray(S, buf, position[t + c] * W + half).intoArray(tile, c * LANES);
+                        FloatVector.fromArray(S, buf, base + position[t + c] * W + half).intoArray(tile, c * LANES);
                     }
                     float[] lines = TileTranspose.transpose(tile, spare);
                     for (int l = 0; l < LANES; l++) {
@@ -135,11 +141,11 @@ final class LaneTransfer {
                     }
                 }
             }
-            storeScalar(buf, position, alpha, beta, y, first, count, vectorEnd);
+            storeScalar(buf, base, position, alpha, beta, y, first, count, vectorEnd);
             return;
         }
         if (rowLines) {
-            storeScalar(buf, position, alpha, beta, y, first, count, 0);
+            storeScalar(buf, base, position, alpha, beta, y, first, count, 0);
             return;
         }
         VectorMask<Float> low = S.indexInRange(0, count);
@@ -147,7 +153,7 @@ final class LaneTransfer {
         long highOffset = (long) LANES * Float.BYTES;
         for (int t = 0; t < length; t++) {
             long at = y.index(t, first) * Float.BYTES;
-            int from = position[t] * W;
+            int from = base + position[t] * W;
             FloatVector lo = FloatVector.fromArray(S, buf, from).mul(alpha);
             FloatVector hi = FloatVector.fromArray(S, buf, from + LANES).mul(alpha);
             if (beta != 0f) {
@@ -171,13 +177,13 @@ final class LaneTransfer {
     }
 
     // elements from {@code from} on of lines first … first+count−1, one at a time
-    private static void storeScalar(float[] buf, int[] position, float alpha, float beta, Matrix y, int first,
-                                    int count, int from) {
+    private static void storeScalar(float[] buf, int base, int[] position, float alpha, float beta, Matrix y,
+                                    int first, int count, int from) {
         MemorySegment seg = y.segment();
         for (int l = 0; l < count; l++) {
             for (int t = from; t < position.length; t++) {
                 long to = y.index(first + l, t) * Float.BYTES;
-                float v = alpha * buf[position[t] * W + l];
+                float v = alpha * buf[base + position[t] * W + l];
                 seg.set(F, to, beta == 0f ? v : v + beta * seg.get(F, to));
             }
         }

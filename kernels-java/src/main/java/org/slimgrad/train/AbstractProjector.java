@@ -97,9 +97,12 @@ abstract class AbstractProjector implements GradientProjector {
         changed = false;
         if (refreshDue()) {
             boolean replacing = hasSubspace();
-            if (recompute(g)) {
+            if (refresh(g, r)) {
                 changed = replacing;
-            } else if (nonFinite == NonFinitePolicy.KEEP_PREVIOUS && replacing) {
+                step++;
+                return;
+            }
+            if (nonFinite == NonFinitePolicy.KEEP_PREVIOUS && replacing) {
                 skippedRefreshes++;
             } else {
                 throw new IllegalStateException(name + ": gradient of layer " + rows + "x" + cols
@@ -168,9 +171,11 @@ abstract class AbstractProjector implements GradientProjector {
     protected abstract boolean hasSubspace();
 
     /**
-     * Recomputes the subspace from g; returns false, leaving the subspace as it was, when g holds NaN or ±Inf.
+     * Recomputes the subspace from g and writes g's projection onto the new subspace into r (as projectCurrent with
+     * β = 0, but free to reuse what the refresh computed); returns false, leaving the subspace and r as they were,
+     * when g holds NaN or ±Inf.
      */
-    protected abstract boolean recompute(Matrix g);
+    protected abstract boolean refresh(Matrix g, Matrix r);
 
     /** Writes the subspace (basis, indices, rotation) after the schedule fields. */
     protected abstract void writeSubspace(DataOutputStream out) throws IOException;

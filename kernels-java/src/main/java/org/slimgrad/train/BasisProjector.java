@@ -40,7 +40,7 @@ abstract class BasisProjector extends AbstractProjector {
     }
 
     @Override
-    protected final boolean recompute(Matrix g) {
+    protected final boolean refresh(Matrix g, Matrix r) {
         Matrix next = backend.allocate(projectsRight() ? cols : rows, rank);
         if (!computeBasis(g, basis, next)) {
             return false;
@@ -50,6 +50,7 @@ abstract class BasisProjector extends AbstractProjector {
             backend.gemm(true, false, 1f, basis, next, 0f, change);
         }
         basis = next;
+        projectCurrent(g, 0f, r);
         return true;
     }
 

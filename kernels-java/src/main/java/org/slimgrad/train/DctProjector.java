@@ -141,8 +141,10 @@ public final class DctProjector extends AbstractProjector {
     }
 
     /**
-     * The r indices and the score row used at refresh. The shared per-length DCT plan (O(n) twiddles, one per length
-     * for the whole process) is not counted.
+     * The r indices and the score row used at refresh. Not counted: the shared per-length DCT plan (O(n) twiddles,
+     * one per length for the whole process) and what a backend uses during a refresh (the CPU backend keeps one
+     * transform of the gradient between scoring and gathering, in a scratch of the gradient's size that the calling
+     * thread holds softly, shared by all its projectors).
      */
     @Override
     public long bytesHeld() {
@@ -154,15 +156,15 @@ public final class DctProjector extends AbstractProjector {
         return indices != null;
     }
 
-    // a gradient holding NaN or ±Inf makes some score non-finite: the check needs the score row alone
+    // scores, indices and R from one transform of g; a gradient holding NaN or ±Inf makes some score non-finite
     @Override
-    protected boolean recompute(Matrix g) {
-        backend.dctScores(g, axis, norm, scores);
-        if (!Double.isFinite(backend.sumOfSquares(scores))) {
+    protected boolean refresh(Matrix g, Matrix r) {
+        int[] chosen = backend.dctSelect(g, axis, norm, scores, rank, r);
+        if (chosen == null) {
             return false;
         }
         previous = indices;
-        indices = backend.topK(scores, rank);
+        indices = chosen;
         return true;
     }
 

@@ -161,6 +161,11 @@ public final class NativeBackend extends HostBackend {
     }
 
     @Override
+    protected int[] dctSelectKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, int k, Matrix r) {
+        return delegate.dctSelect(g, axis, norm, scores, k, r);
+    }
+
+    @Override
     protected void dctGatherKernel(Matrix g, Axis axis, int[] indices, Matrix r) {
         delegate.dctGather(g, axis, indices, r);
     }
