@@ -34,13 +34,13 @@ final class BatchedDct {
             for (; first < end; first += LINES) {
                 int count = Math.min(LINES, end - first);
                 if (inverse) {
-                    ws.transfer.load(x, rowLines, first, count, identity, ws.a);
-                    float[] out = LaneDct.inverse(plan, ws.a, ws.b);
-                    ws.transfer.store(out, plan.position, 1f, 0f, y, rowLines, first, count);
+                    ws.transfer.load(x, rowLines, first, count, identity, ws.work, ws.a);
+                    int out = LaneDct.inverse(plan, ws.work, ws.a, ws.b);
+                    ws.transfer.store(ws.work, out, plan.position, 1f, 0f, y, rowLines, first, count);
                 } else {
-                    ws.transfer.load(x, rowLines, first, count, plan.position, ws.a);
-                    float[] out = LaneDct.forward(plan, ws.a, ws.b);
-                    ws.transfer.store(out, identity, 1f, 0f, y, rowLines, first, count);
+                    ws.transfer.load(x, rowLines, first, count, plan.position, ws.work, ws.a);
+                    int out = LaneDct.forward(plan, ws.work, ws.a, ws.b);
+                    ws.transfer.store(ws.work, out, identity, 1f, 0f, y, rowLines, first, count);
                 }
             }
         });
@@ -49,10 +49,11 @@ final class BatchedDct {
     /**
      * scores[k] = L1 (or, with {@code l2}, L2) norm of coefficient k over all lines of the DCT-II of g. Each part of
      * the lines sums into its own float64 row; the rows are added in part order, so a given thread count gives the
-     * same bits every time. A non-null {@code kept} ({@link #keptFloats} long) receives every line's coefficients
-     * for {@link #gatherKept}.
+     * same bits every time. A non-null {@code kept} receives every line's coefficients for {@link #gatherKept}, in
+     * {@link #keptFloats} floats from {@code kept[keptBase]} on.
      */
-    static void scores(Workers workers, Matrix g, boolean rowLines, boolean l2, float[] scores, float[] kept) {
+    static void scores(Workers workers, Matrix g, boolean rowLines, boolean l2, float[] scores, float[] kept,
+                       int keptBase) {
         int n = rowLines ? g.cols() : g.rows();
         DctPlan plan = DctPlan.of(n);
         int lines = LaneTransfer.lines(g, rowLines);
@@ -62,12 +63,12 @@ final class BatchedDct {
             float[] acc = ws.accumulator(n);
             for (; first < end; first += LINES) {
                 int count = Math.min(LINES, end - first);
-                ws.transfer.load(g, rowLines, first, count, plan.position, ws.a);
+                ws.transfer.load(g, rowLines, first, count, plan.position, ws.work, ws.a);
                 if (kept == null) {
-                    LaneDct.accumulateNorms(LaneDct.forward(plan, ws.a, ws.b), 0, n, l2, acc);
+                    LaneDct.accumulateNorms(ws.work, LaneDct.forward(plan, ws.work, ws.a, ws.b), n, l2, acc);
                 } else {
-                    int at = keptAt(first, n);
-                    LaneDct.forward(plan, ws.a, ws.b, kept, at);
+                    int at = keptBase + keptAt(first, n);
+                    LaneDct.forward(plan, ws.work, ws.a, ws.b, kept, at);
                     LaneDct.accumulateNorms(kept, at, n, l2, acc);
                 }
             }
@@ -96,13 +97,14 @@ final class BatchedDct {
     }
 
     /** r = the coefficients {@code indices} of every line of g, from what {@link #scores} kept of g. */
-    static void gatherKept(Workers workers, float[] kept, Matrix g, boolean rowLines, int[] indices, Matrix r) {
+    static void gatherKept(Workers workers, float[] kept, int keptBase, Matrix g, boolean rowLines, int[] indices,
+                           Matrix r) {
         int n = rowLines ? g.cols() : g.rows();
         int lines = LaneTransfer.lines(g, rowLines);
         forParts(workers, lines, n, (part, first, end) -> {
             Workspace ws = WORKSPACES.get();
             for (; first < end; first += LINES) {
-                ws.transfer.store(kept, keptAt(first, n), indices, 1f, 0f, r, rowLines, first,
+                ws.transfer.store(kept, keptBase + keptAt(first, n), indices, 1f, 0f, r, rowLines, first,
                         Math.min(LINES, end - first));
             }
         });
@@ -122,9 +124,9 @@ final class BatchedDct {
             Workspace ws = WORKSPACES.get().ensure(plan);
             for (; first < end; first += LINES) {
                 int count = Math.min(LINES, end - first);
-                ws.transfer.load(g, rowLines, first, count, plan.position, ws.a);
-                float[] out = LaneDct.forward(plan, ws.a, ws.b);
-                ws.transfer.store(out, indices, 1f, 0f, r, rowLines, first, count);
+                ws.transfer.load(g, rowLines, first, count, plan.position, ws.work, ws.a);
+                int out = LaneDct.forward(plan, ws.work, ws.a, ws.b);
+                ws.transfer.store(ws.work, out, indices, 1f, 0f, r, rowLines, first, count);
             }
         });
     }
@@ -142,10 +144,10 @@ final class BatchedDct {
             Workspace ws = WORKSPACES.get().ensure(plan);
             for (; first < end; first += LINES) {
                 int count = Math.min(LINES, end - first);
-                Arrays.fill(ws.a, 0, n * W, 0f);
-                ws.transfer.load(r, rowLines, first, count, indices, ws.a);
-                float[] lineValues = LaneDct.inverse(plan, ws.a, ws.b);
-                ws.transfer.store(lineValues, plan.position, alpha, beta, out, rowLines, first, count);
+                Arrays.fill(ws.work, ws.a, ws.a + n * W, 0f);
+                ws.transfer.load(r, rowLines, first, count, indices, ws.work, ws.a);
+                int lineValues = LaneDct.inverse(plan, ws.work, ws.a, ws.b);
+                ws.transfer.store(ws.work, lineValues, plan.position, alpha, beta, out, rowLines, first, count);
             }
         });
     }
@@ -173,20 +175,25 @@ final class BatchedDct {
                 Math.min(lines, (int) ((long) blocks * (part + 1) / parts) * LINES)));
     }
 
-    /** One thread's reusable buffers. */
+    /**
+     * One thread's reusable buffers. The two work regions of a transform share one array, from {@link #a} and
+     * {@link #b} on, placed on cache lines each time a kernel starts with it (the array may have moved since).
+     */
     private static final class Workspace {
-        float[] a = new float[0];
-        float[] b = new float[0];
+        float[] work = new float[0];
+        int a;
+        int b;
         final LaneTransfer transfer = new LaneTransfer();
         float[] acc = new float[0];
         int[] identity = new int[0];
 
         Workspace ensure(DctPlan plan) {
             int floats = plan.workspaceElements() * W;
-            if (a.length < floats) {
-                a = new float[floats];
-                b = new float[floats];
+            if (work.length < 2 * floats + ArrayAlignment.SLACK) {
+                work = new float[2 * floats + ArrayAlignment.SLACK];
             }
+            a = ArrayAlignment.offset(work);
+            b = a + floats;
             return this;
         }
 

@@ -83,7 +83,7 @@ public final class CpuBackend extends HostBackend {
 
     @Override
     protected void dctScoresKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
-        scores(g, axis, norm, scores, null);
+        scores(g, axis, norm, scores, null, 0);
     }
 
     /**
@@ -95,26 +95,27 @@ public final class CpuBackend extends HostBackend {
     protected int[] dctSelectKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, int k, Matrix r) {
         boolean rowLines = axis == Axis.ROWS;
         long floats = BatchedDct.keptFloats(g, rowLines);
-        if (floats > Integer.MAX_VALUE - 8) {
+        if (floats > Integer.MAX_VALUE - 8 - ArrayAlignment.SLACK) {
             return super.dctSelectKernel(g, axis, norm, scores, k, r);
         }
         float[] kept = KEPT.get().get();
-        if (kept == null || kept.length < floats) {
-            kept = new float[(int) floats];
+        if (kept == null || kept.length < floats + ArrayAlignment.SLACK) {
+            kept = new float[(int) floats + ArrayAlignment.SLACK];
             KEPT.set(new SoftReference<>(kept));
         }
-        scores(g, axis, norm, scores, kept);
+        int keptBase = ArrayAlignment.offset(kept);
+        scores(g, axis, norm, scores, kept, keptBase);
         if (!Double.isFinite(sumOfSquaresKernel(scores))) {
             return null;
         }
         int[] indices = topKKernel(scores, k);
-        BatchedDct.gatherKept(workers, kept, g, rowLines, indices, r);
+        BatchedDct.gatherKept(workers, kept, keptBase, g, rowLines, indices, r);
         return indices;
     }
 
-    private void scores(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, float[] kept) {
+    private void scores(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, float[] kept, int keptBase) {
         float[] values = new float[scores.cols()];
-        BatchedDct.scores(workers, g, axis == Axis.ROWS, norm == ScoreNorm.L2, values, kept);
+        BatchedDct.scores(workers, g, axis == Axis.ROWS, norm == ScoreNorm.L2, values, kept, keptBase);
         for (int k = 0; k < values.length; k++) {
             scores.set(0, k, values[k]);
         }

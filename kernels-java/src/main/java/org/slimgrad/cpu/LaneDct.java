@@ -18,31 +18,32 @@ final class LaneDct {
     }
 
     /**
-     * DCT-II of the lines held, reordered by {@link DctPlan#position}, in {@code a}; {@code b} is the second work
-     * buffer. Returns the buffer holding coefficient k of every line at element k.
+     * DCT-II of the lines held, reordered by {@link DctPlan#position}, in the region of {@code buf} from {@code a}
+     * on; the region from {@code b} on is the second work buffer. Returns the start of the region holding
+     * coefficient k of every line at element k.
      */
-    static float[] forward(DctPlan plan, float[] a, float[] b) {
-        float[] z = LaneFft.forward(plan.fft, a, b);
-        float[] c = z == a ? b : a;
-        postTwiddle(plan, z, c, 0);
+    static int forward(DctPlan plan, float[] buf, int a, int b) {
+        int z = LaneFft.forward(plan.fft, buf, a, b);
+        int c = z == a ? b : a;
+        postTwiddle(plan, buf, z, buf, c);
         return c;
     }
 
-    /** {@link #forward} with the coefficients written to {@code out} from {@code out[at]} on; a and b are spent. */
-    static void forward(DctPlan plan, float[] a, float[] b, float[] out, int at) {
-        postTwiddle(plan, LaneFft.forward(plan.fft, a, b), out, at);
+    /** {@link #forward} with the coefficients written to {@code out} from {@code out[at]} on; both regions are spent. */
+    static void forward(DctPlan plan, float[] buf, int a, int b, float[] out, int at) {
+        postTwiddle(plan, buf, LaneFft.forward(plan.fft, buf, a, b), out, at);
     }
 
-    // the DFT z of the reordered lines to their DCT-II coefficients, written to c from c[base] on
-    private static void postTwiddle(DctPlan plan, float[] z, float[] c, int base) {
+    // the DFT (in buf from z on) of the reordered lines to their DCT-II coefficients, written to c from c[base] on
+    private static void postTwiddle(DctPlan plan, float[] buf, int z, float[] c, int base) {
         int n = plan.n;
         for (int k = 0; k < n; k++) {
             int at = k * W;
-            int mirror = (k == 0 ? 0 : n - k) * W;
-            FloatVector zr = FloatVector.fromArray(S, z, at);
-            FloatVector zi = FloatVector.fromArray(S, z, at + LANES);
-            FloatVector yr = FloatVector.fromArray(S, z, mirror);
-            FloatVector yi = FloatVector.fromArray(S, z, mirror + LANES);
+            int mirror = z + (k == 0 ? 0 : n - k) * W;
+            FloatVector zr = FloatVector.fromArray(S, buf, z + at);
+            FloatVector zi = FloatVector.fromArray(S, buf, z + at + LANES);
+            FloatVector yr = FloatVector.fromArray(S, buf, mirror);
+            FloatVector yi = FloatVector.fromArray(S, buf, mirror + LANES);
             float ak = plan.forwardCos[k];
             float bk = plan.forwardSin[k];
             zr.add(yr).mul(ak).add(zi.sub(yi).mul(bk)).intoArray(c, base + at);
@@ -51,34 +52,35 @@ final class LaneDct {
     }
 
     /**
-     * DCT-III (the inverse of {@link #forward}) of the coefficient lines in {@code a}; {@code b} is the second work
-     * buffer. Returns the buffer holding the lines in Makhoul's order: line element t at {@code position[t]}.
+     * DCT-III (the inverse of {@link #forward}) of the coefficient lines in the region of {@code buf} from {@code a}
+     * on; the region from {@code b} on is the second work buffer. Returns the start of the region holding the lines
+     * in Makhoul's order: line element t at {@code position[t]}.
      */
-    static float[] inverse(DctPlan plan, float[] a, float[] b) {
+    static int inverse(DctPlan plan, float[] buf, int a, int b) {
         int n = plan.n;
         // conj(Z) with Z_k = V1_k + i·V2_k and V_k = e^{iπk/2n}·(X_k − i·X_{n−k}), X_n = 0; then
         // IDFT(Z) = conj(DFT(conj Z))/n, the 1/n folded into the twiddles
         for (int k = 0; k < n; k++) {
             int at = k * W;
-            FloatVector p1 = FloatVector.fromArray(S, a, at);
-            FloatVector p2 = FloatVector.fromArray(S, a, at + LANES);
+            FloatVector p1 = FloatVector.fromArray(S, buf, a + at);
+            FloatVector p2 = FloatVector.fromArray(S, buf, a + at + LANES);
             float c = plan.inverseCos[k];
             float s = plan.inverseSin[k];
             if (k == 0) {
-                p1.mul(c).intoArray(b, at);
-                p2.mul(-c).intoArray(b, at + LANES);
+                p1.mul(c).intoArray(buf, b + at);
+                p2.mul(-c).intoArray(buf, b + at + LANES);
                 continue;
             }
-            int mirror = (n - k) * W;
-            FloatVector q1 = FloatVector.fromArray(S, a, mirror);
-            FloatVector q2 = FloatVector.fromArray(S, a, mirror + LANES);
-            p1.add(q2).mul(c).add(q1.sub(p2).mul(s)).intoArray(b, at);
-            q1.sub(p2).mul(c).sub(p1.add(q2).mul(s)).intoArray(b, at + LANES);
+            int mirror = a + (n - k) * W;
+            FloatVector q1 = FloatVector.fromArray(S, buf, mirror);
+            FloatVector q2 = FloatVector.fromArray(S, buf, mirror + LANES);
+            p1.add(q2).mul(c).add(q1.sub(p2).mul(s)).intoArray(buf, b + at);
+            q1.sub(p2).mul(c).sub(p1.add(q2).mul(s)).intoArray(buf, b + at + LANES);
         }
-        float[] f = LaneFft.forward(plan.fft, b, a);
+        int f = LaneFft.forward(plan.fft, buf, b, a);
         for (int k = 0; k < n; k++) {
-            int at = k * W + LANES;
-            FloatVector.fromArray(S, f, at).neg().intoArray(f, at);
+            int at = f + k * W + LANES;
+            FloatVector.fromArray(S, buf, at).neg().intoArray(buf, at);
         }
         return f;
     }

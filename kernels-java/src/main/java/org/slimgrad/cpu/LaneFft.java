@@ -5,8 +5,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Forward complex DFTs of {@link #LANES} independent sequences at once: every vector lane holds one sequence, so
- * each butterfly is written once, in scalar form, and runs on all lanes without a shuffle. Buffers hold complex
- * element j of all lanes at {@code [2·j·LANES, 2·j·LANES + LANES)} (real parts) followed by the imaginary parts.
+ * each butterfly is written once, in scalar form, and runs on all lanes without a shuffle. A buffer region starting
+ * at element b holds complex element j of all lanes at {@code b + [2·j·LANES, 2·j·LANES + LANES)} (real parts)
+ * followed by the imaginary parts; both regions of a transform live in one array, so that one offset can put them
+ * on cache lines (see {@link ArrayAlignment}).
  *
  * <p>The transform is Stockham's autosort form, ping-ponging between two buffers: before a radix-p stage the
  * buffer holds, at {@code k·r + b}, element k of the length-L DFT of the subsequence {@code x[b + r·t]} (r = n/L);
@@ -31,15 +33,16 @@ final class LaneFft {
     }
 
     /**
-     * Transforms the n elements in {@code x} using {@code y} as the second buffer (both of at least
-     * {@link #workspaceElements} elements) and returns the buffer that holds the result.
+     * Transforms the n elements held in {@code buf} from element {@code x} on, using the region from {@code y} on as
+     * the second buffer (both regions of at least {@link #workspaceElements}·2·LANES floats, not overlapping), and
+     * returns the start of the region that holds the result: x or y.
      */
-    static float[] forward(FftPlan plan, float[] x, float[] y) {
+    static int forward(FftPlan plan, float[] buf, int x, int y) {
         if (plan.bluestein != null) {
-            return bluestein(plan, x, y);
+            return bluestein(plan, buf, x, y);
         }
-        float[] in = x;
-        float[] out = y;
+        int in = x;
+        int out = y;
         int n = plan.n;
         int l = 1;
         for (int s = 0; s < plan.radices.length; s++) {
@@ -47,12 +50,12 @@ final class LaneFft {
             int r = n / (l * p);
             float[] tw = plan.twiddles[s];
             switch (p) {
-                case 2 -> radix2(in, out, tw, l, r, n);
-                case 3 -> radix3(in, out, tw, l, r, n);
-                case 4 -> radix4(in, out, tw, l, r, n);
-                default -> radixOdd(in, out, tw, l, r, n, p, plan.cosines[p], plan.sines[p]);
+                case 2 -> radix2(buf, in, out, tw, l, r, n);
+                case 3 -> radix3(buf, in, out, tw, l, r, n);
+                case 4 -> radix4(buf, in, out, tw, l, r, n);
+                default -> radixOdd(buf, in, out, tw, l, r, n, p, plan.cosines[p], plan.sines[p]);
             }
-            float[] t = in;
+            int t = in;
             in = out;
             out = t;
             l *= p;
@@ -60,7 +63,7 @@ final class LaneFft {
         return in;
     }
 
-    private static void radix2(float[] in, float[] out, float[] tw, int l, int r, int n) {
+    private static void radix2(float[] buf, int in, int out, float[] tw, int l, int r, int n) {
         int quarter = n / 2;
         for (int k = 0; k < l; k++) {
             float wr = tw[2 * k];
@@ -68,23 +71,23 @@ final class LaneFft {
             for (int b = 0; b < r; b++) {
                 int i0 = ((k * 2) * r + b) * W;
                 int i1 = i0 + r * W;
-                FloatVector a0r = load(in, i0);
-                FloatVector a0i = load(in, i0 + LANES);
-                FloatVector xr = load(in, i1);
-                FloatVector xi = load(in, i1 + LANES);
+                FloatVector a0r = load(buf, in + i0);
+                FloatVector a0i = load(buf, in + i0 + LANES);
+                FloatVector xr = load(buf, in + i1);
+                FloatVector xi = load(buf, in + i1 + LANES);
                 FloatVector a1r = xr.mul(wr).sub(xi.mul(wi));
                 FloatVector a1i = xr.mul(wi).add(xi.mul(wr));
                 int o0 = (k * r + b) * W;
                 int o1 = o0 + quarter * W;
-                a0r.add(a1r).intoArray(out, o0);
-                a0i.add(a1i).intoArray(out, o0 + LANES);
-                a0r.sub(a1r).intoArray(out, o1);
-                a0i.sub(a1i).intoArray(out, o1 + LANES);
+                a0r.add(a1r).intoArray(buf, out + o0);
+                a0i.add(a1i).intoArray(buf, out + o0 + LANES);
+                a0r.sub(a1r).intoArray(buf, out + o1);
+                a0i.sub(a1i).intoArray(buf, out + o1 + LANES);
             }
         }
     }
 
-    private static void radix3(float[] in, float[] out, float[] tw, int l, int r, int n) {
+    private static void radix3(float[] buf, int in, int out, float[] tw, int l, int r, int n) {
         int third = n / 3;
         for (int k = 0; k < l; k++) {
             float w1r = tw[4 * k];
@@ -95,14 +98,14 @@ final class LaneFft {
                 int i0 = ((k * 3) * r + b) * W;
                 int i1 = i0 + r * W;
                 int i2 = i1 + r * W;
-                FloatVector a0r = load(in, i0);
-                FloatVector a0i = load(in, i0 + LANES);
-                FloatVector xr = load(in, i1);
-                FloatVector xi = load(in, i1 + LANES);
+                FloatVector a0r = load(buf, in + i0);
+                FloatVector a0i = load(buf, in + i0 + LANES);
+                FloatVector xr = load(buf, in + i1);
+                FloatVector xi = load(buf, in + i1 + LANES);
                 FloatVector a1r = xr.mul(w1r).sub(xi.mul(w1i));
                 FloatVector a1i = xr.mul(w1i).add(xi.mul(w1r));
-                xr = load(in, i2);
-                xi = load(in, i2 + LANES);
+                xr = load(buf, in + i2);
+                xi = load(buf, in + i2 + LANES);
                 FloatVector a2r = xr.mul(w2r).sub(xi.mul(w2i));
                 FloatVector a2i = xr.mul(w2i).add(xi.mul(w2r));
                 FloatVector sr = a1r.add(a2r);
@@ -114,17 +117,17 @@ final class LaneFft {
                 int o0 = (k * r + b) * W;
                 int o1 = o0 + third * W;
                 int o2 = o1 + third * W;
-                a0r.add(sr).intoArray(out, o0);
-                a0i.add(si).intoArray(out, o0 + LANES);
-                mr.add(ti).intoArray(out, o1);
-                mi.sub(tr).intoArray(out, o1 + LANES);
-                mr.sub(ti).intoArray(out, o2);
-                mi.add(tr).intoArray(out, o2 + LANES);
+                a0r.add(sr).intoArray(buf, out + o0);
+                a0i.add(si).intoArray(buf, out + o0 + LANES);
+                mr.add(ti).intoArray(buf, out + o1);
+                mi.sub(tr).intoArray(buf, out + o1 + LANES);
+                mr.sub(ti).intoArray(buf, out + o2);
+                mi.add(tr).intoArray(buf, out + o2 + LANES);
             }
         }
     }
 
-    private static void radix4(float[] in, float[] out, float[] tw, int l, int r, int n) {
+    private static void radix4(float[] buf, int in, int out, float[] tw, int l, int r, int n) {
         int quarter = n / 4;
         for (int k = 0; k < l; k++) {
             // k = 0 has unit twiddles; the first stage (l = 1) is all k = 0
@@ -140,14 +143,14 @@ final class LaneFft {
                 int i1 = i0 + r * W;
                 int i2 = i1 + r * W;
                 int i3 = i2 + r * W;
-                FloatVector a0r = load(in, i0);
-                FloatVector a0i = load(in, i0 + LANES);
-                FloatVector a1r = load(in, i1);
-                FloatVector a1i = load(in, i1 + LANES);
-                FloatVector a2r = load(in, i2);
-                FloatVector a2i = load(in, i2 + LANES);
-                FloatVector a3r = load(in, i3);
-                FloatVector a3i = load(in, i3 + LANES);
+                FloatVector a0r = load(buf, in + i0);
+                FloatVector a0i = load(buf, in + i0 + LANES);
+                FloatVector a1r = load(buf, in + i1);
+                FloatVector a1i = load(buf, in + i1 + LANES);
+                FloatVector a2r = load(buf, in + i2);
+                FloatVector a2i = load(buf, in + i2 + LANES);
+                FloatVector a3r = load(buf, in + i3);
+                FloatVector a3i = load(buf, in + i3 + LANES);
                 if (twiddle) {
                     FloatVector xr = a1r;
                     a1r = xr.fma(w1r, a1i.mul(w1i).neg());
@@ -171,14 +174,14 @@ final class LaneFft {
                 int o1 = o0 + quarter * W;
                 int o2 = o1 + quarter * W;
                 int o3 = o2 + quarter * W;
-                t0r.add(t2r).intoArray(out, o0);
-                t0i.add(t2i).intoArray(out, o0 + LANES);
-                t1r.add(t3i).intoArray(out, o1);
-                t1i.sub(t3r).intoArray(out, o1 + LANES);
-                t0r.sub(t2r).intoArray(out, o2);
-                t0i.sub(t2i).intoArray(out, o2 + LANES);
-                t1r.sub(t3i).intoArray(out, o3);
-                t1i.add(t3r).intoArray(out, o3 + LANES);
+                t0r.add(t2r).intoArray(buf, out + o0);
+                t0i.add(t2i).intoArray(buf, out + o0 + LANES);
+                t1r.add(t3i).intoArray(buf, out + o1);
+                t1i.sub(t3r).intoArray(buf, out + o1 + LANES);
+                t0r.sub(t2r).intoArray(buf, out + o2);
+                t0i.sub(t2i).intoArray(buf, out + o2 + LANES);
+                t1r.sub(t3i).intoArray(buf, out + o3);
+                t1i.add(t3r).intoArray(buf, out + o3 + LANES);
             }
         }
     }
@@ -188,7 +191,7 @@ final class LaneFft {
      * (j = 1..h, h = (p−1)/2), {@code Z_d = U_d − i·V_d} and {@code Z_{p−d} = U_d + i·V_d} where
      * {@code U_d = a_0 + Σ cos(2πjd/p)·s_j} and {@code V_d = Σ sin(2πjd/p)·t_j}: p multiply-adds per point.
      */
-    private static void radixOdd(float[] in, float[] out, float[] tw, int l, int r, int n, int p,
+    private static void radixOdd(float[] buf, int in, int out, float[] tw, int l, int r, int n, int p,
                                  float[] cos, float[] sin) {
         int h = (p - 1) / 2;
         int stride = n / p;
@@ -201,8 +204,8 @@ final class LaneFft {
             int twAt = 2 * k * (p - 1);
             for (int b = 0; b < r; b++) {
                 int base = ((k * p) * r + b) * W;
-                FloatVector a0r = load(in, base);
-                FloatVector a0i = load(in, base + LANES);
+                FloatVector a0r = load(buf, in + base);
+                FloatVector a0i = load(buf, in + base + LANES);
                 FloatVector z0r = a0r;
                 FloatVector z0i = a0i;
                 for (int j = 1; j <= h; j++) {
@@ -212,12 +215,12 @@ final class LaneFft {
                     float wji = tw[twAt + 2 * (j - 1) + 1];
                     float wmr = tw[twAt + 2 * (p - j - 1)];
                     float wmi = tw[twAt + 2 * (p - j - 1) + 1];
-                    FloatVector xr = load(in, ij);
-                    FloatVector xi = load(in, ij + LANES);
+                    FloatVector xr = load(buf, in + ij);
+                    FloatVector xi = load(buf, in + ij + LANES);
                     FloatVector ajr = xr.mul(wjr).sub(xi.mul(wji));
                     FloatVector aji = xr.mul(wji).add(xi.mul(wjr));
-                    xr = load(in, im);
-                    xi = load(in, im + LANES);
+                    xr = load(buf, in + im);
+                    xi = load(buf, in + im + LANES);
                     FloatVector amr = xr.mul(wmr).sub(xi.mul(wmi));
                     FloatVector ami = xr.mul(wmi).add(xi.mul(wmr));
                     FloatVector sr = ajr.add(amr);
@@ -231,8 +234,8 @@ final class LaneFft {
                     aji.sub(ami).intoArray(st, at + 3 * LANES);
                 }
                 int o0 = (k * r + b) * W;
-                z0r.intoArray(out, o0);
-                z0i.intoArray(out, o0 + LANES);
+                z0r.intoArray(buf, out + o0);
+                z0i.intoArray(buf, out + o0 + LANES);
                 for (int d = 1; d <= h; d++) {
                     FloatVector ur = a0r;
                     FloatVector ui = a0i;
@@ -254,48 +257,47 @@ final class LaneFft {
                     }
                     int od = o0 + d * stride * W;
                     int om = o0 + (p - d) * stride * W;
-                    ur.add(vi).intoArray(out, od);
-                    ui.sub(vr).intoArray(out, od + LANES);
-                    ur.sub(vi).intoArray(out, om);
-                    ui.add(vr).intoArray(out, om + LANES);
+                    ur.add(vi).intoArray(buf, out + od);
+                    ui.sub(vr).intoArray(buf, out + od + LANES);
+                    ur.sub(vi).intoArray(buf, out + om);
+                    ui.add(vr).intoArray(buf, out + om + LANES);
                 }
             }
         }
     }
 
     // Z = chirp · IDFT_m(DFT_m(chirp · x) · spectrum), the inverse done as conj(DFT(conj(·))) with 1/m in spectrum
-    private static float[] bluestein(FftPlan plan, float[] x, float[] y) {
+    private static int bluestein(FftPlan plan, float[] buf, int x, int y) {
         FftPlan.Bluestein bs = plan.bluestein;
         int n = plan.n;
         int m = bs.inner.n;
         float[] chirp = bs.chirp;
         for (int j = 0; j < n; j++) {
-            int at = j * W;
-            FloatVector xr = load(x, at);
-            FloatVector xi = load(x, at + LANES);
-            xr.mul(chirp[2 * j]).sub(xi.mul(chirp[2 * j + 1])).intoArray(x, at);
-            xr.mul(chirp[2 * j + 1]).add(xi.mul(chirp[2 * j])).intoArray(x, at + LANES);
+            int at = x + j * W;
+            FloatVector xr = load(buf, at);
+            FloatVector xi = load(buf, at + LANES);
+            xr.mul(chirp[2 * j]).sub(xi.mul(chirp[2 * j + 1])).intoArray(buf, at);
+            xr.mul(chirp[2 * j + 1]).add(xi.mul(chirp[2 * j])).intoArray(buf, at + LANES);
         }
-        java.util.Arrays.fill(x, n * W, m * W, 0f);
-        float[] spectrumAt = forward(bs.inner, x, y);
+        java.util.Arrays.fill(buf, x + n * W, x + m * W, 0f);
+        int spectrumAt = forward(bs.inner, buf, x, y);
         float[] spec = bs.kernelSpectrum;
         for (int j = 0; j < m; j++) {
-            int at = j * W;
-            FloatVector ar = load(spectrumAt, at);
-            FloatVector ai = load(spectrumAt, at + LANES);
+            int at = spectrumAt + j * W;
+            FloatVector ar = load(buf, at);
+            FloatVector ai = load(buf, at + LANES);
             float kr = spec[2 * j];
             float ki = spec[2 * j + 1];
-            ar.mul(kr).sub(ai.mul(ki)).intoArray(spectrumAt, at);
-            ar.mul(ki).add(ai.mul(kr)).neg().intoArray(spectrumAt, at + LANES);
+            ar.mul(kr).sub(ai.mul(ki)).intoArray(buf, at);
+            ar.mul(ki).add(ai.mul(kr)).neg().intoArray(buf, at + LANES);
         }
-        float[] other = spectrumAt == x ? y : x;
-        float[] conv = forward(bs.inner, spectrumAt, other);
+        int conv = forward(bs.inner, buf, spectrumAt, spectrumAt == x ? y : x);
         for (int j = 0; j < n; j++) {
-            int at = j * W;
-            FloatVector cr = load(conv, at);
-            FloatVector ci = load(conv, at + LANES).neg();
-            cr.mul(chirp[2 * j]).sub(ci.mul(chirp[2 * j + 1])).intoArray(conv, at);
-            cr.mul(chirp[2 * j + 1]).add(ci.mul(chirp[2 * j])).intoArray(conv, at + LANES);
+            int at = conv + j * W;
+            FloatVector cr = load(buf, at);
+            FloatVector ci = load(buf, at + LANES).neg();
+            cr.mul(chirp[2 * j]).sub(ci.mul(chirp[2 * j + 1])).intoArray(buf, at);
+            cr.mul(chirp[2 * j + 1]).add(ci.mul(chirp[2 * j])).intoArray(buf, at + LANES);
         }
         return conv;
     }

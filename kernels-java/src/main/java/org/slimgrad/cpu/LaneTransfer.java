@@ -39,9 +39,9 @@ final class LaneTransfer {
     /**
      * Writes element t of lines {@code first … first+count−1} of x to buffer element {@code position[t]}, lane
      * {@code line − first}; lanes of lines past {@code count} become zero at those elements. Elements the map does
-     * not name are left as they are.
+     * not name are left as they are. The buffer's lane layout starts at {@code buf[base]}.
      */
-    void load(Matrix x, boolean rowLines, int first, int count, int[] position, float[] buf) {
+    void load(Matrix x, boolean rowLines, int first, int count, int[] position, float[] buf, int base) {
         int length = position.length;
         MemorySegment seg = x.segment();
         if (rowLines && count == W) {
@@ -56,13 +56,14 @@ final class LaneTransfer {
                     }
                     float[] columns = TileTranspose.transpose(tile, spare);
                     for (int c = 0; c < LANES; c++) {
-                        FloatVector.fromArray(S, columns, c * LANES).intoArray(buf, position[t + c] * W + half);
+                        FloatVector.fromArray(S, columns, c * LANES)
+                                .intoArray(buf, base + position[t + c] * W + half);
                     }
                 }
             }
             for (int t = vectorEnd; t < length; t++) {
                 for (int l = 0; l < W; l++) {
-                    buf[position[t] * W + l] = seg.get(F, x.index(first + l, t) * Float.BYTES);
+                    buf[base + position[t] * W + l] = seg.get(F, x.index(first + l, t) * Float.BYTES);
                 }
             }
             return;
@@ -73,11 +74,11 @@ final class LaneTransfer {
                 if (l < count) {
                     MemorySegment.copy(seg, F, x.index(first + l, 0) * Float.BYTES, line, 0, length);
                     for (int t = 0; t < length; t++) {
-                        buf[position[t] * W + l] = line[t];
+                        buf[base + position[t] * W + l] = line[t];
                     }
                 } else {
                     for (int t = 0; t < length; t++) {
-                        buf[position[t] * W + l] = 0f;
+                        buf[base + position[t] * W + l] = 0f;
                     }
                 }
             }
@@ -87,7 +88,7 @@ final class LaneTransfer {
         if (count == W) {
             for (int t = 0; t < length; t++) {
                 long at = x.index(t, first) * Float.BYTES;
-                int to = position[t] * W;
+                int to = base + position[t] * W;
                 FloatVector.fromMemorySegment(S, seg, at, ORDER).intoArray(buf, to);
                 FloatVector.fromMemorySegment(S, seg, at + highOffset, ORDER).intoArray(buf, to + LANES);
             }
@@ -97,7 +98,7 @@ final class LaneTransfer {
         VectorMask<Float> high = S.indexInRange(LANES, count);
         for (int t = 0; t < length; t++) {
             long at = x.index(t, first) * Float.BYTES;
-            int to = position[t] * W;
+            int to = base + position[t] * W;
             FloatVector.fromMemorySegment(S, seg, at, ORDER, low).intoArray(buf, to);
             if (count > LANES) {
                 FloatVector.fromMemorySegment(S, seg, at + highOffset, ORDER, high).intoArray(buf, to + LANES);
@@ -108,15 +109,9 @@ final class LaneTransfer {
     }
 
     /**
-     * Sets element t of lines {@code first … first+count−1} of y to {@code α·buf[position[t]] + β·y} (y is not read
-     * when β = 0).
+     * Sets element t of lines {@code first … first+count−1} of y to {@code α·buf[base + position[t]·W + lane] +
+     * β·y} (y is not read when β = 0); the buffer's lane layout starts at {@code buf[base]}.
      */
-    void store(float[] buf, int[] position, float alpha, float beta, Matrix y, boolean rowLines, int first,
-               int count) {
-        store(buf, 0, position, alpha, beta, y, rowLines, first, count);
-    }
-
-    /** {@link #store} from a lane-layout buffer that starts at {@code buf[base]}. */
     void store(float[] buf, int base, int[] position, float alpha, float beta, Matrix y, boolean rowLines,
                int first, int count) {
         int length = position.length;
