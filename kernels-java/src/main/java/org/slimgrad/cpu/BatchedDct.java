@@ -68,8 +68,7 @@ final class BatchedDct {
                     LaneDct.accumulateNorms(ws.work, LaneDct.forward(plan, ws.work, ws.a, ws.b), n, l2, acc);
                 } else {
                     int at = keptBase + keptAt(first, n);
-                    LaneDct.forward(plan, ws.work, ws.a, ws.b, kept, at);
-                    LaneDct.accumulateNorms(kept, at, n, l2, acc);
+                    LaneDct.forward(plan, ws.work, ws.a, ws.b, kept, at, l2, acc);
                 }
             }
             for (int k = 0; k < n; k++) {

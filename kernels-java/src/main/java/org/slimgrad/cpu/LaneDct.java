@@ -25,17 +25,22 @@ final class LaneDct {
     static int forward(DctPlan plan, float[] buf, int a, int b) {
         int z = LaneFft.forward(plan.fft, buf, a, b);
         int c = z == a ? b : a;
-        postTwiddle(plan, buf, z, buf, c);
+        postTwiddle(plan, buf, z, buf, c, false, null);
         return c;
     }
 
-    /** {@link #forward} with the coefficients written to {@code out} from {@code out[at]} on; both regions are spent. */
-    static void forward(DctPlan plan, float[] buf, int a, int b, float[] out, int at) {
-        postTwiddle(plan, buf, LaneFft.forward(plan.fft, buf, a, b), out, at);
+    /**
+     * {@link #forward} with the coefficients written to {@code out} from {@code out[at]} on, and their norms added
+     * into {@code acc} as {@link #accumulateNorms} would, in the same pass; both regions are spent.
+     */
+    static void forward(DctPlan plan, float[] buf, int a, int b, float[] out, int at, boolean squares, float[] acc) {
+        postTwiddle(plan, buf, LaneFft.forward(plan.fft, buf, a, b), out, at, squares, acc);
     }
 
-    // the DFT (in buf from z on) of the reordered lines to their DCT-II coefficients, written to c from c[base] on
-    private static void postTwiddle(DctPlan plan, float[] buf, int z, float[] c, int base) {
+    // the DFT (in buf from z on) of the reordered lines to their DCT-II coefficients, written to c from c[base] on;
+    // with an acc, each coefficient's |value| (or square) is added there too
+    private static void postTwiddle(DctPlan plan, float[] buf, int z, float[] c, int base, boolean squares,
+                                    float[] acc) {
         int n = plan.n;
         for (int k = 0; k < n; k++) {
             int at = k * W;
@@ -46,8 +51,13 @@ final class LaneDct {
             FloatVector yi = FloatVector.fromArray(S, buf, mirror + LANES);
             float ak = plan.forwardCos[k];
             float bk = plan.forwardSin[k];
-            zr.add(yr).mul(ak).add(zi.sub(yi).mul(bk)).intoArray(c, base + at);
-            zi.add(yi).mul(ak).add(yr.sub(zr).mul(bk)).intoArray(c, base + at + LANES);
+            FloatVector re = zr.add(yr).mul(ak).add(zi.sub(yi).mul(bk));
+            FloatVector im = zi.add(yi).mul(ak).add(yr.sub(zr).mul(bk));
+            re.intoArray(c, base + at);
+            im.intoArray(c, base + at + LANES);
+            if (acc != null) {
+                accumulate(re, im, squares, acc, k);
+            }
         }
     }
 
@@ -91,11 +101,14 @@ final class LaneDct {
      */
     static void accumulateNorms(float[] coefficients, int base, int n, boolean squares, float[] acc) {
         for (int k = 0; k < n; k++) {
-            FloatVector re = FloatVector.fromArray(S, coefficients, base + k * W);
-            FloatVector im = FloatVector.fromArray(S, coefficients, base + k * W + LANES);
-            FloatVector sum = FloatVector.fromArray(S, acc, k * LANES);
-            sum = squares ? re.fma(re, im.fma(im, sum)) : sum.add(re.abs()).add(im.abs());
-            sum.intoArray(acc, k * LANES);
+            accumulate(FloatVector.fromArray(S, coefficients, base + k * W),
+                    FloatVector.fromArray(S, coefficients, base + k * W + LANES), squares, acc, k);
         }
+    }
+
+    private static void accumulate(FloatVector re, FloatVector im, boolean squares, float[] acc, int k) {
+        FloatVector sum = FloatVector.fromArray(S, acc, k * LANES);
+        sum = squares ? re.fma(re, im.fma(im, sum)) : sum.add(re.abs()).add(im.abs());
+        sum.intoArray(acc, k * LANES);
     }
 }
