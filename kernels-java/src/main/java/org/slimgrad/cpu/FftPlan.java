@@ -12,7 +12,8 @@ import org.slimgrad.linalg.FftRadices;
  *
  * <p>Stage s with radix p combines, for every stride offset b, p transforms of length L (the radices before it)
  * into one of length L·p (see {@link LaneFft}); its twiddles {@code e^{−2πi·c·k/(L·p)}} are stored for
- * k &lt; L and c = 1..p−1. Radix 4 is used while 4 divides n, then 2, 3, 5 and any other prime up to
+ * k &lt; L and c = 1..p−1. Radix 8 is used while 8 divides n, one 4 or 2 for the rest of the twos, 3, 5 and
+ * any other prime up to
  * {@link #MAX_DIRECT_PRIME}, whose butterfly costs p multiply-adds per point; beyond that Bluestein's three
  * power-of-two transforms are cheaper. Twiddles are computed in float64 and rounded once.
  */
@@ -45,7 +46,7 @@ final class FftPlan {
             return;
         }
         this.bluestein = null;
-        this.radices = FftRadices.stageOrder(factors);
+        this.radices = FftRadices.stageOrder(factors, 8);
         this.twiddles = new float[radices.length][];
         this.cosines = new float[largest + 1][];
         this.sines = new float[largest + 1][];
@@ -61,7 +62,7 @@ final class FftPlan {
                 }
             }
             twiddles[s] = w;
-            if (p >= 5 && cosines[p] == null) {
+            if (p >= 5 && p % 2 == 1 && cosines[p] == null) {
                 cosines[p] = new float[p];
                 sines[p] = new float[p];
                 for (int q = 0; q < p; q++) {

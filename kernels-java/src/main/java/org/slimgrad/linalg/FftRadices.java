@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * How a mixed-radix FFT of length n is split into stages, shared by the CPU's and the GPU's transforms: one stage
- * per prime factor, powers of two paired into radix 4.
+ * per prime factor, powers of two grouped into radix 4 (the GPU) or 8 (the CPU).
  */
 public final class FftRadices {
 
@@ -34,6 +34,19 @@ public final class FftRadices {
      * butterflies save the most), then 5s and 3s, powers of two last as 4s with at most one 2.
      */
     public static int[] stageOrder(int[] factors) {
+        return stageOrder(factors, 4);
+    }
+
+    /**
+     * {@link #stageOrder(int[])} with the powers of two grouped into radix {@code largest} (4 or 8) stages: one 2 or
+     * 4 for the remainder, then the full ones. Fewer stages are fewer passes over a transform that lives in L2.
+     */
+    public static int[] stageOrder(int[] factors, int largest) {
+        if (largest != 4 && largest != 8) {
+            throw new IllegalArgumentException("FftRadices.stageOrder: largest power-of-two radix " + largest
+                    + ", need 4 or 8");
+        }
+        int perStage = largest == 8 ? 3 : 2;
         List<Integer> order = new ArrayList<>();
         int twos = 0;
         for (int i = factors.length - 1; i >= 0; i--) {
@@ -43,11 +56,11 @@ public final class FftRadices {
                 order.add(factors[i]);
             }
         }
-        if (twos % 2 == 1) {
-            order.add(2);
+        if (twos % perStage != 0) {
+            order.add(1 << (twos % perStage));
         }
-        for (int i = 0; i < twos / 2; i++) {
-            order.add(4);
+        for (int i = 0; i < twos / perStage; i++) {
+            order.add(largest);
         }
         return order.stream().mapToInt(Integer::intValue).toArray();
     }
