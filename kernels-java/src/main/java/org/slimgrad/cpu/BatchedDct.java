@@ -1,5 +1,7 @@
 package org.slimgrad.cpu;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 import org.slimgrad.Matrix;
@@ -14,6 +16,7 @@ final class BatchedDct {
 
     private static final int LINES = 2 * LaneFft.LANES;
     private static final int W = 2 * LaneFft.LANES;
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
 
     /** Below this many line elements a second thread costs more than it saves. */
     private static final long PARALLEL_MIN_ELEMENTS = 1L << 18;
@@ -49,11 +52,10 @@ final class BatchedDct {
     /**
      * scores[k] = L1 (or, with {@code l2}, L2) norm of coefficient k over all lines of the DCT-II of g. Each part of
      * the lines sums into its own float64 row; the rows are added in part order, so a given thread count gives the
-     * same bits every time. A non-null {@code kept} receives every line's coefficients for {@link #gatherKept}, in
-     * {@link #keptFloats} floats from {@code kept[keptBase]} on.
+     * same bits every time. A non-null {@code kept} (g's shape) receives the transform itself, as {@link #transform}
+     * would write it, for {@link #gatherKept}.
      */
-    static void scores(Workers workers, Matrix g, boolean rowLines, boolean l2, float[] scores, float[] kept,
-                       int keptBase) {
+    static void scores(Workers workers, Matrix g, boolean rowLines, boolean l2, float[] scores, Matrix kept) {
         int n = rowLines ? g.cols() : g.rows();
         DctPlan plan = DctPlan.of(n);
         int lines = LaneTransfer.lines(g, rowLines);
@@ -61,14 +63,13 @@ final class BatchedDct {
         forParts(workers, lines, n, (part, first, end) -> {
             Workspace ws = WORKSPACES.get().ensure(plan);
             float[] acc = ws.accumulator(n);
+            int[] identity = ws.identity(n);
             for (; first < end; first += LINES) {
                 int count = Math.min(LINES, end - first);
                 ws.transfer.load(g, rowLines, first, count, plan.position, ws.work, ws.a);
-                if (kept == null) {
-                    LaneDct.accumulateNorms(ws.work, LaneDct.forward(plan, ws.work, ws.a, ws.b), n, l2, acc);
-                } else {
-                    int at = keptBase + keptAt(first, n);
-                    LaneDct.forward(plan, ws.work, ws.a, ws.b, kept, at, l2, acc);
+                int coefficients = LaneDct.forward(plan, ws.work, ws.a, ws.b, l2, acc);
+                if (kept != null) {
+                    ws.transfer.store(ws.work, coefficients, identity, 1f, 0f, kept, rowLines, first, count);
                 }
             }
             for (int k = 0; k < n; k++) {
@@ -88,30 +89,36 @@ final class BatchedDct {
         }
     }
 
-    /** Floats {@link #scores} keeps for g: every block of lines' coefficients in the lane layout, block after block. */
-    static long keptFloats(Matrix g, boolean rowLines) {
-        int lines = LaneTransfer.lines(g, rowLines);
-        long blocks = (lines + LINES - 1) / LINES;
-        return blocks * (rowLines ? g.cols() : g.rows()) * W;
-    }
-
-    /** r = the coefficients {@code indices} of every line of g, from what {@link #scores} kept of g. */
-    static void gatherKept(Workers workers, float[] kept, int keptBase, Matrix g, boolean rowLines, int[] indices,
-                           Matrix r) {
-        int n = rowLines ? g.cols() : g.rows();
-        int lines = LaneTransfer.lines(g, rowLines);
-        forParts(workers, lines, n, (part, first, end) -> {
+    /**
+     * r = the coefficients {@code indices} of every line, from the transform {@link #scores} kept: whole rows of it
+     * when the lines are columns, and, when they are rows, the chosen elements of each row.
+     */
+    static void gatherKept(Workers workers, Matrix kept, boolean rowLines, int[] indices, Matrix r) {
+        MemorySegment from = kept.segment();
+        MemorySegment to = r.segment();
+        if (!rowLines) {
+            int width = kept.cols();
+            forParts(workers, indices.length, width, (part, first, end) -> {
+                for (int t = first; t < end; t++) {
+                    MemorySegment.copy(from, kept.index(indices[t], 0) * Float.BYTES, to,
+                            r.index(t, 0) * Float.BYTES, (long) width * Float.BYTES);
+                }
+            });
+            return;
+        }
+        int n = kept.cols();
+        forParts(workers, kept.rows(), n, (part, first, end) -> {
             Workspace ws = WORKSPACES.get();
-            for (; first < end; first += LINES) {
-                ws.transfer.store(kept, keptBase + keptAt(first, n), indices, 1f, 0f, r, rowLines, first,
-                        Math.min(LINES, end - first));
+            float[] row = ws.row(n);
+            float[] chosen = ws.chosen(indices.length);
+            for (int i = first; i < end; i++) {
+                MemorySegment.copy(from, F, kept.index(i, 0) * Float.BYTES, row, 0, n);
+                for (int t = 0; t < indices.length; t++) {
+                    chosen[t] = row[indices[t]];
+                }
+                MemorySegment.copy(chosen, 0, to, F, r.index(i, 0) * Float.BYTES, indices.length);
             }
         });
-    }
-
-    // where the block of lines starting at line {@code first} begins in the kept coefficients
-    private static int keptAt(int first, int n) {
-        return first / LINES * n * W;
     }
 
     /** r = the coefficients {@code indices} of the DCT-II of every line of g (r's lines have indices.length elements). */
@@ -185,6 +192,8 @@ final class BatchedDct {
         final LaneTransfer transfer = new LaneTransfer();
         float[] acc = new float[0];
         int[] identity = new int[0];
+        float[] row = new float[0];
+        float[] chosen = new float[0];
 
         Workspace ensure(DctPlan plan) {
             int floats = plan.workspaceElements() * W;
@@ -202,6 +211,20 @@ final class BatchedDct {
             }
             Arrays.fill(acc, 0, n * LaneFft.LANES, 0f);
             return acc;
+        }
+
+        float[] row(int n) {
+            if (row.length < n) {
+                row = new float[n];
+            }
+            return row;
+        }
+
+        float[] chosen(int k) {
+            if (chosen.length < k) {
+                chosen = new float[k];
+            }
+            return chosen;
         }
 
         int[] identity(int n) {

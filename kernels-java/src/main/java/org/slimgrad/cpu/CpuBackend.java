@@ -83,39 +83,39 @@ public final class CpuBackend extends HostBackend {
 
     @Override
     protected void dctScoresKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
-        scores(g, axis, norm, scores, null, 0);
+        scores(g, axis, norm, scores, null);
     }
 
     /**
      * One transform of g, not two: the coefficients are kept while the scores are summed and gathered once the
      * indices are known, in a scratch of g's size that the calling thread holds softly (the collector may take it
-     * back between refreshes; the next one allocates it again).
+     * back between refreshes; the next one allocates it again). Its rows start on cache lines.
      */
     @Override
     protected int[] dctSelectKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, int k, Matrix r) {
-        boolean rowLines = axis == Axis.ROWS;
-        long floats = BatchedDct.keptFloats(g, rowLines);
-        if (floats > Integer.MAX_VALUE - 8 - ArrayAlignment.SLACK) {
+        int ld = (g.cols() + ArrayAlignment.SLACK - 1) / ArrayAlignment.SLACK * ArrayAlignment.SLACK;
+        long floats = (long) g.rows() * ld + ArrayAlignment.SLACK;
+        if (floats > Integer.MAX_VALUE - 8) {
             return super.dctSelectKernel(g, axis, norm, scores, k, r);
         }
-        float[] kept = KEPT.get().get();
-        if (kept == null || kept.length < floats + ArrayAlignment.SLACK) {
-            kept = new float[(int) floats + ArrayAlignment.SLACK];
-            KEPT.set(new SoftReference<>(kept));
+        float[] scratch = KEPT.get().get();
+        if (scratch == null || scratch.length < floats) {
+            scratch = new float[(int) floats];
+            KEPT.set(new SoftReference<>(scratch));
         }
-        int keptBase = ArrayAlignment.offset(kept);
-        scores(g, axis, norm, scores, kept, keptBase);
+        Matrix kept = Matrix.wrap(scratch, ArrayAlignment.offset(scratch), g.rows(), g.cols(), ld);
+        scores(g, axis, norm, scores, kept);
         if (!Double.isFinite(sumOfSquaresKernel(scores))) {
             return null;
         }
         int[] indices = topKKernel(scores, k);
-        BatchedDct.gatherKept(workers, kept, keptBase, g, rowLines, indices, r);
+        BatchedDct.gatherKept(workers, kept, axis == Axis.ROWS, indices, r);
         return indices;
     }
 
-    private void scores(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, float[] kept, int keptBase) {
+    private void scores(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, Matrix kept) {
         float[] values = new float[scores.cols()];
-        BatchedDct.scores(workers, g, axis == Axis.ROWS, norm == ScoreNorm.L2, values, kept, keptBase);
+        BatchedDct.scores(workers, g, axis == Axis.ROWS, norm == ScoreNorm.L2, values, kept);
         for (int k = 0; k < values.length; k++) {
             scores.set(0, k, values[k]);
         }

@@ -23,24 +23,23 @@ final class LaneDct {
      * coefficient k of every line at element k.
      */
     static int forward(DctPlan plan, float[] buf, int a, int b) {
-        int z = LaneFft.forward(plan.fft, buf, a, b);
-        int c = z == a ? b : a;
-        postTwiddle(plan, buf, z, buf, c, false, null);
-        return c;
+        return forward(plan, buf, a, b, false, null);
     }
 
     /**
-     * {@link #forward} with the coefficients written to {@code out} from {@code out[at]} on, and their norms added
-     * into {@code acc} as {@link #accumulateNorms} would, in the same pass; both regions are spent.
+     * {@link #forward} that also adds every line's |coefficient| (or its square) into {@code acc}, in the same pass:
+     * acc[k·LANES + l] sums lines l and LANES + l of coefficient k; the caller reduces the lanes at the end.
      */
-    static void forward(DctPlan plan, float[] buf, int a, int b, float[] out, int at, boolean squares, float[] acc) {
-        postTwiddle(plan, buf, LaneFft.forward(plan.fft, buf, a, b), out, at, squares, acc);
+    static int forward(DctPlan plan, float[] buf, int a, int b, boolean squares, float[] acc) {
+        int z = LaneFft.forward(plan.fft, buf, a, b);
+        int c = z == a ? b : a;
+        postTwiddle(plan, buf, z, c, squares, acc);
+        return c;
     }
 
-    // the DFT (in buf from z on) of the reordered lines to their DCT-II coefficients, written to c from c[base] on;
-    // with an acc, each coefficient's |value| (or square) is added there too
-    private static void postTwiddle(DctPlan plan, float[] buf, int z, float[] c, int base, boolean squares,
-                                    float[] acc) {
+    // the DFT (in buf from z on) of the reordered lines to their DCT-II coefficients, written from c on; with an
+    // acc, each coefficient's |value| (or square) is added there too
+    private static void postTwiddle(DctPlan plan, float[] buf, int z, int c, boolean squares, float[] acc) {
         int n = plan.n;
         for (int k = 0; k < n; k++) {
             int at = k * W;
@@ -53,8 +52,8 @@ final class LaneDct {
             float bk = plan.forwardSin[k];
             FloatVector re = zr.add(yr).mul(ak).add(zi.sub(yi).mul(bk));
             FloatVector im = zi.add(yi).mul(ak).add(yr.sub(zr).mul(bk));
-            re.intoArray(c, base + at);
-            im.intoArray(c, base + at + LANES);
+            re.intoArray(buf, c + at);
+            im.intoArray(buf, c + at + LANES);
             if (acc != null) {
                 accumulate(re, im, squares, acc, k);
             }
@@ -93,17 +92,6 @@ final class LaneDct {
             FloatVector.fromArray(S, buf, at).neg().intoArray(buf, at);
         }
         return f;
-    }
-
-    /**
-     * Adds every line's |coefficient| (or its square), held from {@code coefficients[base]} on, into {@code acc}:
-     * acc[k·LANES + l] sums lines l and LANES + l of coefficient k; the caller reduces the lanes at the end.
-     */
-    static void accumulateNorms(float[] coefficients, int base, int n, boolean squares, float[] acc) {
-        for (int k = 0; k < n; k++) {
-            accumulate(FloatVector.fromArray(S, coefficients, base + k * W),
-                    FloatVector.fromArray(S, coefficients, base + k * W + LANES), squares, acc, k);
-        }
     }
 
     private static void accumulate(FloatVector re, FloatVector im, boolean squares, float[] acc, int k) {
