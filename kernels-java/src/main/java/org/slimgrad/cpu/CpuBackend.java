@@ -93,7 +93,7 @@ public final class CpuBackend extends HostBackend {
      */
     @Override
     protected int[] dctSelectKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, int k, Matrix r) {
-        int ld = (g.cols() + ArrayAlignment.SLACK - 1) / ArrayAlignment.SLACK * ArrayAlignment.SLACK;
+        int ld = Sgemm.ceilDiv(g.cols(), ArrayAlignment.SLACK) * ArrayAlignment.SLACK;
         long floats = (long) g.rows() * ld + ArrayAlignment.SLACK;
         if (floats > Integer.MAX_VALUE - 8) {
             return super.dctSelectKernel(g, axis, norm, scores, k, r);

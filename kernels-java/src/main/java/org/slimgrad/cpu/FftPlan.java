@@ -12,10 +12,9 @@ import org.slimgrad.linalg.FftRadices;
  *
  * <p>Stage s with radix p combines, for every stride offset b, p transforms of length L (the radices before it)
  * into one of length L·p (see {@link LaneFft}); its twiddles {@code e^{−2πi·c·k/(L·p)}} are stored for
- * k &lt; L and c = 1..p−1. Radix 8 is used while 8 divides n, one 4 or 2 for the rest of the twos, 3, 5 and
- * any other prime up to
- * {@link #MAX_DIRECT_PRIME}, whose butterfly costs p multiply-adds per point; beyond that Bluestein's three
- * power-of-two transforms are cheaper. Twiddles are computed in float64 and rounded once.
+ * k &lt; L and c = 1..p−1. Radix 8 is used while 8 divides n, one 4 or 2 for the rest of the twos, 3, 5 and any
+ * other prime up to {@link #MAX_DIRECT_PRIME}, whose butterfly costs p multiply-adds per point; beyond that
+ * Bluestein's three power-of-two transforms are cheaper. Twiddles are computed in float64 and rounded once.
  */
 final class FftPlan {
 
