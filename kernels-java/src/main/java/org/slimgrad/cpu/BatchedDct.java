@@ -1,7 +1,5 @@
 package org.slimgrad.cpu;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 import org.slimgrad.Matrix;
@@ -16,7 +14,6 @@ final class BatchedDct {
 
     private static final int LINES = 2 * LaneFft.LANES;
     private static final int W = 2 * LaneFft.LANES;
-    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
 
     /** Below this many line elements a second thread costs more than it saves. */
     private static final long PARALLEL_MIN_ELEMENTS = 1L << 18;
@@ -52,10 +49,11 @@ final class BatchedDct {
     /**
      * scores[k] = L1 (or, with {@code l2}, L2) norm of coefficient k over all lines of the DCT-II of g. Each part of
      * the lines sums into its own float64 row; the rows are added in part order, so a given thread count gives the
-     * same bits every time. A non-null {@code kept} (g's shape) receives the transform itself, as {@link #transform}
-     * would write it, for {@link #gatherKept}.
+     * same bits every time. A non-null {@code kept} receives the transform itself from {@code keptAt} on, for
+     * {@link #gatherKept}: block after block of 2·LANES lines in the lane layout ({@link #keptElements} floats).
      */
-    static void scores(Workers workers, Matrix g, boolean rowLines, boolean l2, float[] scores, Matrix kept) {
+    static void scores(Workers workers, Matrix g, boolean rowLines, boolean l2, float[] scores, float[] kept,
+                       int keptAt) {
         int n = rowLines ? g.cols() : g.rows();
         DctPlan plan = DctPlan.of(n);
         int lines = LaneTransfer.lines(g, rowLines);
@@ -63,13 +61,13 @@ final class BatchedDct {
         forParts(workers, lines, n, (part, first, end) -> {
             Workspace ws = WORKSPACES.get().ensure(plan);
             float[] acc = ws.accumulator(n);
-            int[] identity = ws.identity(n);
             for (; first < end; first += LINES) {
                 int count = Math.min(LINES, end - first);
                 ws.transfer.load(g, rowLines, first, count, plan.position, ws.work, ws.a);
-                int coefficients = LaneDct.forward(plan, ws.work, ws.a, ws.b, l2, acc);
                 if (kept != null) {
-                    ws.transfer.store(ws.work, coefficients, identity, 1f, 0f, kept, rowLines, first, count);
+                    LaneDct.forward(plan, ws.work, ws.a, ws.b, l2, acc, kept, keptAt + first * n);
+                } else {
+                    LaneDct.forward(plan, ws.work, ws.a, ws.b, l2, acc);
                 }
             }
             for (int k = 0; k < n; k++) {
@@ -89,34 +87,23 @@ final class BatchedDct {
         }
     }
 
+    /** Floats {@link #scores} keeps of the transform of {@code lines} lines of length n: whole blocks of lines. */
+    static long keptElements(int lines, int n) {
+        return (long) Sgemm.ceilDiv(lines, LINES) * LINES * n;
+    }
+
     /**
-     * r = the coefficients {@code indices} of every line, from the transform {@link #scores} kept: whole rows of it
-     * when the lines are columns, and, when they are rows, the chosen elements of each row.
+     * r = the coefficients {@code indices} of every line of length n, from the transform {@link #scores} kept in
+     * {@code kept} from {@code keptAt} on (r's lines have indices.length elements).
      */
-    static void gatherKept(Workers workers, Matrix kept, boolean rowLines, int[] indices, Matrix r) {
-        MemorySegment from = kept.segment();
-        MemorySegment to = r.segment();
-        if (!rowLines) {
-            int width = kept.cols();
-            forParts(workers, indices.length, width, (part, first, end) -> {
-                for (int t = first; t < end; t++) {
-                    MemorySegment.copy(from, kept.index(indices[t], 0) * Float.BYTES, to,
-                            r.index(t, 0) * Float.BYTES, (long) width * Float.BYTES);
-                }
-            });
-            return;
-        }
-        int n = kept.cols();
-        forParts(workers, kept.rows(), n, (part, first, end) -> {
-            Workspace ws = WORKSPACES.get();
-            float[] row = ws.row(n);
-            float[] chosen = ws.chosen(indices.length);
-            for (int i = first; i < end; i++) {
-                MemorySegment.copy(from, F, kept.index(i, 0) * Float.BYTES, row, 0, n);
-                for (int t = 0; t < indices.length; t++) {
-                    chosen[t] = row[indices[t]];
-                }
-                MemorySegment.copy(chosen, 0, to, F, r.index(i, 0) * Float.BYTES, indices.length);
+    static void gatherKept(Workers workers, float[] kept, int keptAt, int n, boolean rowLines, int[] indices,
+                           Matrix r) {
+        int lines = LaneTransfer.lines(r, rowLines);
+        forParts(workers, lines, indices.length, (part, first, end) -> {
+            LaneTransfer transfer = WORKSPACES.get().transfer;
+            for (; first < end; first += LINES) {
+                int count = Math.min(LINES, end - first);
+                transfer.store(kept, keptAt + first * n, indices, 1f, 0f, r, rowLines, first, count);
             }
         });
     }
@@ -192,8 +179,6 @@ final class BatchedDct {
         final LaneTransfer transfer = new LaneTransfer();
         float[] acc = new float[0];
         int[] identity = new int[0];
-        float[] row = new float[0];
-        float[] chosen = new float[0];
 
         Workspace ensure(DctPlan plan) {
             int floats = plan.workspaceElements() * W;
@@ -211,20 +196,6 @@ final class BatchedDct {
             }
             Arrays.fill(acc, 0, n * LaneFft.LANES, 0f);
             return acc;
-        }
-
-        float[] row(int n) {
-            if (row.length < n) {
-                row = new float[n];
-            }
-            return row;
-        }
-
-        float[] chosen(int k) {
-            if (chosen.length < k) {
-                chosen = new float[k];
-            }
-            return chosen;
         }
 
         int[] identity(int n) {

@@ -83,7 +83,7 @@ public final class CpuBackend extends HostBackend {
 
     @Override
     protected void dctScoresKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
-        scores(g, axis, norm, scores, null);
+        scores(g, axis, norm, scores, null, 0);
     }
 
     /**
@@ -93,29 +93,30 @@ public final class CpuBackend extends HostBackend {
      */
     @Override
     protected int[] dctSelectKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, int k, Matrix r) {
-        int ld = Sgemm.ceilDiv(g.cols(), ArrayAlignment.SLACK) * ArrayAlignment.SLACK;
-        long floats = (long) g.rows() * ld + ArrayAlignment.SLACK;
+        boolean rowLines = axis == Axis.ROWS;
+        int n = rowLines ? g.cols() : g.rows();
+        long floats = BatchedDct.keptElements(rowLines ? g.rows() : g.cols(), n) + ArrayAlignment.SLACK;
         if (floats > Integer.MAX_VALUE - 8) {
             return super.dctSelectKernel(g, axis, norm, scores, k, r);
         }
-        float[] scratch = KEPT.get().get();
-        if (scratch == null || scratch.length < floats) {
-            scratch = new float[(int) floats];
-            KEPT.set(new SoftReference<>(scratch));
+        float[] kept = KEPT.get().get();
+        if (kept == null || kept.length < floats) {
+            kept = new float[(int) floats];
+            KEPT.set(new SoftReference<>(kept));
         }
-        Matrix kept = Matrix.wrap(scratch, ArrayAlignment.offset(scratch), g.rows(), g.cols(), ld);
-        scores(g, axis, norm, scores, kept);
+        int keptAt = ArrayAlignment.offset(kept);
+        scores(g, axis, norm, scores, kept, keptAt);
         if (!Double.isFinite(sumOfSquaresKernel(scores))) {
             return null;
         }
         int[] indices = topKKernel(scores, k);
-        BatchedDct.gatherKept(workers, kept, axis == Axis.ROWS, indices, r);
+        BatchedDct.gatherKept(workers, kept, keptAt, n, rowLines, indices, r);
         return indices;
     }
 
-    private void scores(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, Matrix kept) {
+    private void scores(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, float[] kept, int keptAt) {
         float[] values = new float[scores.cols()];
-        BatchedDct.scores(workers, g, axis == Axis.ROWS, norm == ScoreNorm.L2, values, kept);
+        BatchedDct.scores(workers, g, axis == Axis.ROWS, norm == ScoreNorm.L2, values, kept, keptAt);
         for (int k = 0; k < values.length; k++) {
             scores.set(0, k, values[k]);
         }
