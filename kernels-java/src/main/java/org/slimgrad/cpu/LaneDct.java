@@ -27,29 +27,19 @@ final class LaneDct {
     }
 
     /**
-     * {@link #forward} that writes the coefficients, in the same lane layout, to {@code out} from {@code outAt} on
-     * (n·2·LANES floats) instead of the work buffer, and also adds every line's |coefficient| (or its square) into
-     * {@code acc} in the same pass: acc[k·LANES + l] sums lines l and LANES + l of coefficient k; the caller reduces
-     * the lanes at the end.
+     * {@link #forward} that also adds every line's |coefficient| (or its square) into {@code acc}, in the same pass:
+     * acc[k·LANES + l] sums lines l and LANES + l of coefficient k; the caller reduces the lanes at the end.
      */
-    static void forward(DctPlan plan, float[] buf, int a, int b, boolean squares, float[] acc, float[] out,
-                        int outAt) {
-        int z = LaneFft.forward(plan.fft, buf, a, b);
-        postTwiddle(plan, buf, z, out, outAt, squares, acc);
-    }
-
-    /** The two above in one: the norms summed into {@code acc}, the coefficients left in the work buffer. */
     static int forward(DctPlan plan, float[] buf, int a, int b, boolean squares, float[] acc) {
         int z = LaneFft.forward(plan.fft, buf, a, b);
         int c = z == a ? b : a;
-        postTwiddle(plan, buf, z, buf, c, squares, acc);
+        postTwiddle(plan, buf, z, c, squares, acc);
         return c;
     }
 
-    // the DFT (in buf from z on) of the reordered lines to their DCT-II coefficients, written to out from c on;
-    // with an acc, each coefficient's |value| (or square) is added there too
-    private static void postTwiddle(DctPlan plan, float[] buf, int z, float[] out, int c, boolean squares,
-                                    float[] acc) {
+    // the DFT (in buf from z on) of the reordered lines to their DCT-II coefficients, written from c on; with an
+    // acc, each coefficient's |value| (or square) is added there too
+    private static void postTwiddle(DctPlan plan, float[] buf, int z, int c, boolean squares, float[] acc) {
         int n = plan.n;
         for (int k = 0; k < n; k++) {
             int at = k * W;
@@ -62,8 +52,8 @@ final class LaneDct {
             float bk = plan.forwardSin[k];
             FloatVector re = zr.add(yr).mul(ak).add(zi.sub(yi).mul(bk));
             FloatVector im = zi.add(yi).mul(ak).add(yr.sub(zr).mul(bk));
-            re.intoArray(out, c + at);
-            im.intoArray(out, c + at + LANES);
+            re.intoArray(buf, c + at);
+            im.intoArray(buf, c + at + LANES);
             if (acc != null) {
                 accumulate(re, im, squares, acc, k);
             }
