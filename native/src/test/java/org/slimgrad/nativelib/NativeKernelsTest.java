@@ -12,4 +12,9 @@ class NativeKernelsTest extends KernelContract {
     protected Backend backend() {
         return NATIVE;
     }
+
+    @Override
+    protected boolean axpyFused() {
+        return false;
+    }
 }
