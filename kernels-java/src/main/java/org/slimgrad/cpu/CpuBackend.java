@@ -89,7 +89,8 @@ public final class CpuBackend extends HostBackend {
     /**
      * One transform of g, not two: the coefficients are kept while the scores are summed and gathered once the
      * indices are known, in a scratch of g's size that the calling thread holds softly (the collector may take it
-     * back between refreshes; the next one allocates it again). Its rows start on cache lines.
+     * back between refreshes; the next one allocates it again). It holds the transform in the lane layout, block
+     * after block of lines (g's size rounded up to whole blocks), from a cache-line boundary on.
      */
     @Override
     protected int[] dctSelectKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, int k, Matrix r) {
