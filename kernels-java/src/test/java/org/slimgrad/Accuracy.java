@@ -56,6 +56,25 @@ public final class Accuracy {
         }
     }
 
+    /**
+     * Asserts that y = fl(fl(α·x) + y₀), an axpy that rounds the product before the add, is within
+     * u·|α·x| + 2.01·u·|y_ref| of the once-rounded reference elementwise: u·|α·x| from rounding the product and, to
+     * first order, u·|α·x + y₀| from the add and as much again from the reference's own rounding. NaN fails.
+     */
+    public static void assertAxpyTwoRoundings(float alpha, Matrix x, Matrix expected, Matrix actual, String context) {
+        for (int i = 0; i < actual.rows(); i++) {
+            for (int j = 0; j < actual.cols(); j++) {
+                double want = expected.get(i, j);
+                double got = actual.get(i, j);
+                double bound = U32 * (Math.abs((double) alpha * x.get(i, j)) + 2.01 * Math.abs(want));
+                if (!(Math.abs(got - want) <= bound)) {
+                    fail(context + ": element (" + i + ", " + j + ") = " + got + ", reference " + want
+                            + ", bound for two roundings " + bound);
+                }
+            }
+        }
+    }
+
     /** Asserts |x − x_ref| ≤ tol·(|x_ref| + scale) elementwise; NaN fails. */
     public static void assertClose(Matrix expected, Matrix actual, double tol, double scale, String context) {
         for (int i = 0; i < actual.rows(); i++) {

@@ -2,7 +2,6 @@ package org.slimgrad;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -164,7 +163,7 @@ public abstract class KernelContract {
                     // One fma: the fp32 result is the correctly rounded α·x + y, as the float64 reference's.
                     Accuracy.assertClose(expected, y, Accuracy.U32 * 2, 0, "axpy " + context);
                 } else {
-                    assertTwoRoundings(-1.5f, x, expected, y, "axpy " + context);
+                    Accuracy.assertAxpyTwoRoundings(-1.5f, x, expected, y, "axpy " + context);
                 }
                 TestData.assertGuardsIntact(y, "axpy " + context);
 
@@ -174,22 +173,6 @@ public abstract class KernelContract {
                 backend().scale(0.37f, scaled);
                 Accuracy.assertClose(scaledRef, scaled, 0, 0, "scale " + context);
                 TestData.assertGuardsIntact(scaled, "scale " + context);
-            }
-        }
-    }
-
-    // fl(fl(α·x) + y) against the once-rounded reference: u·|α·x| from rounding the product, and, to first order,
-    // u·|α·x + y| from the add and as much again from the reference's own rounding
-    private static void assertTwoRoundings(float alpha, Matrix x, Matrix expected, Matrix actual, String context) {
-        for (int i = 0; i < actual.rows(); i++) {
-            for (int j = 0; j < actual.cols(); j++) {
-                double want = expected.get(i, j);
-                double got = actual.get(i, j);
-                double bound = Accuracy.U32 * (Math.abs((double) alpha * x.get(i, j)) + 2.01 * Math.abs(want));
-                if (!(Math.abs(got - want) <= bound)) {
-                    fail(context + ": element (" + i + ", " + j + ") = " + got + ", reference " + want
-                            + ", bound for two roundings " + bound);
-                }
             }
         }
     }
