@@ -96,7 +96,7 @@ public final class CpuBackend extends HostBackend {
     protected int[] dctSelectKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, int k, Matrix r) {
         boolean rowLines = axis == Axis.ROWS;
         int n = rowLines ? g.cols() : g.rows();
-        long floats = BatchedDct.keptElements(rowLines ? g.rows() : g.cols(), n) + ArrayAlignment.SLACK;
+        long floats = BatchedDct.keptElements(LaneTransfer.lines(g, rowLines), n) + ArrayAlignment.SLACK;
         if (floats > Integer.MAX_VALUE - 8) {
             return super.dctSelectKernel(g, axis, norm, scores, k, r);
         }
