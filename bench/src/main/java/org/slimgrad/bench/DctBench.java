@@ -181,6 +181,16 @@ public class DctBench {
         return s.r;
     }
 
+    /**
+     * The refresh's scoring alone: the column DCT of G with the norms summed as it goes, nothing kept. What
+     * {@link #dctProjectorRefresh} costs beyond it is keeping the transform (G's size) and gathering R from it.
+     */
+    @Benchmark
+    public Object dctScoresOnly(Refresh s) {
+        s.cpu.dctScores(s.g, Axis.COLUMNS, ScoreNorm.L1, s.denseScores);
+        return s.denseScores;
+    }
+
     /** The reference implementation's refresh: S = Qᵀ·G by GEMM, row L1 norms, top-r, rows of S gathered. */
     @Benchmark
     public Object denseMatmulRefresh(Refresh s) {

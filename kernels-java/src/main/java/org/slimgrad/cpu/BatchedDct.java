@@ -100,6 +100,10 @@ final class BatchedDct {
         int lines = LaneTransfer.lines(r, rowLines);
         forParts(workers, lines, indices.length, (part, first, end) -> {
             LaneTransfer transfer = WORKSPACES.get().transfer;
+            if (!rowLines) {
+                transfer.storeColumns(kept, keptAt + first * n, n * W, indices, r, first, end - first);
+                return;
+            }
             for (; first < end; first += LINES) {
                 int count = Math.min(LINES, end - first);
                 transfer.store(kept, keptAt + first * n, indices, 1f, 0f, r, rowLines, first, count);

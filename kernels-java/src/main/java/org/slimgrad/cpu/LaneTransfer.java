@@ -164,6 +164,40 @@ final class LaneTransfer {
         }
     }
 
+    /**
+     * Sets columns {@code first … first+count−1} of y, row after row, to element {@code position[i]} of their lines
+     * (row i of y) in consecutive blocks of the lane layout, {@code blockStride} floats apart from
+     * {@code buf[base]} on: the {@link #store} of many blocks at once, with α = 1 and β = 0. Each row of y is written
+     * in one run of {@code count} floats, which the processor streams; block by block, its 2·LANES floats would be
+     * a row apart from the next and each would wait for its cache line.
+     */
+    void storeColumns(float[] buf, int base, int blockStride, int[] position, Matrix y, int first, int count) {
+        MemorySegment seg = y.segment();
+        long highOffset = (long) LANES * Float.BYTES;
+        int blocks = count / W;
+        int rest = count - blocks * W;
+        VectorMask<Float> low = S.indexInRange(0, rest);
+        VectorMask<Float> high = S.indexInRange(LANES, rest);
+        for (int i = 0; i < position.length; i++) {
+            long at = y.index(i, first) * Float.BYTES;
+            int from = base + position[i] * W;
+            for (int q = 0; q < blocks; q++) {
+                long to = at + (long) q * W * Float.BYTES;
+                int block = from + q * blockStride;
+                FloatVector.fromArray(S, buf, block).intoMemorySegment(seg, to, ORDER);
+                FloatVector.fromArray(S, buf, block + LANES).intoMemorySegment(seg, to + highOffset, ORDER);
+            }
+            if (rest > 0) {
+                long to = at + (long) blocks * W * Float.BYTES;
+                int block = from + blocks * blockStride;
+                FloatVector.fromArray(S, buf, block).intoMemorySegment(seg, to, ORDER, low);
+                if (rest > LANES) {
+                    FloatVector.fromArray(S, buf, block + LANES).intoMemorySegment(seg, to + highOffset, ORDER, high);
+                }
+            }
+        }
+    }
+
     private float[] row(int length) {
         if (row.length < length) {
             row = new float[length];
