@@ -118,13 +118,37 @@ final class BatchedDct {
         int lines = LaneTransfer.lines(g, rowLines);
         forParts(workers, lines, n, (part, first, end) -> {
             Workspace ws = WORKSPACES.get().ensure(plan);
+            if (!rowLines) {
+                gatherColumns(ws, plan, g, indices, r, first, end);
+                return;
+            }
             for (; first < end; first += LINES) {
                 int count = Math.min(LINES, end - first);
-                ws.transfer.load(g, rowLines, first, count, plan.position, ws.work, ws.a);
+                ws.transfer.load(g, true, first, count, plan.position, ws.work, ws.a);
                 int out = LaneDct.forward(plan, ws.work, ws.a, ws.b);
-                ws.transfer.store(ws.work, out, indices, 1f, 0f, r, rowLines, first, count);
+                ws.transfer.store(ws.work, out, indices, 1f, 0f, r, true, first, count);
             }
         });
+    }
+
+    // gather's column lines [first, end): a few blocks' coefficients are staged side by side, then R's rows are
+    // written across all of them in one run each (see LaneTransfer.storeColumns)
+    private static void gatherColumns(Workspace ws, DctPlan plan, Matrix g, int[] indices, Matrix r, int first,
+                                      int end) {
+        int n = plan.n;
+        int blocks = Workspace.stagedBlocks(n);
+        float[] staged = ws.staged(blocks * n * W);
+        int stagedAt = ArrayAlignment.offset(staged);
+        for (; first < end; first += blocks * LINES) {
+            int count = Math.min(blocks * LINES, end - first);
+            for (int q = 0; q * LINES < count; q++) {
+                int line = first + q * LINES;
+                ws.transfer.load(g, false, line, Math.min(LINES, end - line), plan.position, ws.work, ws.a);
+                int out = LaneDct.forward(plan, ws.work, ws.a, ws.b);
+                System.arraycopy(ws.work, out, staged, stagedAt + q * n * W, n * W);
+            }
+            ws.transfer.storeColumns(staged, stagedAt, n * W, indices, r, first, count);
+        }
     }
 
     /**
@@ -182,6 +206,26 @@ final class BatchedDct {
         final LaneTransfer transfer = new LaneTransfer();
         float[] acc = new float[0];
         int[] identity = new int[0];
+
+        /** Floats {@link #gatherColumns} stages at most (512 KB), so that they stay in a core's L2 cache. */
+        private static final int STAGED_FLOATS = 1 << 17;
+        /** Floats of each row of R that one staging lets {@code gatherColumns} write in one run: 8 cache lines. */
+        private static final int STAGED_ROW_FLOATS = 128;
+
+        float[] staged = new float[0];
+
+        /** Blocks of lines of length n that {@link #gatherColumns} stages at once: at least 1. */
+        static int stagedBlocks(int n) {
+            return Math.max(1, Math.min(STAGED_ROW_FLOATS / W, STAGED_FLOATS / (n * W)));
+        }
+
+        /** The staging array, at least {@code floats} past its cache-line offset. */
+        float[] staged(int floats) {
+            if (staged.length < floats + ArrayAlignment.SLACK) {
+                staged = new float[floats + ArrayAlignment.SLACK];
+            }
+            return staged;
+        }
 
         Workspace ensure(DctPlan plan) {
             int floats = plan.workspaceElements() * W;
