@@ -101,7 +101,7 @@ final class BatchedDct {
         forParts(workers, lines, indices.length, (part, first, end) -> {
             LaneTransfer transfer = WORKSPACES.get().transfer;
             if (!rowLines) {
-                transfer.storeColumns(kept, keptAt + first * n, n * W, indices, r, first, end - first);
+                transfer.storeColumns(kept, keptAt + first * n, n * W, indices, 1f, 0f, r, first, end - first);
                 return;
             }
             for (; first < end; first += LINES) {
@@ -147,7 +147,7 @@ final class BatchedDct {
                 int out = LaneDct.forward(plan, ws.work, ws.a, ws.b);
                 System.arraycopy(ws.work, out, staged, stagedAt + q * n * W, n * W);
             }
-            ws.transfer.storeColumns(staged, stagedAt, n * W, indices, r, first, count);
+            ws.transfer.storeColumns(staged, stagedAt, n * W, indices, 1f, 0f, r, first, count);
         }
     }
 

@@ -127,12 +127,7 @@ final class LaneTransfer {
                     }
                     float[] lines = TileTranspose.transpose(tile, spare);
                     for (int l = 0; l < LANES; l++) {
-                        long to = y.index(first + half + l, t) * Float.BYTES;
-                        FloatVector v = FloatVector.fromArray(S, lines, l * LANES).mul(alpha);
-                        if (beta != 0f) {
-                            v = FloatVector.fromMemorySegment(S, seg, to, ORDER).mul(beta).add(v);
-                        }
-                        v.intoMemorySegment(seg, to, ORDER);
+                        storeScaled(lines, l * LANES, alpha, beta, seg, y.index(first + half + l, t) * Float.BYTES);
                     }
                 }
             }
@@ -143,35 +138,18 @@ final class LaneTransfer {
             storeScalar(buf, base, position, alpha, beta, y, first, count, 0);
             return;
         }
-        VectorMask<Float> low = S.indexInRange(0, count);
-        VectorMask<Float> high = S.indexInRange(LANES, count);
-        long highOffset = (long) LANES * Float.BYTES;
-        for (int t = 0; t < length; t++) {
-            long at = y.index(t, first) * Float.BYTES;
-            int from = base + position[t] * W;
-            FloatVector lo = FloatVector.fromArray(S, buf, from).mul(alpha);
-            FloatVector hi = FloatVector.fromArray(S, buf, from + LANES).mul(alpha);
-            if (beta != 0f) {
-                lo = FloatVector.fromMemorySegment(S, seg, at, ORDER, low).mul(beta).add(lo);
-                if (count > LANES) {
-                    hi = FloatVector.fromMemorySegment(S, seg, at + highOffset, ORDER, high).mul(beta).add(hi);
-                }
-            }
-            lo.intoMemorySegment(seg, at, ORDER, low);
-            if (count > LANES) {
-                hi.intoMemorySegment(seg, at + highOffset, ORDER, high);
-            }
-        }
+        storeColumns(buf, base, 0, position, alpha, beta, y, first, count);
     }
 
     /**
-     * Sets columns {@code first … first+count−1} of y, row after row, to element {@code position[i]} of their lines
-     * (row i of y) in consecutive blocks of the lane layout, {@code blockStride} floats apart from
-     * {@code buf[base]} on: the {@link #store} of many blocks at once, with α = 1 and β = 0. Each row of y is written
-     * in one run of {@code count} floats, which the processor streams; block by block, its 2·LANES floats would be
-     * a row apart from the next and each would wait for its cache line.
+     * Sets columns {@code first … first+count−1} of y, row after row, to α·(element {@code position[i]} of their
+     * lines, row i of y) + β·y (y not read when β = 0), the lines in consecutive blocks of the lane layout
+     * {@code blockStride} floats apart from {@code buf[base]} on: the column {@link #store} of any number of blocks.
+     * Each row of y is written in one run of {@code count} floats, which the processor streams; block by block, its
+     * 2·LANES floats would be a row apart from the next and each would wait for its cache line.
      */
-    void storeColumns(float[] buf, int base, int blockStride, int[] position, Matrix y, int first, int count) {
+    void storeColumns(float[] buf, int base, int blockStride, int[] position, float alpha, float beta, Matrix y,
+                      int first, int count) {
         MemorySegment seg = y.segment();
         long highOffset = (long) LANES * Float.BYTES;
         int blocks = count / W;
@@ -184,18 +162,37 @@ final class LaneTransfer {
             for (int q = 0; q < blocks; q++) {
                 long to = at + (long) q * W * Float.BYTES;
                 int block = from + q * blockStride;
-                FloatVector.fromArray(S, buf, block).intoMemorySegment(seg, to, ORDER);
-                FloatVector.fromArray(S, buf, block + LANES).intoMemorySegment(seg, to + highOffset, ORDER);
+                storeScaled(buf, block, alpha, beta, seg, to);
+                storeScaled(buf, block + LANES, alpha, beta, seg, to + highOffset);
             }
             if (rest > 0) {
                 long to = at + (long) blocks * W * Float.BYTES;
                 int block = from + blocks * blockStride;
-                FloatVector.fromArray(S, buf, block).intoMemorySegment(seg, to, ORDER, low);
+                storeScaled(buf, block, alpha, beta, seg, to, low);
                 if (rest > LANES) {
-                    FloatVector.fromArray(S, buf, block + LANES).intoMemorySegment(seg, to + highOffset, ORDER, high);
+                    storeScaled(buf, block + LANES, alpha, beta, seg, to + highOffset, high);
                 }
             }
         }
+    }
+
+    // y[to …] = α·buf[from …] + β·y[to …] for one whole vector (y not read when β = 0)
+    private static void storeScaled(float[] buf, int from, float alpha, float beta, MemorySegment y, long to) {
+        FloatVector v = FloatVector.fromArray(S, buf, from).mul(alpha);
+        if (beta != 0f) {
+            v = FloatVector.fromMemorySegment(S, y, to, ORDER).mul(beta).add(v);
+        }
+        v.intoMemorySegment(y, to, ORDER);
+    }
+
+    // the same in the lanes of mask only
+    private static void storeScaled(float[] buf, int from, float alpha, float beta, MemorySegment y, long to,
+                                    VectorMask<Float> mask) {
+        FloatVector v = FloatVector.fromArray(S, buf, from).mul(alpha);
+        if (beta != 0f) {
+            v = FloatVector.fromMemorySegment(S, y, to, ORDER, mask).mul(beta).add(v);
+        }
+        v.intoMemorySegment(y, to, ORDER, mask);
     }
 
     private float[] row(int length) {
