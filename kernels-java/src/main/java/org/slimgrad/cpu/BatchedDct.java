@@ -64,9 +64,10 @@ final class BatchedDct {
             for (; first < end; first += LINES) {
                 int count = Math.min(LINES, end - first);
                 ws.transfer.load(g, rowLines, first, count, plan.position, ws.work, ws.a);
-                int coefficients = LaneDct.forward(plan, ws.work, ws.a, ws.b, l2, acc);
                 if (kept != null) {
-                    System.arraycopy(ws.work, coefficients, kept, keptAt + first * n, n * W);
+                    LaneDct.forward(plan, ws.work, ws.a, ws.b, l2, acc, kept, keptAt + first * n);
+                } else {
+                    LaneDct.forward(plan, ws.work, ws.a, ws.b, l2, acc);
                 }
             }
             for (int k = 0; k < n; k++) {

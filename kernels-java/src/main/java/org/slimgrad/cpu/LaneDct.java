@@ -33,13 +33,24 @@ final class LaneDct {
     static int forward(DctPlan plan, float[] buf, int a, int b, boolean squares, float[] acc) {
         int z = LaneFft.forward(plan.fft, buf, a, b);
         int c = z == a ? b : a;
-        postTwiddle(plan, buf, z, c, squares, acc);
+        postTwiddle(plan, buf, z, buf, c, squares, acc);
         return c;
     }
 
-    // the DFT (in buf from z on) of the reordered lines to their DCT-II coefficients, written from c on; with an
-    // acc, each coefficient's |value| (or square) is added there too
-    private static void postTwiddle(DctPlan plan, float[] buf, int z, int c, boolean squares, float[] acc) {
+    /**
+     * {@link #forward} with the coefficients written to {@code out} from {@code outAt} on (n·2·LANES floats) instead
+     * of a work region, so that a caller keeping them saves a copy.
+     */
+    static void forward(DctPlan plan, float[] buf, int a, int b, boolean squares, float[] acc, float[] out,
+                        int outAt) {
+        int z = LaneFft.forward(plan.fft, buf, a, b);
+        postTwiddle(plan, buf, z, out, outAt, squares, acc);
+    }
+
+    // the DFT (in buf from z on) of the reordered lines to their DCT-II coefficients, written to out from c on;
+    // with an acc, each coefficient's |value| (or square) is added there too
+    private static void postTwiddle(DctPlan plan, float[] buf, int z, float[] out, int c, boolean squares,
+                                    float[] acc) {
         int n = plan.n;
         for (int k = 0; k < n; k++) {
             int at = k * W;
@@ -52,8 +63,8 @@ final class LaneDct {
             float bk = plan.forwardSin[k];
             FloatVector re = zr.add(yr).mul(ak).add(zi.sub(yi).mul(bk));
             FloatVector im = zi.add(yi).mul(ak).add(yr.sub(zr).mul(bk));
-            re.intoArray(buf, c + at);
-            im.intoArray(buf, c + at + LANES);
+            re.intoArray(out, c + at);
+            im.intoArray(out, c + at + LANES);
             if (acc != null) {
                 accumulate(re, im, squares, acc, k);
             }
