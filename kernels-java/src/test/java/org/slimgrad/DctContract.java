@@ -47,6 +47,16 @@ public abstract class DctContract {
         }
     }
 
+    /** Column lines of lengths whose FFT starts with a radix-2 stage, which the CPU backend does while loading. */
+    @Test
+    void dctMatchesDenseSumOnColumnsOfRadix2FirstLengths() {
+        SplittableRandom rng = new SplittableRandom(SEED + 1);
+        for (int n : new int[]{2, 16, 128, 1024}) {
+            // 70 lines: full lane blocks of 16 or 32 and a partial one
+            checkTransform(rng, Axis.COLUMNS, 70, n, n % 3 == 1);
+        }
+    }
+
     private void checkTransform(SplittableRandom rng, Axis axis, int lines, int n, boolean padded) {
         Matrix x = axis == Axis.ROWS ? TestData.random(rng, lines, n, padded) : TestData.random(rng, n, lines, padded);
         Matrix xCopy = TestData.copy(x);
@@ -111,7 +121,7 @@ public abstract class DctContract {
     @Test
     void scoresMatchReference() {
         SplittableRandom rng = new SplittableRandom(SEED + 4);
-        int[][] shapes = {{1, 1}, {7, 1}, {1, 9}, {33, 30}, {65, 127}, {40, 2736}};
+        int[][] shapes = {{1, 1}, {7, 1}, {1, 9}, {33, 30}, {65, 127}, {40, 2736}, {128, 70}};
         for (int[] shape : shapes) {
             for (Axis axis : Axis.values()) {
                 for (ScoreNorm norm : ScoreNorm.values()) {
@@ -169,7 +179,7 @@ public abstract class DctContract {
     @Test
     void gatherAndScatterMatchReference() {
         SplittableRandom rng = new SplittableRandom(SEED + 6);
-        int[][] shapes = {{1, 1}, {33, 19}, {40, 97}, {17, 2736}};
+        int[][] shapes = {{1, 1}, {33, 19}, {40, 97}, {17, 2736}, {128, 70}};
         float[][] alphaBeta = {{1f, 0f}, {-0.5f, 2f}};
         for (int[] shape : shapes) {
             for (Axis axis : Axis.values()) {
@@ -215,7 +225,7 @@ public abstract class DctContract {
     @Test
     void selectIsScoresThenTopKThenGather() {
         SplittableRandom rng = new SplittableRandom(SEED + 8);
-        int[][] shapes = {{1, 1}, {33, 30}, {70, 45}, {40, 2736}, {100, 2736}};
+        int[][] shapes = {{1, 1}, {33, 30}, {70, 45}, {40, 2736}, {100, 2736}, {128, 70}};
         for (int[] shape : shapes) {
             for (Axis axis : Axis.values()) {
                 for (ScoreNorm norm : ScoreNorm.values()) {

@@ -38,8 +38,8 @@ final class BatchedDct {
                     int out = LaneDct.inverse(plan, ws.work, ws.a, ws.b);
                     ws.transfer.store(ws.work, out, plan.position, 1f, 0f, y, rowLines, first, count);
                 } else {
-                    ws.transfer.load(x, rowLines, first, count, plan.position, ws.work, ws.a);
-                    int out = LaneDct.forward(plan, ws.work, ws.a, ws.b);
+                    int stagesDone = loadForward(ws, plan, x, rowLines, first, count);
+                    int out = LaneDct.forward(plan, ws.work, ws.a, ws.b, stagesDone, false, null, null, 0);
                     ws.transfer.store(ws.work, out, identity, 1f, 0f, y, rowLines, first, count);
                 }
             }
@@ -63,12 +63,8 @@ final class BatchedDct {
             float[] acc = ws.accumulator(n);
             for (; first < end; first += LINES) {
                 int count = Math.min(LINES, end - first);
-                ws.transfer.load(g, rowLines, first, count, plan.position, ws.work, ws.a);
-                if (kept != null) {
-                    LaneDct.forward(plan, ws.work, ws.a, ws.b, l2, acc, kept, keptAt + first * n);
-                } else {
-                    LaneDct.forward(plan, ws.work, ws.a, ws.b, l2, acc);
-                }
+                int stagesDone = loadForward(ws, plan, g, rowLines, first, count);
+                LaneDct.forward(plan, ws.work, ws.a, ws.b, stagesDone, l2, acc, kept, keptAt + first * n);
             }
             for (int k = 0; k < n; k++) {
                 double sum = 0;
@@ -85,6 +81,17 @@ final class BatchedDct {
             }
             scores[k] = (float) (l2 ? Math.sqrt(sum) : sum);
         }
+    }
+
+    // loads lines [first, first + count) of g for a forward transform into ws.work from ws.a on, doing the FFT's
+    // first stage on the way where LaneTransfer.loadHalved can; returns the number of stages done
+    private static int loadForward(Workspace ws, DctPlan plan, Matrix g, boolean rowLines, int first, int count) {
+        if (!rowLines && count == W && plan.firstStageIsRadix2()) {
+            ws.transfer.loadHalved(g, first, plan.source, ws.work, ws.a);
+            return 1;
+        }
+        ws.transfer.load(g, rowLines, first, count, plan.position, ws.work, ws.a);
+        return 0;
     }
 
     /** Floats {@link #scores} keeps of the transform of {@code lines} lines of length n: whole blocks of lines. */
@@ -144,8 +151,8 @@ final class BatchedDct {
             int count = Math.min(blocks * LINES, end - first);
             for (int q = 0; q * LINES < count; q++) {
                 int line = first + q * LINES;
-                ws.transfer.load(g, false, line, Math.min(LINES, end - line), plan.position, ws.work, ws.a);
-                int out = LaneDct.forward(plan, ws.work, ws.a, ws.b);
+                int stagesDone = loadForward(ws, plan, g, false, line, Math.min(LINES, end - line));
+                int out = LaneDct.forward(plan, ws.work, ws.a, ws.b, stagesDone, false, null, null, 0);
                 System.arraycopy(ws.work, out, staged, stagedAt + q * n * W, n * W);
             }
             ws.transfer.storeColumns(staged, stagedAt, n * W, indices, 1f, 0f, r, first, count);

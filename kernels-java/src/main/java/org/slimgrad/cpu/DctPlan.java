@@ -19,6 +19,8 @@ final class DctPlan {
     final FftPlan fft;
     /** position[t]: where element t of a line sits in Makhoul's reordered sequence v. */
     final int[] position;
+    /** source[i]: the line element at position i of v, the inverse of {@link #position}. */
+    final int[] source;
     /**
      * Forward post-twiddles: X[k] = a_k·(Re Z_k + Re Z_{n−k}) + b_k·(Im Z_k − Im Z_{n−k}) for the line in the real
      * part, with a_k = s_k·cos(πk/2n)/2, b_k = s_k·sin(πk/2n)/2 and s_k the orthonormal scale √(1/n) or √(2/n).
@@ -33,8 +35,10 @@ final class DctPlan {
         this.n = n;
         this.fft = FftPlan.of(n);
         this.position = new int[n];
+        this.source = new int[n];
         for (int t = 0; t < n; t++) {
             position[t] = (t % 2 == 0) ? t / 2 : n - 1 - t / 2;
+            source[position[t]] = t;
         }
         this.forwardCos = new float[n];
         this.forwardSin = new float[n];
@@ -53,6 +57,14 @@ final class DctPlan {
     /** The shared plan for length n ≥ 1. */
     static DctPlan of(int n) {
         return CACHE.computeIfAbsent(n, DctPlan::new);
+    }
+
+    /**
+     * Whether the FFT's first stage is a radix-2 one (lengths 2·8^j), which {@link LaneTransfer#loadHalved} can do
+     * while it loads the lines.
+     */
+    boolean firstStageIsRadix2() {
+        return fft.bluestein == null && fft.radices.length > 0 && fft.radices[0] == 2;
     }
 
     /** Complex elements each work buffer must hold. */

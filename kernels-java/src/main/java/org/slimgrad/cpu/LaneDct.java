@@ -31,20 +31,24 @@ final class LaneDct {
      * acc[k·LANES + l] sums lines l and LANES + l of coefficient k; the caller reduces the lanes at the end.
      */
     static int forward(DctPlan plan, float[] buf, int a, int b, boolean squares, float[] acc) {
-        int z = LaneFft.forward(plan.fft, buf, a, b);
-        int c = z == a ? b : a;
-        postTwiddle(plan, buf, z, buf, c, squares, acc);
-        return c;
+        return forward(plan, buf, a, b, 0, squares, acc, null, 0);
     }
 
     /**
-     * {@link #forward} with the coefficients written to {@code out} from {@code outAt} on (n·2·LANES floats) instead
-     * of a work region, so that a caller keeping them saves a copy.
+     * {@link #forward} of lines that have been through the first {@code stagesDone} FFT stages already (see
+     * {@link LaneTransfer#loadHalved}), with the coefficients written to {@code out} from {@code outAt} on
+     * (n·2·LANES floats), or, when out is null, to the work region that does not hold the DFT. Returns where they
+     * start in out (or in buf).
      */
-    static void forward(DctPlan plan, float[] buf, int a, int b, boolean squares, float[] acc, float[] out,
-                        int outAt) {
-        int z = LaneFft.forward(plan.fft, buf, a, b);
+    static int forward(DctPlan plan, float[] buf, int a, int b, int stagesDone, boolean squares, float[] acc,
+                       float[] out, int outAt) {
+        int z = stagesDone == 0 ? LaneFft.forward(plan.fft, buf, a, b) : LaneFft.forward(plan.fft, buf, a, b, stagesDone);
+        if (out == null) {
+            out = buf;
+            outAt = z == a ? b : a;
+        }
         postTwiddle(plan, buf, z, out, outAt, squares, acc);
+        return outAt;
     }
 
     // the DFT (in buf from z on) of the reordered lines to their DCT-II coefficients, written to out from c on;

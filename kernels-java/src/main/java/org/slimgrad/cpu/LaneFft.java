@@ -42,11 +42,22 @@ final class LaneFft {
         if (plan.bluestein != null) {
             return bluestein(plan, buf, x, y);
         }
+        return forward(plan, buf, x, y, 0);
+    }
+
+    /**
+     * {@link #forward} of elements that have been through the first {@code stagesDone} stages already (x holds what
+     * the next stage reads); no Bluestein plan.
+     */
+    static int forward(FftPlan plan, float[] buf, int x, int y, int stagesDone) {
         int in = x;
         int out = y;
         int n = plan.n;
         int l = 1;
-        for (int s = 0; s < plan.radices.length; s++) {
+        for (int s = 0; s < stagesDone; s++) {
+            l *= plan.radices[s];
+        }
+        for (int s = stagesDone; s < plan.radices.length; s++) {
             int p = plan.radices[s];
             int r = n / (l * p);
             float[] tw = plan.twiddles[s];

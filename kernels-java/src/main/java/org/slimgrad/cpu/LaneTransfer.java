@@ -109,6 +109,32 @@ final class LaneTransfer {
     }
 
     /**
+     * {@link #load} of the full block of 2·LANES columns from {@code first} on, fused with a first radix-2 FFT stage
+     * that has unit twiddles: buffer elements i and i + n/2 (n = source.length, even) become the sum and the
+     * difference of column elements (rows) {@code source[i]} and {@code source[i + n/2]}, which a plain load would
+     * have put there. The stage's pass over the buffer is saved.
+     */
+    void loadHalved(Matrix x, int first, int[] source, float[] buf, int base) {
+        MemorySegment seg = x.segment();
+        long highOffset = (long) LANES * Float.BYTES;
+        int half = source.length / 2;
+        for (int i = 0; i < half; i++) {
+            long p = x.index(source[i], first) * Float.BYTES;
+            long q = x.index(source[i + half], first) * Float.BYTES;
+            FloatVector pl = FloatVector.fromMemorySegment(S, seg, p, ORDER);
+            FloatVector ph = FloatVector.fromMemorySegment(S, seg, p + highOffset, ORDER);
+            FloatVector ql = FloatVector.fromMemorySegment(S, seg, q, ORDER);
+            FloatVector qh = FloatVector.fromMemorySegment(S, seg, q + highOffset, ORDER);
+            int sum = base + i * W;
+            int difference = base + (i + half) * W;
+            pl.add(ql).intoArray(buf, sum);
+            ph.add(qh).intoArray(buf, sum + LANES);
+            pl.sub(ql).intoArray(buf, difference);
+            ph.sub(qh).intoArray(buf, difference + LANES);
+        }
+    }
+
+    /**
      * Sets element t of lines {@code first … first+count−1} of y to {@code α·buf[base + position[t]·W + lane] +
      * β·y} (y is not read when β = 0); the buffer's lane layout starts at {@code buf[base]}.
      */
