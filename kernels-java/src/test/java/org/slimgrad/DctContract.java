@@ -47,11 +47,14 @@ public abstract class DctContract {
         }
     }
 
-    /** Column lines of lengths whose FFT starts with a radix-2 stage, which the CPU backend does while loading. */
+    /**
+     * Column lines in full lane blocks, whose FFT's first stage the CPU backend does while loading: first radix 2
+     * (2, 16, 128, 1024), 4 (32), 8 (64), 3 (192), 5 (40), 127, and Bluestein (131), which loads plainly.
+     */
     @Test
-    void dctMatchesDenseSumOnColumnsOfRadix2FirstLengths() {
+    void dctMatchesDenseSumOnFullColumnBlocks() {
         SplittableRandom rng = new SplittableRandom(SEED + 1);
-        for (int n : new int[]{2, 16, 128, 1024}) {
+        for (int n : new int[]{2, 16, 32, 40, 64, 127, 128, 131, 192, 1024}) {
             // 70 lines: full lane blocks of 16 or 32 and a partial one
             checkTransform(rng, Axis.COLUMNS, 70, n, n % 3 == 1);
         }

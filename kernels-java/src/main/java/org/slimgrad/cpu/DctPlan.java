@@ -59,14 +59,6 @@ final class DctPlan {
         return CACHE.computeIfAbsent(n, DctPlan::new);
     }
 
-    /**
-     * Whether the FFT's first stage is a radix-2 one (lengths 2·8^j), which {@link LaneTransfer#loadHalved} can do
-     * while it loads the lines.
-     */
-    boolean firstStageIsRadix2() {
-        return fft.bluestein == null && fft.radices.length > 0 && fft.radices[0] == 2;
-    }
-
     /** Complex elements each work buffer must hold. */
     int workspaceElements() {
         return LaneFft.workspaceElements(fft);

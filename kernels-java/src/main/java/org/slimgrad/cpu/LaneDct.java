@@ -36,7 +36,7 @@ final class LaneDct {
 
     /**
      * {@link #forward} of lines that have been through the first {@code stagesDone} FFT stages already (see
-     * {@link LaneTransfer#loadHalved}), with the coefficients written to {@code out} from {@code outAt} on
+     * {@link BatchedDct}'s loadForward), with the coefficients written to {@code out} from {@code outAt} on
      * (n·2·LANES floats), or, when out is null, to the work region that does not hold the DFT. Returns where they
      * start in out (or in buf).
      */

@@ -59,21 +59,37 @@ final class LaneFft {
         }
         for (int s = stagesDone; s < plan.radices.length; s++) {
             int p = plan.radices[s];
-            int r = n / (l * p);
-            float[] tw = plan.twiddles[s];
-            switch (p) {
-                case 2 -> radix2(buf, in, out, tw, l, r, n);
-                case 3 -> radix3(buf, in, out, tw, l, r, n);
-                case 4 -> radix4(buf, in, out, tw, l, r, n);
-                case 8 -> radix8(buf, in, out, tw, l, r, n);
-                default -> radixOdd(buf, in, out, tw, l, r, n, p, plan.cosines[p], plan.sines[p]);
-            }
+            stage(plan, s, buf, in, out, l, n / (l * p));
             int t = in;
             in = out;
             out = t;
             l *= p;
         }
         return in;
+    }
+
+    /**
+     * The first stage (radix p = radices[0], unit twiddles) on r of its butterflies, r ≤ n/p: their inputs, element
+     * j·r + b for butterfly b, from {@code in} on (a chunk of the stage's input laid out as a whole input of r
+     * butterflies would be), their outputs to elements b + d·n/p from {@code out} on. A caller can so feed the stage
+     * from small staged chunks instead of a whole buffer (see {@link BatchedDct}); no Bluestein plan.
+     */
+    static void firstStage(FftPlan plan, float[] buf, int in, int out, int r) {
+        stage(plan, 0, buf, in, out, 1, r);
+    }
+
+    // stage s of the plan, combining l-point transforms r apart into (l·p)-point ones
+    private static void stage(FftPlan plan, int s, float[] buf, int in, int out, int l, int r) {
+        int p = plan.radices[s];
+        int n = plan.n;
+        float[] tw = plan.twiddles[s];
+        switch (p) {
+            case 2 -> radix2(buf, in, out, tw, l, r, n);
+            case 3 -> radix3(buf, in, out, tw, l, r, n);
+            case 4 -> radix4(buf, in, out, tw, l, r, n);
+            case 8 -> radix8(buf, in, out, tw, l, r, n);
+            default -> radixOdd(buf, in, out, tw, l, r, n, p, plan.cosines[p], plan.sines[p]);
+        }
     }
 
     private static void radix2(float[] buf, int in, int out, float[] tw, int l, int r, int n) {

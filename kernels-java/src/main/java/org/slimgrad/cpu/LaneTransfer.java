@@ -110,9 +110,10 @@ final class LaneTransfer {
 
     /**
      * {@link #load} of the full block of 2·LANES columns from {@code first} on, fused with a first radix-2 FFT stage
-     * that has unit twiddles: buffer elements i and i + n/2 (n = source.length, even) become the sum and the
-     * difference of column elements (rows) {@code source[i]} and {@code source[i + n/2]}, which a plain load would
-     * have put there. The stage's pass over the buffer is saved.
+     * (unit twiddles): buffer elements i and i + n/2 (n = source.length, even) become the sum and the difference of
+     * column elements (rows) {@code source[i]} and {@code source[i + n/2]}, which a plain load would have put
+     * there. In registers, where the staged first stage of other radices costs a round trip through L1 that a sum
+     * and a difference do not repay.
      */
     void loadHalved(Matrix x, int first, int[] source, float[] buf, int base) {
         MemorySegment seg = x.segment();
@@ -131,6 +132,21 @@ final class LaneTransfer {
             ph.add(qh).intoArray(buf, sum + LANES);
             pl.sub(ql).intoArray(buf, difference);
             ph.sub(qh).intoArray(buf, difference + LANES);
+        }
+    }
+
+    /**
+     * Buffer element e &lt; count, from {@code base} on, = row {@code rows[from + e]} of the full block of 2·LANES
+     * columns from {@code first} on: a run of the {@link #load} of columns, through the inverse of its map.
+     */
+    void loadColumnElements(Matrix x, int first, int[] rows, int from, int count, float[] buf, int base) {
+        MemorySegment seg = x.segment();
+        long highOffset = (long) LANES * Float.BYTES;
+        for (int e = 0; e < count; e++) {
+            long at = x.index(rows[from + e], first) * Float.BYTES;
+            int to = base + e * W;
+            FloatVector.fromMemorySegment(S, seg, at, ORDER).intoArray(buf, to);
+            FloatVector.fromMemorySegment(S, seg, at + highOffset, ORDER).intoArray(buf, to + LANES);
         }
     }
 
