@@ -42,7 +42,7 @@ final class LaneDct {
      */
     static int forward(DctPlan plan, float[] buf, int a, int b, int stagesDone, boolean squares, float[] acc,
                        float[] out, int outAt) {
-        int z = stagesDone == 0 ? LaneFft.forward(plan.fft, buf, a, b) : LaneFft.forward(plan.fft, buf, a, b, stagesDone);
+        int z = LaneFft.forward(plan.fft, buf, a, b, stagesDone);
         if (out == null) {
             out = buf;
             outAt = z == a ? b : a;

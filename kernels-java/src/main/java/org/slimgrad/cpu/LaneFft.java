@@ -39,17 +39,17 @@ final class LaneFft {
      * returns the start of the region that holds the result: x or y.
      */
     static int forward(FftPlan plan, float[] buf, int x, int y) {
-        if (plan.bluestein != null) {
-            return bluestein(plan, buf, x, y);
-        }
         return forward(plan, buf, x, y, 0);
     }
 
     /**
      * {@link #forward} of elements that have been through the first {@code stagesDone} stages already (x holds what
-     * the next stage reads); no Bluestein plan.
+     * the next stage reads; a Bluestein plan has no stages to skip).
      */
     static int forward(FftPlan plan, float[] buf, int x, int y, int stagesDone) {
+        if (plan.bluestein != null) {
+            return bluestein(plan, buf, x, y);
+        }
         int in = x;
         int out = y;
         int n = plan.n;
