@@ -82,8 +82,10 @@ final class LaneDct {
      */
     static int inverse(DctPlan plan, float[] buf, int a, int b) {
         int n = plan.n;
-        // conj(Z) with Z_k = V1_k + i·V2_k and V_k = e^{iπk/2n}·(X_k − i·X_{n−k}), X_n = 0; then
-        // IDFT(Z) = conj(DFT(conj Z))/n, the 1/n folded into the twiddles
+        // Z_k = V2_k + i·V1_k with V_k = e^{iπk/2n}·(X_k − i·X_{n−k}), X_n = 0, V1 from the lines in the real slots
+        // and V2 from those in the imaginary ones; IDFT(Z) = swap(DFT(swap Z))/n, swap exchanging real and
+        // imaginary parts, with the 1/n folded into the twiddles. Written swapped here, and with the lines' roles
+        // exchanged in Z, the DFT leaves every line in its own slot: no pass after it.
         for (int k = 0; k < n; k++) {
             int at = k * W;
             FloatVector p1 = FloatVector.fromArray(S, buf, a + at);
@@ -92,21 +94,16 @@ final class LaneDct {
             float s = plan.inverseSin[k];
             if (k == 0) {
                 p1.mul(c).intoArray(buf, b + at);
-                p2.mul(-c).intoArray(buf, b + at + LANES);
+                p2.mul(c).intoArray(buf, b + at + LANES);
                 continue;
             }
             int mirror = a + (n - k) * W;
             FloatVector q1 = FloatVector.fromArray(S, buf, mirror);
             FloatVector q2 = FloatVector.fromArray(S, buf, mirror + LANES);
-            p1.add(q2).mul(c).add(q1.sub(p2).mul(s)).intoArray(buf, b + at);
-            q1.sub(p2).mul(c).sub(p1.add(q2).mul(s)).intoArray(buf, b + at + LANES);
+            p1.sub(q2).mul(c).add(p2.add(q1).mul(s)).intoArray(buf, b + at);
+            p2.add(q1).mul(c).add(q2.sub(p1).mul(s)).intoArray(buf, b + at + LANES);
         }
-        int f = LaneFft.forward(plan.fft, buf, b, a);
-        for (int k = 0; k < n; k++) {
-            int at = f + k * W + LANES;
-            FloatVector.fromArray(S, buf, at).neg().intoArray(buf, at);
-        }
-        return f;
+        return LaneFft.forward(plan.fft, buf, b, a);
     }
 
     private static void accumulate(FloatVector re, FloatVector im, boolean squares, float[] acc, int k) {
