@@ -39,7 +39,7 @@ final class BatchedDct {
                     ws.transfer.store(ws.work, out, plan.position, 1f, 0f, y, rowLines, first, count);
                 } else {
                     int stagesDone = loadForward(ws, plan, x, rowLines, first, count);
-                    int out = LaneDct.forward(plan, ws.work, ws.a, ws.b, stagesDone, false, null, null, 0);
+                    int out = LaneDct.forward(plan, ws.work, ws.a, ws.b, stagesDone);
                     ws.transfer.store(ws.work, out, identity, 1f, 0f, y, rowLines, first, count);
                 }
             }
@@ -158,8 +158,8 @@ final class BatchedDct {
             }
             for (; first < end; first += LINES) {
                 int count = Math.min(LINES, end - first);
-                ws.transfer.load(g, true, first, count, plan.position, ws.work, ws.a);
-                int out = LaneDct.forward(plan, ws.work, ws.a, ws.b);
+                int stagesDone = loadForward(ws, plan, g, true, first, count);
+                int out = LaneDct.forward(plan, ws.work, ws.a, ws.b, stagesDone);
                 ws.transfer.store(ws.work, out, indices, 1f, 0f, r, true, first, count);
             }
         });
@@ -178,7 +178,7 @@ final class BatchedDct {
             for (int q = 0; q * LINES < count; q++) {
                 int line = first + q * LINES;
                 int stagesDone = loadForward(ws, plan, g, false, line, Math.min(LINES, end - line));
-                int out = LaneDct.forward(plan, ws.work, ws.a, ws.b, stagesDone, false, null, null, 0);
+                int out = LaneDct.forward(plan, ws.work, ws.a, ws.b, stagesDone);
                 System.arraycopy(ws.work, out, staged, stagedAt + q * n * W, n * W);
             }
             ws.transfer.storeColumns(staged, stagedAt, n * W, indices, 1f, 0f, r, first, count);

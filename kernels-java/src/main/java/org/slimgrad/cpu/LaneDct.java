@@ -18,27 +18,21 @@ final class LaneDct {
     }
 
     /**
-     * DCT-II of the lines held, reordered by {@link DctPlan#position}, in the region of {@code buf} from {@code a}
-     * on; the region from {@code b} on is the second work buffer. Returns the start of the region holding
-     * coefficient k of every line at element k.
+     * DCT-II of the lines held, reordered by {@link DctPlan#position} and through the first {@code stagesDone} FFT
+     * stages already (see {@link BatchedDct}'s loadForward), in the region of {@code buf} from {@code a} on; the
+     * region from {@code b} on is the second work buffer. Returns the start of the region holding coefficient k of
+     * every line at element k.
      */
-    static int forward(DctPlan plan, float[] buf, int a, int b) {
-        return forward(plan, buf, a, b, false, null);
+    static int forward(DctPlan plan, float[] buf, int a, int b, int stagesDone) {
+        return forward(plan, buf, a, b, stagesDone, false, null, null, 0);
     }
 
     /**
-     * {@link #forward} that also adds every line's |coefficient| (or its square) into {@code acc}, in the same pass:
-     * acc[k·LANES + l] sums lines l and LANES + l of coefficient k; the caller reduces the lanes at the end.
-     */
-    static int forward(DctPlan plan, float[] buf, int a, int b, boolean squares, float[] acc) {
-        return forward(plan, buf, a, b, 0, squares, acc, null, 0);
-    }
-
-    /**
-     * {@link #forward} of lines that have been through the first {@code stagesDone} FFT stages already (see
-     * {@link BatchedDct}'s loadForward), with the coefficients written to {@code out} from {@code outAt} on
-     * (n·2·LANES floats), or, when out is null, to the work region that does not hold the DFT. Returns where they
-     * start in out (or in buf).
+     * {@link #forward(DctPlan, float[], int, int, int)} with the coefficients written to {@code out} from
+     * {@code outAt} on (n·2·LANES floats), or, when out is null, to the work region that does not hold the DFT, and
+     * returning where they start in out (or in buf). A non-null {@code acc} also receives every line's |coefficient|
+     * (or, with {@code squares}, its square) in the same pass: acc[k·LANES + l] sums lines l and LANES + l of
+     * coefficient k; the caller reduces the lanes at the end.
      */
     static int forward(DctPlan plan, float[] buf, int a, int b, int stagesDone, boolean squares, float[] acc,
                        float[] out, int outAt) {
