@@ -32,10 +32,10 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
-        String op = "gemm";
-        usable(op, "A", a);
-        usable(op, "B", b);
-        usable(op, "C", c);
+        Call op = new Call("gemm", "A", a, "B", b, "C", c);
+        readable(op, "A", a);
+        readable(op, "B", b);
+        writable(op, "C", c);
         int m = transA ? a.cols() : a.rows();
         int k = transA ? a.rows() : a.cols();
         int kb = transB ? b.cols() : b.rows();
@@ -61,9 +61,9 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void axpy(float alpha, Matrix x, Matrix y) {
-        String op = "axpy";
-        usable(op, "X", x);
-        usable(op, "Y", y);
+        Call op = new Call("axpy", "X", x, "Y", y);
+        readable(op, "X", x);
+        writable(op, "Y", y);
         sameShape(op, x, y);
         if (!sameView(x, y)) {
             disjoint(op, "Y", y, "X", x);
@@ -76,9 +76,9 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void copy(Matrix x, Matrix y) {
-        String op = "copy";
-        usable(op, "X", x);
-        usable(op, "Y", y);
+        Call op = new Call("copy", "X", x, "Y", y);
+        readable(op, "X", x);
+        writable(op, "Y", y);
         sameShape(op, x, y);
         disjoint(op, "Y", y, "X", x);
         if (y.size() != 0) {
@@ -88,7 +88,8 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void scale(float alpha, Matrix x) {
-        usable("scale", "X", x);
+        Call op = new Call("scale", "X", x);
+        writable(op, "X", x);
         if (x.size() != 0 && alpha != 1f) {
             scaleKernel(alpha, x);
         }
@@ -96,9 +97,9 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void transpose(Matrix x, Matrix y) {
-        String op = "transpose";
-        usable(op, "X", x);
-        usable(op, "Y", y);
+        Call op = new Call("transpose", "X", x, "Y", y);
+        readable(op, "X", x);
+        writable(op, "Y", y);
         if (y.rows() != x.cols() || y.cols() != x.rows()) {
             throw new IllegalArgumentException(op + ": X is " + x.shape() + " but Y is " + y.shape() + "; need Y "
                     + x.cols() + "x" + x.rows());
@@ -111,7 +112,8 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void fill(Matrix x, float value) {
-        usable("fill", "X", x);
+        Call op = new Call("fill", "X", x);
+        writable(op, "X", x);
         if (x.size() != 0) {
             fillKernel(x, value);
         }
@@ -119,10 +121,10 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void hadamard(Matrix x, Matrix y, Matrix out) {
-        String op = "hadamard";
-        usable(op, "X", x);
-        usable(op, "Y", y);
-        usable(op, "out", out);
+        Call op = new Call("hadamard", "X", x, "Y", y, "out", out);
+        readable(op, "X", x);
+        readable(op, "Y", y);
+        writable(op, "out", out);
         sameShape(op, x, y);
         sameShape(op, x, out);
         if (!sameView(out, x)) {
@@ -138,7 +140,8 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void fillUniform(Matrix x, float bound, long seed) {
-        usable("fillUniform", "X", x);
+        Call op = new Call("fillUniform", "X", x);
+        writable(op, "X", x);
         if (!(bound >= 0) || Float.isInfinite(bound)) {
             throw new IllegalArgumentException("fillUniform: X is " + x.shape() + ", bound " + bound
                     + "; need a finite bound >= 0");
@@ -150,16 +153,17 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final double sumOfSquares(Matrix x) {
-        usable("sumOfSquares", "X", x);
+        Call op = new Call("sumOfSquares", "X", x);
+        readable(op, "X", x);
         return x.size() == 0 ? 0 : sumOfSquaresKernel(x);
     }
 
     @Override
     public final void lowRankUpdate(Matrix w, float alpha, Matrix u, Matrix v) {
-        String op = "lowRankUpdate";
-        usable(op, "W", w);
-        usable(op, "U", u);
-        usable(op, "V", v);
+        Call op = new Call("lowRankUpdate", "W", w, "U", u, "V", v);
+        writable(op, "W", w);
+        readable(op, "U", u);
+        readable(op, "V", v);
         if (u.rows() != w.rows() || v.rows() != w.cols() || u.cols() != v.cols()) {
             throw new IllegalArgumentException(op + ": W is " + w.shape() + ", U is " + u.shape() + ", V is "
                     + v.shape() + "; need W m x n, U m x r, V n x r");
@@ -174,34 +178,50 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final OrthoMethod orthonormalize(Matrix a) {
-        usable("orthonormalize", "A", a);
+        Call op = new Call("orthonormalize", "A", a);
+        writable(op, "A", a);
         if (a.cols() > a.rows()) {
-            throw new IllegalArgumentException("orthonormalize: A is " + a.shape()
+            throw new IllegalArgumentException(op + ": A is " + a.shape()
                     + "; need at most as many columns as rows");
         }
-        return a.cols() == 0 ? OrthoMethod.CHOLESKY_QR2 : orthonormalizeKernel(a);
+        if (a.cols() == 0) {
+            return OrthoMethod.CHOLESKY_QR2;
+        }
+        int exponent = normExponent(op, a);
+        if (exponent != 0) {
+            scaleKernel(Math.scalb(1f, -exponent), a); // exact, and the span, so Q, is the same
+        }
+        return orthonormalizeKernel(a);
     }
 
     @Override
     public final SymmetricEigen symmetricEigen(Matrix s) {
-        usable("symmetricEigen", "S", s);
+        Call op = new Call("symmetricEigen", "S", s);
+        readable(op, "S", s);
         if (s.rows() != s.cols()) {
-            throw new IllegalArgumentException("symmetricEigen: S is " + s.shape() + "; need a square matrix");
+            throw new IllegalArgumentException(op + ": S is " + s.shape() + "; need a square matrix");
         }
-        return symmetricEigenKernel(s);
+        int exponent = normExponent(op, s);
+        SymmetricEigen eigen = symmetricEigenKernel(exponent == 0 ? s : scaledCopy(s, exponent));
+        unscale(op, "eigenvalue", eigen.values(), exponent);
+        return eigen;
     }
 
     @Override
     public final Svd svd(Matrix a) {
-        usable("svd", "A", a);
-        return svdKernel(a);
+        Call op = new Call("svd", "A", a);
+        readable(op, "A", a);
+        int exponent = normExponent(op, a);
+        Svd svd = svdKernel(exponent == 0 ? a : scaledCopy(a, exponent));
+        unscale(op, "singular value", svd.sigma(), exponent);
+        return svd;
     }
 
     @Override
     public final Svd randomizedSvd(Matrix a, int rank, int oversample, int powerIterations, long seed,
                                    Svd warmStart) {
-        String op = "randomizedSvd";
-        usable(op, "A", a);
+        Call op = new Call("randomizedSvd", "A", a);
+        readable(op, "A", a);
         int limit = Math.min(a.rows(), a.cols());
         if (rank < 1 || rank > limit || oversample < 0 || powerIterations < 0) {
             throw new IllegalArgumentException(op + ": A is " + a.shape() + ", rank " + rank + ", oversample "
@@ -209,13 +229,54 @@ public abstract class AbstractBackend implements Backend {
                     + limit + " and non-negative oversample and powerIterations");
         }
         if (warmStart != null) {
-            usable(op, "warmStart.Vt", warmStart.vt());
+            readable(op, "warmStart.Vt", warmStart.vt());
             if (warmStart.vt().cols() != a.cols()) {
                 throw new IllegalArgumentException(op + ": warm start Vt " + warmStart.vt().shape()
                         + " does not match A " + a.shape() + "; need " + a.cols() + " columns");
             }
         }
-        return randomizedSvdKernel(a, rank, oversample, powerIterations, seed, warmStart);
+        int exponent = normExponent(op, a);
+        Svd svd = randomizedSvdKernel(exponent == 0 ? a : scaledCopy(a, exponent), rank, oversample, powerIterations,
+                seed, warmStart);
+        unscale(op, "singular value", svd.sigma(), exponent);
+        return svd;
+    }
+
+    /**
+     * The factorisations' inputs must be finite; and since their fp32 steps (Gram matrices, sketches) square the
+     * input's scale, one whose Frobenius norm lies outside [2^−{@value #SAFE_EXPONENT}, 2^{@value #SAFE_EXPONENT}]
+     * is factorised as 2^−e·A, with e the exponent of its norm, and the results scaled back: exact in binary, so
+     * finite input never overflows inside and inputs in the safe range compute exactly as before. Returns e, or 0.
+     */
+    private int normExponent(Call op, Matrix a) {
+        double squares = a.size() == 0 ? 0 : sumOfSquaresKernel(a);
+        if (!Double.isFinite(squares)) {
+            throw new IllegalArgumentException(op + ": the input holds NaN or Inf; nothing was computed or changed");
+        }
+        int exponent = squares == 0 ? 0 : Math.getExponent(Math.sqrt(squares));
+        return Math.abs(exponent) <= SAFE_EXPONENT ? 0 : exponent;
+    }
+
+    /** Norm exponents within which the factorisations run on their input unscaled. */
+    private static final int SAFE_EXPONENT = 40;
+
+    private Matrix scaledCopy(Matrix a, int exponent) {
+        Matrix scaled = allocate(a.rows(), a.cols());
+        copyKernel(a, scaled);
+        scaleKernel(Math.scalb(1f, -exponent), scaled);
+        return scaled;
+    }
+
+    // values of 2^−e·A back to A's scale; one beyond float32's range is refused rather than returned as infinity
+    private static void unscale(Call op, String what, float[] values, int exponent) {
+        for (int t = 0; t < values.length && exponent != 0; t++) {
+            float value = Math.scalb(values[t], exponent);
+            if (Float.isInfinite(value)) {
+                throw new IllegalArgumentException(op + ": the " + what + " " + Math.scalb((double) values[t], exponent)
+                        + " of a finite input exceeds float32's range");
+            }
+            values[t] = value;
+        }
     }
 
     @Override
@@ -228,9 +289,10 @@ public abstract class AbstractBackend implements Backend {
         transform("idct", x, y, axis, true);
     }
 
-    private void transform(String op, Matrix x, Matrix y, Axis axis, boolean inverse) {
-        usable(op, "X", x);
-        usable(op, "Y", y);
+    private void transform(String name, Matrix x, Matrix y, Axis axis, boolean inverse) {
+        Call op = new Call(name, "X", x, "Y", y);
+        readable(op, "X", x);
+        writable(op, "Y", y);
         axis(op, axis);
         sameShape(op, x, y);
         if (!sameView(x, y)) {
@@ -243,15 +305,15 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void dctScores(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
-        if (scoreArguments("dctScores", g, axis, norm, scores)) {
+        if (scoreArguments(new Call("dctScores", "G", g, "scores", scores), g, axis, norm, scores)) {
             dctScoresKernel(g, axis, norm, scores);
         }
     }
 
     @Override
     public final int[] topK(Matrix scores, int k) {
-        String op = "topK";
-        usable(op, "scores", scores);
+        Call op = new Call("topK", "scores", scores);
+        readable(op, "scores", scores);
         if (scores.rows() != 1 || k < 1 || k > scores.cols()) {
             throw new IllegalArgumentException(op + ": scores is " + scores.shape() + ", k = " + k
                     + "; need scores 1 x n and 1 <= k <= n");
@@ -261,10 +323,10 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final int[] dctSelect(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, int k, Matrix r) {
-        String op = "dctSelect";
-        usable(op, "G", g);
-        usable(op, "scores", scores);
-        usable(op, "R", r);
+        Call op = new Call("dctSelect", "G", g, "scores", scores, "R", r);
+        readable(op, "G", g);
+        writable(op, "scores", scores);
+        writable(op, "R", r);
         axis(op, axis);
         int length = axis.lineLength(g);
         if (k < 1 || k > length) {
@@ -286,9 +348,9 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void dctGather(Matrix g, Axis axis, int[] indices, Matrix r) {
-        String op = "dctGather";
-        usable(op, "G", g);
-        usable(op, "R", r);
+        Call op = new Call("dctGather", "G", g, "R", r);
+        readable(op, "G", g);
+        writable(op, "R", r);
         axis(op, axis);
         coefficients(op, "G", g, axis, indices, r);
         disjoint(op, "R", r, "G", g);
@@ -299,9 +361,9 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void idctScatter(Matrix r, Axis axis, int[] indices, float alpha, float beta, Matrix out) {
-        String op = "idctScatter";
-        usable(op, "R", r);
-        usable(op, "out", out);
+        Call op = new Call("idctScatter", "R", r, "out", out);
+        readable(op, "R", r);
+        writable(op, "out", out);
         axis(op, axis);
         coefficients(op, "out", out, axis, indices, r);
         disjoint(op, "out", out, "R", r);
@@ -320,10 +382,10 @@ public abstract class AbstractBackend implements Backend {
     @Override
     public final void spmm(boolean transposeS, float alpha, Matrix x, FixedSupport support, Matrix values,
                            float beta, Matrix y) {
-        String op = "spmm";
-        usable(op, "X", x);
-        usable(op, "Y", y);
-        support(op, support, values);
+        Call op = new Call("spmm", "X", x, "values", values, "Y", y);
+        readable(op, "X", x);
+        writable(op, "Y", y);
+        support(op, support, values, false);
         int inner = transposeS ? support.cols() : support.rows();
         int outer = transposeS ? support.rows() : support.cols();
         if (x.cols() != inner || y.rows() != x.rows() || y.cols() != outer) {
@@ -347,10 +409,10 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void sddmm(float alpha, Matrix a, Matrix b, FixedSupport support, float beta, Matrix values) {
-        String op = "sddmm";
-        usable(op, "A", a);
-        usable(op, "B", b);
-        support(op, support, values);
+        Call op = new Call("sddmm", "A", a, "B", b, "values", values);
+        readable(op, "A", a);
+        readable(op, "B", b);
+        support(op, support, values, true);
         if (a.rows() != b.rows() || a.cols() != support.rows() || b.cols() != support.cols()) {
             throw new IllegalArgumentException(op + ": A is " + a.shape() + ", B is " + b.shape() + ", S is "
                     + support.shape() + "; need A t x m and B t x n for an m x n support");
@@ -371,7 +433,7 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void sparseAddTo(FixedSupport support, Matrix values, float alpha, Matrix dense) {
-        denseAndSupport("sparseAddTo", dense, support, values);
+        denseAndSupport("sparseAddTo", dense, support, values, true);
         if (support.nnz() != 0 && alpha != 0f) {
             sparseAddToKernel(support, values, alpha, dense);
         }
@@ -379,7 +441,7 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void sparseGather(Matrix dense, FixedSupport support, Matrix values) {
-        denseAndSupport("sparseGather", dense, support, values);
+        denseAndSupport("sparseGather", dense, support, values, false);
         if (support.nnz() != 0) {
             sparseGatherKernel(dense, support, values);
         }
@@ -387,7 +449,7 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void sparseScatter(FixedSupport support, Matrix values, Matrix dense) {
-        denseAndSupport("sparseScatter", dense, support, values);
+        denseAndSupport("sparseScatter", dense, support, values, true);
         if (support.nnz() != 0) {
             sparseScatterKernel(support, values, dense);
         }
@@ -396,11 +458,11 @@ public abstract class AbstractBackend implements Backend {
     @Override
     public final void adam(Matrix g, Matrix m, Matrix v, float beta1, float beta2, float epsilon, long step,
                            float alpha, float beta, Matrix out) {
-        String op = "adam";
-        usable(op, "G", g);
-        usable(op, "M", m);
-        usable(op, "V", v);
-        usable(op, "out", out);
+        Call op = new Call("adam", "G", g, "M", m, "V", v, "out", out);
+        readable(op, "G", g);
+        writable(op, "M", m);
+        writable(op, "V", v);
+        writable(op, "out", out);
         sameShape(op, g, m);
         sameShape(op, g, v);
         sameShape(op, g, out);
@@ -413,11 +475,11 @@ public abstract class AbstractBackend implements Backend {
     @Override
     public final void adamBf16(Matrix g, Matrix m16, Matrix v16, float beta1, float beta2, float epsilon, long step,
                                float alpha, float beta, Matrix out) {
-        String op = "adamBf16";
-        usable(op, "G", g);
-        usable(op, "M16", m16);
-        usable(op, "V16", v16);
-        usable(op, "out", out);
+        Call op = new Call("adamBf16", "G", g, "M16", m16, "V16", v16, "out", out);
+        readable(op, "G", g);
+        writable(op, "M16", m16);
+        writable(op, "V16", v16);
+        writable(op, "out", out);
         sameShape(op, g, out);
         int packed = Bf16.packedCols(g.cols());
         if (m16.rows() != g.rows() || m16.cols() != packed || v16.rows() != g.rows() || v16.cols() != packed) {
@@ -527,8 +589,11 @@ public abstract class AbstractBackend implements Backend {
     protected abstract void adamBf16Kernel(Matrix g, Matrix m16, Matrix v16, float beta1, float beta2, float epsilon,
                                            long step, float alpha, float beta, Matrix out);
 
-    /** Checks that {@code m} is non-null, of this backend's domain and, for host memory, not yet freed. */
-    protected final void usable(String op, String role, Matrix m) {
+    /**
+     * Checks that {@code m} is non-null, of this backend's domain, not yet freed and accessible from the calling
+     * thread (a segment of a confined arena is usable only by its owner thread).
+     */
+    protected final void readable(Call op, String role, Matrix m) {
         if (m == null) {
             throw new IllegalArgumentException(op + ": " + role + " is null");
         }
@@ -539,10 +604,50 @@ public abstract class AbstractBackend implements Backend {
         if (!m.segment().scope().isAlive()) {
             throw new IllegalStateException(op + ": " + role + " (" + m.shape() + ") views memory that was closed");
         }
+        if (!m.segment().isAccessibleBy(Thread.currentThread())) {
+            throw new IllegalArgumentException(op + ": " + role + " (" + m.shape() + ") views memory confined to"
+                    + " another thread; call from that thread or use a shared arena");
+        }
+    }
+
+    /** {@link #readable}, and the memory must be writable (not a read-only segment). */
+    protected final void writable(Call op, String role, Matrix m) {
+        readable(op, role, m);
+        if (m.segment().isReadOnly()) {
+            throw new IllegalArgumentException(op + ": output " + role + " (" + m.shape() + ") views read-only"
+                    + " memory");
+        }
+    }
+
+    /**
+     * An operation being validated with its matrix arguments: its string form, which begins every message, names
+     * the operation and the shape of each argument ({@code "gemm (A 3x4, B 4x5, C 3x5)"}). Built on every call; the
+     * text only when a check fails.
+     */
+    protected static final class Call {
+        private final String name;
+        private final Object[] rolesAndMatrices;
+
+        /** {@code rolesAndMatrices} alternates role names and the matrices (possibly null) they name. */
+        public Call(String name, Object... rolesAndMatrices) {
+            this.name = name;
+            this.rolesAndMatrices = rolesAndMatrices;
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder text = new StringBuilder(name).append(" (");
+            for (int t = 0; t + 1 < rolesAndMatrices.length; t += 2) {
+                Matrix m = (Matrix) rolesAndMatrices[t + 1];
+                text.append(t == 0 ? "" : ", ").append(rolesAndMatrices[t]).append(' ')
+                        .append(m == null ? "null" : m.shape());
+            }
+            return text.append(')').toString();
+        }
     }
 
     // Adam's hyper-parameters, and moments that overlap nothing (out may be G itself)
-    private static void adamArguments(String op, Matrix g, Matrix m, Matrix v, Matrix out, float beta1, float beta2,
+    private static void adamArguments(Call op, Matrix g, Matrix m, Matrix v, Matrix out, float beta1, float beta2,
                                       float epsilon, long step) {
         if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && epsilon > 0) || step < 1) {
             throw new IllegalArgumentException(op + ": beta1 " + beta1 + ", beta2 " + beta2 + ", epsilon " + epsilon
@@ -562,11 +667,15 @@ public abstract class AbstractBackend implements Backend {
         return x.segment().equals(y.segment()) && x.offset() == y.offset() && x.ld() == y.ld();
     }
 
-    private void support(String op, FixedSupport support, Matrix values) {
+    private void support(Call op, FixedSupport support, Matrix values, boolean writesValues) {
         if (support == null) {
             throw new IllegalArgumentException(op + ": support is null");
         }
-        usable(op, "values", values);
+        if (writesValues) {
+            writable(op, "values", values);
+        } else {
+            readable(op, "values", values);
+        }
         if (values.rows() != 1 || values.cols() != support.nnz()) {
             throw new IllegalArgumentException(op + ": values is " + values.shape() + " for a " + support.shape()
                     + "; need values 1x" + support.nnz());
@@ -574,9 +683,14 @@ public abstract class AbstractBackend implements Backend {
     }
 
     // a dense m×n matrix and the values of an m×n support, neither overlapping the other
-    private void denseAndSupport(String op, Matrix dense, FixedSupport support, Matrix values) {
-        usable(op, "dense", dense);
-        support(op, support, values);
+    private void denseAndSupport(String name, Matrix dense, FixedSupport support, Matrix values, boolean writesDense) {
+        Call op = new Call(name, "dense", dense, "values", values);
+        if (writesDense) {
+            writable(op, "dense", dense);
+        } else {
+            readable(op, "dense", dense);
+        }
+        support(op, support, values, !writesDense);
         if (dense.rows() != support.rows() || dense.cols() != support.cols()) {
             throw new IllegalArgumentException(op + ": dense is " + dense.shape() + " but S is " + support.shape()
                     + "; need equal shapes");
@@ -584,16 +698,16 @@ public abstract class AbstractBackend implements Backend {
         disjoint(op, "dense", dense, "values", values);
     }
 
-    private static void axis(String op, Axis axis) {
+    private static void axis(Call op, Axis axis) {
         if (axis == null) {
             throw new IllegalArgumentException(op + ": axis is null");
         }
     }
 
     // validates dctScores' arguments; false when there is nothing to transform (scores then hold zeros)
-    private boolean scoreArguments(String op, Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
-        usable(op, "G", g);
-        usable(op, "scores", scores);
+    private boolean scoreArguments(Call op, Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
+        readable(op, "G", g);
+        writable(op, "scores", scores);
         axis(op, axis);
         if (norm == null) {
             throw new IllegalArgumentException(op + ": norm is null");
@@ -615,7 +729,7 @@ public abstract class AbstractBackend implements Backend {
     }
 
     // R holds the chosen coefficients of every line of the dense matrix: lines × k for rows, k × lines for columns
-    private static void coefficients(String op, String role, Matrix dense, Axis axis, int[] indices, Matrix r) {
+    private static void coefficients(Call op, String role, Matrix dense, Axis axis, int[] indices, Matrix r) {
         indices(op, indices, axis.lineLength(dense));
         int lines = axis.lineCount(dense);
         if (axis.lineCount(r) != lines || axis.lineLength(r) != indices.length) {
@@ -626,7 +740,7 @@ public abstract class AbstractBackend implements Backend {
     }
 
     // indices must name distinct coefficients of a line of the given length
-    private static void indices(String op, int[] indices, int length) {
+    private static void indices(Call op, int[] indices, int length) {
         if (indices == null) {
             throw new IllegalArgumentException(op + ": indices is null");
         }
@@ -645,14 +759,14 @@ public abstract class AbstractBackend implements Backend {
         }
     }
 
-    private static void sameShape(String op, Matrix x, Matrix y) {
+    private static void sameShape(Call op, Matrix x, Matrix y) {
         if (x.rows() != y.rows() || x.cols() != y.cols()) {
             throw new IllegalArgumentException(op + ": X is " + x.shape() + " but Y is " + y.shape()
                     + "; need equal shapes");
         }
     }
 
-    private static void disjoint(String op, String outRole, Matrix out, String inRole, Matrix in) {
+    private static void disjoint(Call op, String outRole, Matrix out, String inRole, Matrix in) {
         if (out.overlaps(in)) {
             throw new IllegalArgumentException(op + ": output " + outRole + " (" + out.shape() + ") overlaps input "
                     + inRole + " (" + in.shape() + "); in-place use is not supported");

@@ -9,8 +9,13 @@ package org.slimgrad;
  * {@link IllegalArgumentException} (or {@link IllegalStateException} for closed memory) whose message names the
  * operation and the shapes, and leaves every output untouched.
  *
- * <p>Outputs are the arguments named as modified; every other argument is only read. A backend instance may be
- * used from several threads at once as long as the outputs of concurrent calls do not overlap.
+ * <p>Outputs are the arguments named as modified; every other argument is only read, and an output that views
+ * read-only memory is refused. A backend instance is thread-safe: it may be used from several threads at once as long
+ * as the outputs of concurrent calls do not overlap.
+ *
+ * <p>Non-finite values stay where they are: in the line-wise DCT operations a NaN or ±Inf in one line affects only
+ * that line's output, and finite input whose exact result is representable in float32 gives a finite result. The
+ * factorisations refuse NaN or ±Inf input with an {@link IllegalArgumentException} before modifying anything.
  */
 public interface Backend {
 

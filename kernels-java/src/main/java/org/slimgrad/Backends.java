@@ -55,6 +55,10 @@ public final class Backends {
      * name is unknown, and with {@link IllegalStateException} saying why when the backend cannot run here.
      */
     public static Backend named(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("Backends.named: the name is " + (name == null ? "null" : "blank")
+                    + "; known: " + providers().stream().map(BackendProvider::name).toList());
+        }
         Backend made = CREATED.get(name);
         if (made != null) {
             return made;

@@ -70,7 +70,7 @@ public abstract class HostBackend extends AbstractBackend {
 
     // float64 squares of fp32 values are exact (< 2^256) and no float64 sum of 2^31 of them can overflow
     @Override
-    protected final double sumOfSquaresKernel(Matrix x) {
+    protected double sumOfSquaresKernel(Matrix x) {
         double sum = 0;
         for (int i = 0; i < x.rows(); i++) {
             for (int j = 0; j < x.cols(); j++) {

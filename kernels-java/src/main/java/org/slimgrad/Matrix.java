@@ -33,6 +33,9 @@ public final class Matrix {
             throw new IllegalArgumentException("Matrix: invalid layout " + rows + "x" + cols + " (ld " + ld
                     + ", offset " + offset + "); need rows, cols, offset >= 0 and ld >= max(cols, 1)");
         }
+        if (domain.isHost()) {
+            requireFloatMemory(segment, rows, cols);
+        }
         long needed = rows == 0 || cols == 0 ? 0 : offset + (long) (rows - 1) * ld + cols;
         if (needed * Float.BYTES > segment.byteSize()) {
             throw new IllegalArgumentException("Matrix: " + rows + "x" + cols + " (ld " + ld + ", offset " + offset
@@ -66,7 +69,12 @@ public final class Matrix {
         return new Matrix(MemoryDomain.HOST, MemorySegment.ofArray(data), offset, rows, cols, ld);
     }
 
-    /** Wraps a host memory segment (heap or native): element (i, j) is float number {@code offset + i·ld + j}. */
+    /**
+     * Wraps a host memory segment (heap or native): element (i, j) is float number {@code offset + i·ld + j}. The
+     * segment must be a {@code float[]}'s or native memory aligned to 4 bytes ({@link IllegalArgumentException}
+     * otherwise). A read-only segment can be read, and is refused as any operation's output; a confined arena's
+     * segment is usable only from its owner thread.
+     */
     public static Matrix wrap(MemorySegment segment, long offset, int rows, int cols, int ld) {
         return new Matrix(MemoryDomain.HOST, segment, offset, rows, cols, ld);
     }
@@ -78,6 +86,19 @@ public final class Matrix {
     public static Matrix inDomain(MemoryDomain domain, MemorySegment segment, long offset, int rows, int cols,
                                   int ld) {
         return new Matrix(domain, segment, offset, rows, cols, ld);
+    }
+
+    // host memory the kernels can read as floats: a float[] or native memory aligned to 4 bytes
+    private static void requireFloatMemory(MemorySegment segment, int rows, int cols) {
+        Object base = segment.heapBase().orElse(null);
+        if (base != null && !(base instanceof float[])) {
+            throw new IllegalArgumentException("Matrix: " + rows + "x" + cols + " over a heap segment of "
+                    + base.getClass().getSimpleName() + "; host matrices wrap a float[] or native memory");
+        }
+        if (segment.address() % Float.BYTES != 0) {
+            throw new IllegalArgumentException("Matrix: " + rows + "x" + cols + " over memory at address 0x"
+                    + Long.toHexString(segment.address()) + ", not aligned to 4 bytes for floats");
+        }
     }
 
     /** The {@code rows × cols} sub-block whose top-left element is (row, col) of this matrix. No copy. */

@@ -422,7 +422,12 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
             throw new IllegalArgumentException(name() + "." + op + ": the host matrix is "
                     + (host == null ? "null" : "in " + host.domain() + " memory") + "; need a host matrix");
         }
-        usable(name() + "." + op, "device matrix", onDevice);
+        Call call = new Call(name() + "." + op, "host", host, "device", onDevice);
+        if (toDevice) {
+            writable(call, "device matrix", onDevice);
+        } else {
+            readable(call, "device matrix", onDevice);
+        }
         if (host.rows() != onDevice.rows() || host.cols() != onDevice.cols()) {
             throw new IllegalArgumentException(name() + "." + op + ": host " + host.shape() + ", device "
                     + onDevice.shape() + "; need equal shapes");

@@ -120,8 +120,12 @@ public final class NativeBackend extends HostBackend {
     @Override
     protected SymmetricEigen symmetricEigenKernel(Matrix s) {
         int n = s.rows();
-        Matrix v = allocate(n, n);
-        copy(s, v);
+        Matrix v = allocate(n, n); // the symmetric part (S + Sᵀ)/2, as every backend uses; ssyevd reads one triangle
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                v.set(i, j, 0.5f * s.get(i, j) + 0.5f * s.get(j, i));
+            }
+        }
         float[] ascending = new float[n];
         if (n > 0) {
             blas.ssyevd(n, start(v), n, MemorySegment.ofArray(ascending));
