@@ -3,8 +3,10 @@ package org.slimgrad.cpu;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.slimgrad.Bf16;
@@ -78,6 +80,48 @@ final class Elementwise {
         }
     }
 
+    private static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, S.vectorShape());
+
+    /**
+     * ‖X‖_F² in float64, as the host backends' scalar loop computes it (squares of fp32 values are exact in float64
+     * and no sum of 2^31 of them overflows), with the lanes summed in another order: within 1e-12 relative of it.
+     */
+    static double sumOfSquares(Matrix x) {
+        boolean flat = x.isContiguous();
+        int rows = flat ? 1 : x.rows();
+        long length = flat ? x.size() : x.cols();
+        DoubleVector low = DoubleVector.zero(DOUBLES);
+        DoubleVector high = DoubleVector.zero(DOUBLES);
+        for (int i = 0; i < rows; i++) {
+            long at = x.index(i, 0) * Float.BYTES;
+            for (long j = 0; j < length; j += L) {
+                FloatVector v = FloatVector.fromMemorySegment(S, x.segment(), at + j * Float.BYTES, ORDER,
+                        S.indexInRange(j, length));
+                DoubleVector first = (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 0);
+                DoubleVector second = (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 1);
+                low = first.fma(first, low);
+                high = second.fma(second, high);
+            }
+        }
+        return low.add(high).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The largest |x| over the matrix; NaN if it holds a NaN, +Inf if it holds an infinity (and no NaN). */
+    static float maxAbs(Matrix x) {
+        boolean flat = x.isContiguous();
+        int rows = flat ? 1 : x.rows();
+        long length = flat ? x.size() : x.cols();
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < rows; i++) {
+            long at = x.index(i, 0) * Float.BYTES;
+            for (long j = 0; j < length; j += L) {
+                VectorMask<Float> lanes = S.indexInRange(j, length);
+                acc = acc.max(FloatVector.fromMemorySegment(S, x.segment(), at + j * Float.BYTES, ORDER, lanes).abs());
+            }
+        }
+        return acc.reduceLanes(VectorOperators.MAX);
+    }
+
     /**
      * The Adam step: m and v updated in place, out = α·m̂/(√v̂ + ε) + β·out; out may be g itself (each element is
      * read before it is written). Row by row, or as one row when every operand is contiguous.
@@ -94,6 +138,8 @@ final class Elementwise {
         FloatVector b2 = FloatVector.broadcast(S, beta2);
         FloatVector c2 = FloatVector.broadcast(S, 1 - beta2);
         FloatVector eps = FloatVector.broadcast(S, epsilon);
+        float gScale = (float) Math.sqrt(1 - beta2);
+        float rootInverseBias2 = (float) Math.sqrt(1 / (1 - Math.pow(beta2, step)));
         for (int i = 0; i < rows; i++) {
             long gAt = g.index(i, 0) * Float.BYTES;
             long mAt = m.index(i, 0) * Float.BYTES;
@@ -105,11 +151,20 @@ final class Elementwise {
                 FloatVector gv = FloatVector.fromMemorySegment(S, g.segment(), gAt + d, ORDER, lanes);
                 FloatVector mv = FloatVector.fromMemorySegment(S, m.segment(), mAt + d, ORDER, lanes)
                         .mul(b1).add(gv.mul(c1));
+                // (1−β₂)·g² as (√(1−β₂)·g)² and √v̂ as √v·√(1/(1−β₂ᵗ)) only in lanes where g² or v/(1−β₂ᵗ)
+                // overflows: a finite g whose moment is representable never makes v or the update infinite, and
+                // every other lane keeps the plain formula's bits
+                FloatVector squares = gv.mul(gv);
+                FloatVector scaled = gv.mul(gScale);
+                squares = squares.mul(c2).blend(scaled.mul(scaled), squares.test(VectorOperators.IS_INFINITE));
                 FloatVector vv = FloatVector.fromMemorySegment(S, v.segment(), vAt + d, ORDER, lanes)
-                        .mul(b2).add(gv.mul(gv).mul(c2));
+                        .mul(b2).add(squares);
                 mv.intoMemorySegment(m.segment(), mAt + d, ORDER, lanes);
                 vv.intoMemorySegment(v.segment(), vAt + d, ORDER, lanes);
-                FloatVector update = mv.mul(inverseBias1).div(vv.mul(inverseBias2).sqrt().add(eps)).mul(alpha);
+                FloatVector vHat = vv.mul(inverseBias2);
+                FloatVector root = vHat.sqrt().blend(vv.sqrt().mul(rootInverseBias2),
+                        vHat.test(VectorOperators.IS_INFINITE));
+                FloatVector update = mv.mul(inverseBias1).div(root.add(eps)).mul(alpha);
                 if (beta != 0f) {
                     update = FloatVector.fromMemorySegment(S, out.segment(), oAt + d, ORDER, lanes).mul(beta)
                             .add(update);
@@ -135,15 +190,35 @@ final class Elementwise {
                     int j = 2 * w + half;
                     float gij = g.get(i, j);
                     float mij = beta1 * Bf16.toFloat(mWord >>> (16 * half)) + (1 - beta1) * gij;
-                    float vij = beta2 * Bf16.toFloat(vWord >>> (16 * half)) + (1 - beta2) * gij * gij;
+                    float vij = beta2 * Bf16.toFloat(vWord >>> (16 * half)) + secondMomentTerm(gij, beta2);
                     mNew |= Bf16.fromFloat(mij) << (16 * half);
                     vNew |= Bf16.fromFloat(vij) << (16 * half);
-                    float update = alpha * (mij * inverseBias1 / ((float) Math.sqrt(vij * inverseBias2) + epsilon));
+                    float update = alpha * (mij * inverseBias1 / (rootOfCorrected(vij, inverseBias2, step, beta2)
+                            + epsilon));
                     out.set(i, j, beta == 0f ? update : beta * out.get(i, j) + update);
                 }
                 Bf16.setWord(m16, i, w, mNew);
                 Bf16.setWord(v16, i, w, vNew);
             }
         }
+    }
+
+    // (1−β₂)·g², through (√(1−β₂)·g)² where g² alone overflows (as adam does lane by lane)
+    private static float secondMomentTerm(float g, float beta2) {
+        float squares = g * g;
+        if (Float.isInfinite(squares)) {
+            float scaled = g * (float) Math.sqrt(1 - beta2);
+            return scaled * scaled;
+        }
+        return (1 - beta2) * squares;
+    }
+
+    // √(v/(1−β₂ᵗ)), through √v·√(1/(1−β₂ᵗ)) where the corrected moment alone overflows
+    private static float rootOfCorrected(float v, float inverseBias2, long step, float beta2) {
+        float corrected = v * inverseBias2;
+        if (Float.isInfinite(corrected)) {
+            return (float) Math.sqrt(v) * (float) Math.sqrt(1 / (1 - Math.pow(beta2, step)));
+        }
+        return (float) Math.sqrt(corrected);
     }
 }

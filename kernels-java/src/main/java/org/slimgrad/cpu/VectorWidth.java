@@ -17,7 +17,12 @@ public final class VectorWidth {
     /** System property forcing a narrower vector width in bits, e.g. {@code -Dslimgrad.cpu.vectorBits=256}. */
     public static final String PROPERTY = "slimgrad.cpu.vectorBits";
 
-    static final VectorSpecies<Float> FLOATS = choose(System.getProperty(PROPERTY));
+    /** Why the requested width can't be used, or null; kept so that every use of the backend says it again. */
+    private static final String INVALID = invalidReason(System.getProperty(PROPERTY));
+
+    /** The species; the processor's widest when the request is invalid, which {@link #requireValid} then refuses. */
+    static final VectorSpecies<Float> FLOATS = INVALID == null ? choose(System.getProperty(PROPERTY))
+            : FloatVector.SPECIES_PREFERRED;
 
     private VectorWidth() {
     }
@@ -25,6 +30,22 @@ public final class VectorWidth {
     /** Bits per vector the CPU kernels use in this JVM. */
     public static int bits() {
         return FLOATS.vectorBitSize();
+    }
+
+    /** Throws {@link IllegalArgumentException} each time while {@value #PROPERTY} names an unusable width. */
+    static void requireValid(String operation) {
+        if (INVALID != null) {
+            throw new IllegalArgumentException(operation + ": " + INVALID);
+        }
+    }
+
+    private static String invalidReason(String requested) {
+        try {
+            choose(requested);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     static VectorSpecies<Float> choose(String requested) {
