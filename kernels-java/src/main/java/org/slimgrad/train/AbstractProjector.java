@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 
 import org.slimgrad.Backend;
-import org.slimgrad.Bf16;
 import org.slimgrad.Matrix;
 
 /**
@@ -27,6 +26,7 @@ abstract class AbstractProjector implements GradientProjector {
     /** The projector's class name, for messages. */
     protected final String name;
     private final NonFinitePolicy nonFinite;
+    private final ExclusiveUse use;
     private int phase;
     private long step;
     private long skippedRefreshes;
@@ -46,6 +46,12 @@ abstract class AbstractProjector implements GradientProjector {
         this.updateGap = updateGap;
         this.scale = scale;
         this.nonFinite = nonFinite;
+        this.use = new ExclusiveUse(name);
+    }
+
+    @Override
+    public final NonFinitePolicy nonFinitePolicy() {
+        return nonFinite;
     }
 
     @Override
@@ -94,6 +100,15 @@ abstract class AbstractProjector implements GradientProjector {
     public final void project(Matrix g, Matrix r) {
         ProjectorChecks.shape(name, "project", "G", g, rows, cols);
         ProjectorChecks.shape(name, "project", "R", r, projectedRows(), projectedCols());
+        use.enter("project");
+        try {
+            projectAndCount(g, r);
+        } finally {
+            use.exit();
+        }
+    }
+
+    private void projectAndCount(Matrix g, Matrix r) {
         changed = false;
         if (refreshDue()) {
             boolean replacing = hasSubspace();
@@ -119,8 +134,10 @@ abstract class AbstractProjector implements GradientProjector {
             throw new IllegalStateException(name + ".advance: step " + step + " is a refresh step; it needs the whole"
                     + " gradient through project");
         }
+        use.enter("advance");
         changed = false;
         step++;
+        use.exit();
     }
 
     @Override
@@ -144,27 +161,29 @@ abstract class AbstractProjector implements GradientProjector {
     }
 
     @Override
-    public final void loadState(DataInputStream in) throws IOException {
-        String savedName = in.readUTF();
-        int version = in.readInt();
-        if (!savedName.equals(name) || version != STATE_VERSION) {
-            throw new IllegalArgumentException(name + ".loadState: the stream holds a " + savedName + " state of"
-                    + " version " + version + "; this projector reads " + name + " version " + STATE_VERSION);
+    public final PendingState readState(DataInputStream in) throws IOException {
+        StateReader state = new StateReader(in, name);
+        String savedName = state.readUTF("projector kind");
+        if (!savedName.equals(name)) {
+            throw state.refused("projector kind", name, savedName);
         }
-        int savedRows = in.readInt();
-        int savedCols = in.readInt();
-        int savedRank = in.readInt();
-        int savedGap = in.readInt();
-        if (savedRows != rows || savedCols != cols || savedRank != rank || savedGap != updateGap) {
-            throw new IllegalArgumentException(name + ".loadState: saved for a " + savedRows + "x" + savedCols
-                    + " layer, rank " + savedRank + ", updateGap " + savedGap + "; this projector is " + rows + "x"
-                    + cols + ", rank " + rank + ", updateGap " + updateGap);
-        }
-        phase = in.readInt();
-        step = in.readLong();
-        skippedRefreshes = in.readLong();
-        changed = in.readBoolean();
-        readSubspace(in);
+        state.expectInt(name + " state version", STATE_VERSION);
+        state.expectInt(name + " rows", rows);
+        state.expectInt(name + " cols", cols);
+        state.expectInt(name + " rank", rank);
+        state.expectInt(name + " updateGap", updateGap);
+        int savedPhase = state.readInt(name + " refresh phase", 0, updateGap - 1);
+        long savedStep = state.readLong(name + " step", 0, Long.MAX_VALUE);
+        long savedSkipped = state.readLong(name + " skipped refreshes", 0, savedStep);
+        boolean savedChanged = state.readBoolean(name + " changed flag");
+        PendingState subspace = readSubspace(state, savedStep);
+        return () -> {
+            phase = savedPhase;
+            step = savedStep;
+            skippedRefreshes = savedSkipped;
+            changed = savedChanged;
+            subspace.install();
+        };
     }
 
     /** Whether a subspace exists (after the first successful refresh). */
@@ -180,32 +199,9 @@ abstract class AbstractProjector implements GradientProjector {
     /** Writes the subspace (basis, indices, rotation) after the schedule fields. */
     protected abstract void writeSubspace(DataOutputStream out) throws IOException;
 
-    /** Reads what {@link #writeSubspace} wrote. */
-    protected abstract void readSubspace(DataInputStream in) throws IOException;
-
-    /** Writes a matrix's shape and values. */
-    static void writeMatrix(DataOutputStream out, Matrix m) throws IOException {
-        out.writeInt(m.rows());
-        out.writeInt(m.cols());
-        for (int i = 0; i < m.rows(); i++) {
-            for (int j = 0; j < m.cols(); j++) {
-                out.writeInt(Bf16.word(m, i, j)); // the raw bits: a word of packed bf16 pairs may look like a NaN
-            }
-        }
-    }
-
-    /** Reads a matrix written by {@link #writeMatrix} into {@code into}, which must have its shape. */
-    static void readMatrix(DataInputStream in, Matrix into, String what) throws IOException {
-        int r = in.readInt();
-        int c = in.readInt();
-        if (r != into.rows() || c != into.cols()) {
-            throw new IllegalArgumentException("loadState: " + what + " was saved as " + r + "x" + c + ", expected "
-                    + into.shape());
-        }
-        for (int i = 0; i < r; i++) {
-            for (int j = 0; j < c; j++) {
-                Bf16.setWord(into, i, j, in.readInt());
-            }
-        }
-    }
+    /**
+     * Reads and checks what {@link #writeSubspace} wrote for a projector at {@code savedStep} (a subspace exists
+     * after step 0 only), into fresh objects that the result installs.
+     */
+    abstract PendingState readSubspace(StateReader in, long savedStep) throws IOException;
 }

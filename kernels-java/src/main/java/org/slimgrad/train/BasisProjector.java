@@ -1,6 +1,5 @@
 package org.slimgrad.train;
 
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
@@ -129,26 +128,37 @@ abstract class BasisProjector extends AbstractProjector {
     protected final void writeSubspace(DataOutputStream out) throws IOException {
         out.writeBoolean(basis != null);
         if (basis != null) {
-            writeMatrix(out, basis);
+            StateWriter.writeMatrix(out, basis);
         }
         out.writeBoolean(change != null);
         if (change != null) {
-            writeMatrix(out, change);
+            StateWriter.writeMatrix(out, change);
         }
     }
 
+    // the basis exists from the first step on; both are finite, as every refresh leaves them
     @Override
-    protected final void readSubspace(DataInputStream in) throws IOException {
-        basis = null;
-        change = null;
-        if (in.readBoolean()) {
-            basis = backend.allocate(projectsRight() ? cols : rows, rank);
-            readMatrix(in, basis, name + " basis");
+    final PendingState readSubspace(StateReader in, long savedStep) throws IOException {
+        int basisRows = projectsRight() ? cols : rows;
+        boolean hasBasis = in.readBoolean(name + " basis flag");
+        if (hasBasis != savedStep > 0) {
+            throw in.refused(name + " basis flag", savedStep > 0 ? "a basis after step " + savedStep
+                    : "no basis before the first step", hasBasis ? "a basis" : "none");
         }
-        if (in.readBoolean()) {
-            change = backend.allocate(rank, rank);
-            readMatrix(in, change, name + " rotation");
-        }
+        Matrix savedBasis = hasBasis ? readFinite(in, name + " basis", basisRows, rank) : null;
+        Matrix savedChange = in.readBoolean(name + " rotation flag")
+                ? readFinite(in, name + " rotation", rank, rank) : null;
+        return () -> {
+            basis = savedBasis;
+            change = savedChange;
+        };
+    }
+
+    private Matrix readFinite(StateReader in, String part, int r, int c) throws IOException {
+        int[] bits = in.readMatrixBits(part, r, c, true);
+        Matrix m = backend.allocate(r, c);
+        StateReader.install(bits, m);
+        return m;
     }
 
     private void requireSubspace(String op) {

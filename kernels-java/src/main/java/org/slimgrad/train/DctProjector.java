@@ -1,6 +1,5 @@
 package org.slimgrad.train;
 
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
@@ -175,9 +174,17 @@ public final class DctProjector extends AbstractProjector {
     }
 
     @Override
-    protected void readSubspace(DataInputStream in) throws IOException {
-        indices = readIndices(in);
-        previous = readIndices(in);
+    PendingState readSubspace(StateReader in, long savedStep) throws IOException {
+        int[] savedIndices = readIndices(in, "DctProjector indices");
+        if ((savedIndices != null) != savedStep > 0) {
+            throw in.refused("DctProjector indices", savedStep > 0 ? rank + " indices after step " + savedStep
+                    : "none before the first step", savedIndices == null ? "none" : savedIndices.length + " indices");
+        }
+        int[] savedPrevious = readIndices(in, "DctProjector previous indices");
+        return () -> {
+            indices = savedIndices;
+            previous = savedPrevious;
+        };
     }
 
     private void writeIndices(DataOutputStream out, int[] values) throws IOException {
@@ -189,21 +196,23 @@ public final class DctProjector extends AbstractProjector {
         }
     }
 
-    private int[] readIndices(DataInputStream in) throws IOException {
-        int length = in.readInt();
+    // null (count −1), or rank distinct frequencies in ascending order
+    private int[] readIndices(StateReader in, String part) throws IOException {
+        int length = in.readInt(part + " count");
         if (length == -1) {
             return null;
         }
         if (length != rank) {
-            throw new IllegalArgumentException("DctProjector.loadState: " + length + " indices saved, rank is " + rank);
+            throw in.refused(part + " count", rank + " (the rank) or -1", Integer.toString(length));
         }
         int[] values = new int[length];
         int limit = scores.cols();
         for (int t = 0; t < length; t++) {
-            values[t] = in.readInt();
-            if (values[t] < 0 || values[t] >= limit || (t > 0 && values[t] <= values[t - 1])) {
-                throw new IllegalArgumentException("DctProjector.loadState: index " + values[t] + " at " + t
-                        + " is out of order or outside 0…" + (limit - 1));
+            values[t] = in.readInt(part);
+            int low = t == 0 ? 0 : values[t - 1] + 1;
+            if (values[t] < low || values[t] >= limit) {
+                throw in.refused(part + "[" + t + "]", "an ascending frequency in [" + low + ", " + (limit - 1) + "]",
+                        Integer.toString(values[t]));
             }
         }
         return values;

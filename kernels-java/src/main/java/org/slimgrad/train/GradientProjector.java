@@ -11,6 +11,10 @@ import org.slimgrad.Matrix;
  * own schedule (GaLore, Zhao et al. 2024). The side follows the shape: for m ≥ n the projection is on the right,
  * R = G·P with P n×r (R is m×r); for m &lt; n on the left, R = Pᵀ·G with P m×r (R is r×n). Back-projection is
  * ΔW = α·R·Pᵀ or α·P·R.
+ *
+ * <p>slimgrad's projectors are not thread-safe: one thread uses a projector at a time (as one thread steps its
+ * optimizer). Overlapping {@code project} or {@code advance} calls from two threads fail with
+ * {@link IllegalStateException} instead of corrupting the schedule.
  */
 public interface GradientProjector {
 
@@ -60,10 +64,28 @@ public interface GradientProjector {
     void saveState(DataOutputStream out) throws IOException;
 
     /**
-     * Restores a state written by {@link #saveState} of a projector of the same kind, shape, rank and gap; anything
-     * else fails with an {@link IllegalArgumentException} naming both. Modifies the projector.
+     * Reads and checks a state written by {@link #saveState} of a projector of the same kind, shape, rank and gap,
+     * without changing this projector; anything else fails with an {@link IllegalArgumentException} naming the part
+     * of the state and what was expected and found. The result installs the state, and cannot fail.
      */
-    void loadState(DataInputStream in) throws IOException;
+    PendingState readState(DataInputStream in) throws IOException;
+
+    /** {@link #readState} then install: on any refusal the projector is left exactly as it was. */
+    default void loadState(DataInputStream in) throws IOException {
+        readState(in).install();
+    }
+
+    /** A state that {@link #readState} has read and checked in full, not yet installed. */
+    @FunctionalInterface
+    interface PendingState {
+        /** Replaces the projector's state by the one read. Modifies the projector. */
+        void install();
+    }
+
+    /** What this projector does with a gradient holding NaN or ±Inf; optimizers follow it too. */
+    default NonFinitePolicy nonFinitePolicy() {
+        return NonFinitePolicy.THROW;
+    }
 
     /** Writes ΔW = α·(back-projection of {@code r}) into {@code out} (m×n). Modifies out. */
     default void projectBack(Matrix r, Matrix out) {

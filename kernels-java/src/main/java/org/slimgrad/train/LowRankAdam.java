@@ -5,6 +5,10 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
 
 import org.slimgrad.Backend;
 import org.slimgrad.Matrix;
@@ -31,12 +35,26 @@ import org.slimgrad.Matrix;
  * refresh step the projector needs the whole gradient, so the micro-batches are summed in an m×n buffer that is
  * released after the step.
  *
+ * <p>Non-finite gradients: before the moments or W are touched, the projected gradient R is checked (a pass over the
+ * projected shape only). If it holds NaN or ±Inf (a non-finite G, or a finite G too large for its projection), or
+ * is so large that its squares could overflow the fp32 second moment ((1 − β₂)·‖R‖² above FLT_MAX/2), the
+ * step throws {@link IllegalStateException} under the projector's {@link NonFinitePolicy#THROW}, or is skipped and
+ * counted ({@link #skippedSteps}) under {@link NonFinitePolicy#KEEP_PREVIOUS}; either way W and the moments keep
+ * their values (a refresh that did happen still rotates or resets the moments, so they stay in the projector's
+ * basis).
+ *
  * <p>{@link #save}/{@link #load} write and read the whole state (settings, step, moments, the projector's schedule
- * and subspace) in a versioned binary layout: the 8 bytes "SGLRADAM", format version (int), rows, cols, projected
- * rows and cols (ints), lr, β₁, β₂, ε, λ (floats), the refresh policy (int), the state precision (int; absent in
- * version 1, which was fp32 only), the step (long), the projector's state ({@link GradientProjector#saveState}),
- * then m and v (rows, cols, then each 32-bit element's bits row by row), all big-endian. Training
- * resumed from a saved state is bit-identical to training that never stopped (the CPU kernels are deterministic).
+ * and subspace) in a versioned binary layout: the 8 bytes "SGLRADAM", format version (int), then the payload — rows,
+ * cols, projected rows and cols (ints), lr, β₁, β₂, ε, λ (floats), the refresh policy (int), the state precision
+ * (int), the step (long), the skipped steps (long), the projector's state ({@link GradientProjector#saveState}),
+ * then m and v (rows, cols, then each 32-bit element's bits row by row) — and the CRC32C of the payload (int), all
+ * big-endian. {@link #load} reads and checks all of it (shapes, settings, ranges, the checksum) into fresh objects
+ * before it changes anything, so a refused state leaves the optimizer exactly as it was; it also reads the layouts
+ * of versions 1 and 2 (no checksum, no skipped steps; version 1 had fp32 moments only). Training resumed from a
+ * saved state is bit-identical to training that never stopped (the CPU kernels are deterministic).
+ *
+ * <p>Not thread-safe: one thread steps an optimizer at a time. A call that overlaps another thread's call on the same
+ * instance fails with {@link IllegalStateException} instead of computing a wrong W.
  */
 public final class LowRankAdam {
 
@@ -85,14 +103,16 @@ public final class LowRankAdam {
     private final Matrix v;
     private final Matrix projected;
     private final boolean ownsWorkspace;
+    private final ExclusiveUse use = new ExclusiveUse("LowRankAdam");
     private long step;
+    private long skippedSteps;
     private int accumulated;
     private Matrix fullGradient;
 
     /** The first bytes of a saved state. */
     private static final byte[] MAGIC = {'S', 'G', 'L', 'R', 'A', 'D', 'A', 'M'};
     /** The layout version {@link #save} writes. */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
 
     /** An optimizer with a projected-gradient workspace of its own. */
     public LowRankAdam(Backend backend, GradientProjector projector, Settings settings) {
@@ -136,6 +156,11 @@ public final class LowRankAdam {
         return step;
     }
 
+    /** Steps skipped because the projected gradient held NaN or ±Inf, under {@link NonFinitePolicy#KEEP_PREVIOUS}. */
+    public long skippedSteps() {
+        return skippedSteps;
+    }
+
     /** The first moment, live (projected shape; with BF16 state packed as {@link org.slimgrad.Bf16} describes). */
     public Matrix firstMoment() {
         return m;
@@ -154,21 +179,31 @@ public final class LowRankAdam {
             throw new IllegalStateException("LowRankAdam.step(W, G): " + accumulated + " accumulated gradients are"
                     + " pending; finish them with step(W)");
         }
-        projectAndUpdate(w, g);
+        use.enter("step");
+        try {
+            projectAndUpdate(w, g);
+        } finally {
+            use.exit();
+        }
     }
 
     /** Adds a micro-batch gradient (m×n) to the step being accumulated. G is only read. */
     public void accumulate(Matrix g) {
         ProjectorChecks.shape("LowRankAdam", "accumulate", "G", g, projector.rows(), projector.cols());
-        if (projector.refreshDue()) {
-            if (fullGradient == null) {
-                fullGradient = backend.allocate(projector.rows(), projector.cols());
+        use.enter("accumulate");
+        try {
+            if (projector.refreshDue()) {
+                if (fullGradient == null) {
+                    fullGradient = backend.allocate(projector.rows(), projector.cols());
+                }
+                backend.axpy(1f, g, fullGradient);
+            } else {
+                projector.projectCurrent(g, accumulated == 0 ? 0f : 1f, projected);
             }
-            backend.axpy(1f, g, fullGradient);
-        } else {
-            projector.projectCurrent(g, accumulated == 0 ? 0f : 1f, projected);
+            accumulated++;
+        } finally {
+            use.exit();
         }
-        accumulated++;
     }
 
     /** One optimizer step of W with the sum of the gradients accumulated since the last step. Modifies W. */
@@ -177,15 +212,21 @@ public final class LowRankAdam {
         if (accumulated == 0) {
             throw new IllegalStateException("LowRankAdam.step(W): nothing accumulated; call accumulate(G) first");
         }
-        if (fullGradient != null) {
-            Matrix sum = fullGradient;
-            fullGradient = null;
-            projectAndUpdate(w, sum);
-        } else {
-            projector.advance();
-            update(w);
+        use.enter("step");
+        try {
+            if (fullGradient != null) {
+                Matrix sum = fullGradient;
+                fullGradient = null;
+                accumulated = 0;
+                projectAndUpdate(w, sum);
+            } else {
+                accumulated = 0;
+                projector.advance();
+                update(w);
+            }
+        } finally {
+            use.exit();
         }
-        accumulated = 0;
     }
 
     private void projectAndUpdate(Matrix w, Matrix g) {
@@ -209,6 +250,17 @@ public final class LowRankAdam {
                 }
             }
         }
+        double squares = backend.sumOfSquares(projected);
+        if (!((1 - settings.beta2()) * squares <= Float.MAX_VALUE / 2)) { // also false for NaN
+            if (projector.nonFinitePolicy() == NonFinitePolicy.KEEP_PREVIOUS) {
+                skippedSteps++;
+                return;
+            }
+            throw new IllegalStateException("LowRankAdam.step: the projected gradient (" + projected.shape()
+                    + ") of the " + projector.rows() + "x" + projector.cols() + " layer " + (Double.isFinite(squares)
+                    ? "is too large for fp32 moments (sum of squares " + squares + ")" : "holds NaN or Inf")
+                    + " after " + step + " steps; W and the moments were not changed");
+        }
         step++;
         if (settings.state() == State.BF16) {
             backend.adamBf16(projected, m, v, settings.beta1(), settings.beta2(), settings.epsilon(), step, 1f, 0f,
@@ -226,70 +278,114 @@ public final class LowRankAdam {
         if (accumulated != 0) {
             throw new IllegalStateException("LowRankAdam.save: " + accumulated + " accumulated gradients are pending");
         }
-        DataOutputStream data = new DataOutputStream(out);
-        data.write(MAGIC);
-        data.writeInt(FORMAT_VERSION);
-        data.writeInt(projector.rows());
-        data.writeInt(projector.cols());
-        data.writeInt(m.rows());
-        data.writeInt(m.cols());
-        data.writeFloat(settings.learningRate());
-        data.writeFloat(settings.beta1());
-        data.writeFloat(settings.beta2());
-        data.writeFloat(settings.epsilon());
-        data.writeFloat(settings.weightDecay());
-        data.writeInt(settings.onRefresh().ordinal());
-        data.writeInt(settings.state().ordinal());
-        data.writeLong(step);
-        projector.saveState(data);
-        AbstractProjector.writeMatrix(data, m);
-        AbstractProjector.writeMatrix(data, v);
-        data.flush();
+        use.enter("save");
+        try {
+            DataOutputStream header = new DataOutputStream(out);
+            header.write(MAGIC);
+            header.writeInt(FORMAT_VERSION);
+            CheckedOutputStream checked = new CheckedOutputStream(out, new CRC32C());
+            DataOutputStream data = new DataOutputStream(checked);
+            data.writeInt(projector.rows());
+            data.writeInt(projector.cols());
+            data.writeInt(m.rows());
+            data.writeInt(m.cols());
+            data.writeFloat(settings.learningRate());
+            data.writeFloat(settings.beta1());
+            data.writeFloat(settings.beta2());
+            data.writeFloat(settings.epsilon());
+            data.writeFloat(settings.weightDecay());
+            data.writeInt(settings.onRefresh().ordinal());
+            data.writeInt(settings.state().ordinal());
+            data.writeLong(step);
+            data.writeLong(skippedSteps);
+            projector.saveState(data);
+            StateWriter.writeMatrix(data, m);
+            StateWriter.writeMatrix(data, v);
+            data.flush();
+            header.writeInt((int) checked.getChecksum().getValue());
+            header.flush();
+        } finally {
+            use.exit();
+        }
     }
 
     /**
      * Restores a state written by {@link #save} into this optimizer, which must have the same shapes, settings and
-     * kind of projector; anything else fails with an {@link IllegalArgumentException} saying what differs.
+     * kind of projector. Everything is read and checked before anything changes: on any refusal (another shape,
+     * setting or projector, a value out of range, a truncated or corrupted stream) an {@link IllegalArgumentException}
+     * names the part of the state and what was expected and found, and the optimizer and its projector are exactly as
+     * they were. Refused while accumulated gradients are pending.
      */
     public void load(InputStream in) throws IOException {
-        DataInputStream data = new DataInputStream(in);
-        byte[] magic = data.readNBytes(MAGIC.length);
-        if (!java.util.Arrays.equals(magic, MAGIC)) {
-            throw new IllegalArgumentException("LowRankAdam.load: the stream does not start with a LowRankAdam state");
+        if (accumulated != 0) {
+            throw new IllegalStateException("LowRankAdam.load: " + accumulated + " accumulated gradients are pending;"
+                    + " finish them with step(W) before loading a state");
         }
-        int version = data.readInt();
-        if (version != FORMAT_VERSION && version != 1) {
-            throw new IllegalArgumentException("LowRankAdam.load: state format version " + version + "; this version"
-                    + " reads 1 and " + FORMAT_VERSION);
+        use.enter("load");
+        try {
+            StateReader header = new StateReader(in, "LowRankAdam");
+            byte[] magic = header.readBytes("magic", MAGIC.length);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw header.refused("magic", "\"SGLRADAM\"", Arrays.toString(magic));
+            }
+            int version = header.readInt("format version", 1, FORMAT_VERSION);
+            CheckedInputStream checked = new CheckedInputStream(in, new CRC32C());
+            Runnable install = readPayload(new StateReader(checked, "LowRankAdam"), version);
+            if (version >= 3) {
+                int saved = header.readInt("checksum");
+                int computed = (int) checked.getChecksum().getValue();
+                if (saved != computed) {
+                    throw header.refused("CRC32C checksum of the payload", Integer.toHexString(computed),
+                            Integer.toHexString(saved) + " (the state is corrupted)");
+                }
+            }
+            install.run();
+        } finally {
+            use.exit();
         }
-        int[] shape = {data.readInt(), data.readInt(), data.readInt(), data.readInt()};
+    }
+
+    // reads and checks everything after the version into fresh objects; the result installs them
+    private Runnable readPayload(StateReader data, int version) throws IOException {
         int[] mine = {projector.rows(), projector.cols(), m.rows(), m.cols()};
-        if (!java.util.Arrays.equals(shape, mine)) {
-            throw new IllegalArgumentException("LowRankAdam.load: saved for a " + shape[0] + "x" + shape[1]
-                    + " layer projected to " + shape[2] + "x" + shape[3] + "; this optimizer is " + mine[0] + "x"
-                    + mine[1] + " projected to " + mine[2] + "x" + mine[3]);
+        int[] saved = new int[mine.length];
+        for (int t = 0; t < mine.length; t++) {
+            saved[t] = data.readInt("shape");
         }
-        float[] hyper = {data.readFloat(), data.readFloat(), data.readFloat(), data.readFloat(), data.readFloat()};
-        int policy = data.readInt();
-        if (policy < 0 || policy >= OnRefresh.values().length) {
-            throw new IllegalArgumentException("LowRankAdam.load: refresh policy " + policy + " is not one of "
-                    + java.util.Arrays.toString(OnRefresh.values()));
+        if (!Arrays.equals(saved, mine)) {
+            throw data.refused("shape", "a " + mine[0] + "x" + mine[1] + " layer projected to " + mine[2] + "x"
+                    + mine[3], "a " + saved[0] + "x" + saved[1] + " layer projected to " + saved[2] + "x" + saved[3]);
         }
-        int state = version == 1 ? State.FP32.ordinal() : data.readInt(); // version 1 had fp32 moments only
-        if (state < 0 || state >= State.values().length) {
-            throw new IllegalArgumentException("LowRankAdam.load: state precision " + state + " is not one of "
-                    + java.util.Arrays.toString(State.values()));
+        float[] hyper = new float[5];
+        String[] names = {"learning rate", "beta1", "beta2", "epsilon", "weight decay"};
+        float[] expected = {settings.learningRate(), settings.beta1(), settings.beta2(), settings.epsilon(),
+                settings.weightDecay()};
+        for (int t = 0; t < hyper.length; t++) {
+            hyper[t] = data.readFloat(names[t]);
+            if (Float.floatToRawIntBits(hyper[t]) != Float.floatToRawIntBits(expected[t])) {
+                throw data.refused(names[t] + " (settings must match)", Float.toString(expected[t]),
+                        Float.toString(hyper[t]));
+            }
         }
-        Settings saved = new Settings(hyper[0], hyper[1], hyper[2], hyper[3], hyper[4], OnRefresh.values()[policy],
-                State.values()[state]);
-        if (!saved.equals(settings)) {
-            throw new IllegalArgumentException("LowRankAdam.load: saved with " + saved + "; this optimizer has "
-                    + settings);
+        data.expectInt("refresh policy (" + settings.onRefresh() + ")", settings.onRefresh().ordinal());
+        if (version >= 2) {
+            data.expectInt("state precision (" + settings.state() + ")", settings.state().ordinal());
+        } else if (settings.state() != State.FP32) {
+            throw data.refused("state precision", settings.state().toString(), "FP32 (a version 1 state)");
         }
-        step = data.readLong();
-        projector.loadState(data);
-        AbstractProjector.readMatrix(data, m, "LowRankAdam first moment");
-        AbstractProjector.readMatrix(data, v, "LowRankAdam second moment");
+        long savedStep = data.readLong("step", 0, Long.MAX_VALUE);
+        long savedSkipped = version >= 3 ? data.readLong("skipped steps", 0, Long.MAX_VALUE) : 0;
+        GradientProjector.PendingState projectorState = projector.readState(new DataInputStream(data.stream()));
+        boolean fp32 = settings.state() == State.FP32;
+        int[] first = data.readMatrixBits("first moment", m.rows(), m.cols(), fp32);
+        int[] second = data.readMatrixBits("second moment", v.rows(), v.cols(), fp32);
+        return () -> {
+            step = savedStep;
+            skippedSteps = savedSkipped;
+            projectorState.install();
+            StateReader.install(first, m);
+            StateReader.install(second, v);
+        };
     }
 
     /** Bytes held between steps: the two moments, the workspace unless shared, and the projector's state. */

@@ -17,6 +17,8 @@ import org.slimgrad.Matrix;
  * <p>Initialisation follows the reference implementation: B = 0, A and S's values uniform in ±1/√n (Kaiming-uniform
  * with a = √5), drawn from the counter-based generator so the same seed gives the same layer everywhere. The
  * workspaces H and G (tokens×r each) are allocated for the largest token count seen and kept.
+ *
+ * <p>Not thread-safe: forward keeps H for backward and both share workspaces, so one thread uses a layer at a time.
  */
 public final class SparsePlusLowRankLinear {
 

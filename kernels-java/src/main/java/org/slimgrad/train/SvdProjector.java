@@ -60,18 +60,32 @@ public final class SvdProjector extends BasisProjector {
         return super.refreshTransientBytes() + refreshWorkspaceBytes() + warmStart;
     }
 
+    /**
+     * The top-r singular vectors of g. A warm-started randomized refresh whose basis comes out non-finite (a start
+     * that went bad) is redone from a fresh sketch before the refresh is refused.
+     */
     @Override
     protected boolean computeBasis(Matrix g, Matrix current, Matrix into) {
         if (!Double.isFinite(backend.sumOfSquares(g))) {
             return false;
         }
-        Svd svd = refresh.exactSvd() ? backend.svd(g) : randomized(g, current);
+        if (refresh.exactSvd()) {
+            writeBasis(backend.svd(g), into);
+        } else {
+            writeBasis(randomized(g, current), into);
+            if (current != null && !Double.isFinite(backend.sumOfSquares(into))) {
+                writeBasis(randomized(g, null), into);
+            }
+        }
+        return Double.isFinite(backend.sumOfSquares(into));
+    }
+
+    private void writeBasis(Svd svd, Matrix into) {
         if (projectsRight()) {
             backend.transpose(svd.vt().view(0, 0, rank, cols), into);
         } else {
             backend.copy(svd.u().view(0, 0, rows, rank), into);
         }
-        return true;
     }
 
     /**
