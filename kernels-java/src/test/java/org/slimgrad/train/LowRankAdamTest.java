@@ -329,10 +329,10 @@ class LowRankAdamTest {
                     () -> otherShape.load(new java.io.ByteArrayInputStream(bytes)));
             assertTrue(e.getMessage().contains("40x26") && e.getMessage().contains("40x27"), e.getMessage());
             byte[] future = bytes.clone();
-            future[11] = 3; // format version 3
+            future[11] = 4; // format version 4
             e = assertThrows(IllegalArgumentException.class,
                     () -> resumed.load(new java.io.ByteArrayInputStream(future)));
-            assertTrue(e.getMessage().contains("version 3"), e.getMessage());
+            assertTrue(e.getMessage().contains("format version") && e.getMessage().contains("found 4"), e.getMessage());
             LowRankAdam otherSettings = new LowRankAdam(cpu, make.get(), Settings.defaults(1e-2f));
             assertThrows(IllegalArgumentException.class,
                     () -> otherSettings.load(new java.io.ByteArrayInputStream(bytes)));

@@ -1,0 +1,9 @@
+package org.slimgrad;
+
+class ReferenceReliabilityTest extends ReliabilityContract {
+
+    @Override
+    protected Backend backend() {
+        return Backends.reference();
+    }
+}
