@@ -173,6 +173,15 @@ public final class LowRankAdam {
 
     /** One optimizer step of W (m×n) with its gradient G. Modifies W and the optimizer's state; G is only read. */
     public void step(Matrix w, Matrix g) {
+        step(w, g, settings.learningRate());
+    }
+
+    /**
+     * {@link #step(Matrix, Matrix)} with this step's learning rate (a schedule's value) in place of the settings'
+     * one; weight decay stays λ, applied as (1 − lr·λ)·W.
+     */
+    public void step(Matrix w, Matrix g, float learningRate) {
+        requireLearningRate("step", learningRate);
         ProjectorChecks.shape("LowRankAdam", "step", "W", w, projector.rows(), projector.cols());
         ProjectorChecks.shape("LowRankAdam", "step", "G", g, projector.rows(), projector.cols());
         if (accumulated != 0) {
@@ -181,9 +190,16 @@ public final class LowRankAdam {
         }
         use.enter("step");
         try {
-            projectAndUpdate(w, g);
+            projectAndUpdate(w, g, learningRate);
         } finally {
             use.exit();
+        }
+    }
+
+    private static void requireLearningRate(String op, float learningRate) {
+        if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("LowRankAdam." + op + ": learning rate " + learningRate
+                    + "; need a finite rate > 0");
         }
     }
 
@@ -208,6 +224,12 @@ public final class LowRankAdam {
 
     /** One optimizer step of W with the sum of the gradients accumulated since the last step. Modifies W. */
     public void step(Matrix w) {
+        step(w, settings.learningRate());
+    }
+
+    /** {@link #step(Matrix)} with this step's learning rate in place of the settings' one. */
+    public void step(Matrix w, float learningRate) {
+        requireLearningRate("step", learningRate);
         ProjectorChecks.shape("LowRankAdam", "step", "W", w, projector.rows(), projector.cols());
         if (accumulated == 0) {
             throw new IllegalStateException("LowRankAdam.step(W): nothing accumulated; call accumulate(G) first");
@@ -218,24 +240,24 @@ public final class LowRankAdam {
                 Matrix sum = fullGradient;
                 fullGradient = null;
                 accumulated = 0;
-                projectAndUpdate(w, sum);
+                projectAndUpdate(w, sum, learningRate);
             } else {
                 accumulated = 0;
                 projector.advance();
-                update(w);
+                update(w, learningRate);
             }
         } finally {
             use.exit();
         }
     }
 
-    private void projectAndUpdate(Matrix w, Matrix g) {
+    private void projectAndUpdate(Matrix w, Matrix g, float learningRate) {
         projector.project(g, projected);
-        update(w);
+        update(w, learningRate);
     }
 
     // the moments (rotated or reset after a change of subspace), N over R, and W in the back-projection's epilogue
-    private void update(Matrix w) {
+    private void update(Matrix w, float lr) {
         if (projector.changedSubspace()) {
             switch (settings.onRefresh()) {
                 case KEEP -> { }
@@ -269,7 +291,6 @@ public final class LowRankAdam {
             backend.adam(projected, m, v, settings.beta1(), settings.beta2(), settings.epsilon(), step, 1f, 0f,
                     projected);
         }
-        float lr = settings.learningRate();
         projector.projectBack(projected, -lr, 1f - lr * settings.weightDecay(), w);
     }
 
