@@ -49,8 +49,8 @@ import org.slimgrad.train.SvdProjector;
  *
  * <p>Data path: on the CPU, {@code NDArray.toByteBuffer(true)} of a contiguous PyTorch tensor is a direct buffer over
  * the tensor's own memory; the weight and its gradient are wrapped as {@link Matrix} views of it and updated in
- * place, with no copy and no m×n temporary. The gradient is zeroed after the update (the PyTorch engine accumulates
- * gradients across steps). Learning-rate trackers, {@code setRescaleGrad}, {@code optClipGrad} and
+ * place, with no copy and no m×n temporary. The weight's gradient is zeroed after the update (the PyTorch engine
+ * accumulates gradients across steps). Learning-rate trackers, {@code setRescaleGrad}, {@code optClipGrad} and
  * {@code optWeightDecays} (decoupled, AdamW) are honoured. Not thread-safe: DJL calls it from one thread.
  *
  * <p>{@link #save}/{@link #load} write and read every parameter's state keyed by parameter name (names come from
@@ -83,6 +83,9 @@ public final class SlimgradOptimizer extends Optimizer {
     private final Predicate<String> lowRankWhen;
     private final ParameterTracker learningRate;
     private final Map<String, String> names;
+    private final Block block;
+    /** The projected-gradient workspace every LowRankAdam shares (they step one at a time); null until needed. */
+    private Matrix workspace;
     private final Map<String, LowRankAdam> lowRank = new LinkedHashMap<>();
     private final Map<String, FullAdam> full = new LinkedHashMap<>();
 
@@ -100,6 +103,7 @@ public final class SlimgradOptimizer extends Optimizer {
         this.lowRankWhen = builder.lowRankWhen;
         this.learningRate = builder.learningRate;
         this.names = builder.names;
+        this.block = builder.block;
     }
 
     public static Builder builder() {
@@ -107,8 +111,8 @@ public final class SlimgradOptimizer extends Optimizer {
     }
 
     /**
-     * One step of parameter {@code parameterId}: W (the weight tensor) is updated in place from G, which is read,
-     * rescaled and clipped as DJL's optimizers do, then zeroed.
+     * One step of parameter {@code parameterId}: W (the weight tensor) is updated in place from G, which is rescaled
+     * and clipped in place as DJL's optimizers do; then the weight's own gradient is zeroed.
      */
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
@@ -133,7 +137,11 @@ public final class SlimgradOptimizer extends Optimizer {
             full.computeIfAbsent(name, key -> new FullAdam(backend, w.rows(), w.cols(), beta1, beta2, epsilon,
                     getWeightDecay())).step(w, g, lr);
         }
-        backend.fill(g, 0f);
+        // the PyTorch engine accumulates into the weight's own gradient, and the grad DJL hands over can be a copy
+        // of it (its parameter server's), so zero the weight's: in place, like DJL's optimizers
+        if (weight.hasGradient()) {
+            backend.fill(view(name, "gradient", weight.getGradient()), 0f);
+        }
     }
 
     /** Whether a parameter of that name and weight trains in a low-rank subspace. */
@@ -153,7 +161,33 @@ public final class SlimgradOptimizer extends Optimizer {
                         NonFinitePolicy.THROW, layerSeed)
                 : new DctProjector(backend, rows, cols, rank, updateGap, scale, ScoreNorm.L1, NonFinitePolicy.THROW);
         return new LowRankAdam(backend, projector, new LowRankAdam.Settings(NOMINAL_RATE, beta1, beta2, epsilon,
-                getWeightDecay(), LowRankAdam.OnRefresh.ROTATE));
+                getWeightDecay(), LowRankAdam.OnRefresh.ROTATE), sharedWorkspace(projector));
+    }
+
+    // one workspace as large as the largest projected gradient of the block's low-rank matrices; without a block
+    // (shapes unknown in advance) each optimizer keeps its own
+    private Matrix sharedWorkspace(GradientProjector projector) {
+        if (block == null) {
+            return null;
+        }
+        if (workspace == null) {
+            long largest = 0;
+            for (Pair<String, Parameter> parameter : block.getParameters()) {
+                NDArray array = parameter.getValue().getArray();
+                if (isLowRank(parameter.getKey(), array)) {
+                    Shape shape = array.getShape();
+                    largest = Math.max(largest, rank * Math.max(shape.get(0), shape.get(1)));
+                }
+            }
+            workspace = backend.allocate(1, Math.toIntExact(largest));
+        }
+        long needed = (long) projector.projectedRows() * projector.projectedCols();
+        if (needed > workspace.size()) {
+            throw new IllegalStateException("SlimgradOptimizer: a " + projector.rows() + "x" + projector.cols()
+                    + " parameter outside the block given to forBlock; its projected gradient needs " + needed
+                    + " floats, the workspace has " + workspace.size());
+        }
+        return workspace;
     }
 
     // the tensor's own memory as a matrix: rows × (the product of the other dimensions), or 1 × size for vectors
@@ -181,14 +215,15 @@ public final class SlimgradOptimizer extends Optimizer {
         }
     }
 
-    /** Bytes of optimizer state held: every parameter's moments, projector state and workspace. */
+    /** Bytes of optimizer state held: every parameter's moments and projector state, and the workspace. */
     public long stateBytes() {
         return lowRankStateBytes() + full.values().stream().mapToLong(FullAdam::bytesHeld).sum();
     }
 
-    /** Bytes held for the low-rank-trained matrices alone. */
+    /** Bytes held for the low-rank-trained matrices alone: their moments and projectors, and the shared workspace. */
     public long lowRankStateBytes() {
-        return lowRank.values().stream().mapToLong(LowRankAdam::bytesHeld).sum();
+        long workspaceBytes = workspace == null ? 0 : workspace.size() * Float.BYTES;
+        return workspaceBytes + lowRank.values().stream().mapToLong(LowRankAdam::bytesHeld).sum();
     }
 
     /** Bytes full-rank Adam would hold for the low-rank-trained matrices (two moments each). */
@@ -309,6 +344,7 @@ public final class SlimgradOptimizer extends Optimizer {
         private Predicate<String> lowRankWhen = name -> true;
         private ParameterTracker learningRate = Tracker.fixed(1e-3f);
         private final Map<String, String> names = new HashMap<>();
+        private Block block;
 
         Builder() {
         }
@@ -350,6 +386,7 @@ public final class SlimgradOptimizer extends Optimizer {
 
         /** The model, whose parameter names key the selection and the saved state. */
         public Builder forBlock(Block block) {
+            this.block = block;
             for (Pair<String, Parameter> parameter : block.getParameters()) {
                 names.put(parameter.getValue().getId(), parameter.getKey());
             }
