@@ -6,9 +6,12 @@ import java.util.Arrays;
 public final class Main {
 
     private static final String USAGE = """
-            usage: Main main               the main job: pretrain, the report, the CUDA comparison (GPU only)
+            usage: Main main               the main job: pretrain, djl-pretrain, the report, the CUDA comparison (GPU only)
                    Main pretrain [--steps N] [--out DIR]
                                            a small LM trained with full AdamW, GaLore, DCT and SLTrain: report/pretrain.md
+                   Main djl-pretrain [--steps N] [--out DIR]
+                                           a small GPT trained by DJL on the JDK's sources, DJL's AdamW beside slimgrad's
+                                           AdamW, GaLore and DCT through SlimgradOptimizer: report/djl-pretrain.md
                    Main report [--full] [--from FILE] [--out DIR]
                                            every kernel beside its peers: report/index.md, results.json, charts
                    Main gemm [MxKxN ...]   SGEMM GFLOP/s beside OpenBLAS, netlib VectorBLAS, EJML and a naive loop
@@ -27,11 +30,13 @@ public final class Main {
         switch (job) {
             case "main" -> {
                 org.slimgrad.bench.pretrain.PretrainJob.run(new String[0]);
+                org.slimgrad.bench.pretrain.DjlPretrainJob.run(new String[0]);
                 ReportJob.run(rest);
                 CudaComparison.run(new String[0]); // report/cuda.md: figures on a GPU, else why not
             }
             case "report" -> ReportJob.run(rest);
             case "pretrain" -> org.slimgrad.bench.pretrain.PretrainJob.run(rest);
+            case "djl-pretrain" -> org.slimgrad.bench.pretrain.DjlPretrainJob.run(rest);
             case "gemm" -> GemmComparison.run(rest);
             case "svd" -> SvdComparison.run();
             case "svd-accuracy" -> SvdAccuracy.run();

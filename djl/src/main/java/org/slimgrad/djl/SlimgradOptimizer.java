@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -263,6 +265,26 @@ public final class SlimgradOptimizer extends Optimizer {
             bytes.writeTo(data);
         }
         data.flush();
+    }
+
+    /** The file beside a DJL model's parameter files ({@code Model.save(dir, name)}) that holds this state. */
+    public static Path stateFile(Path modelDir, String modelName) {
+        return modelDir.resolve(modelName + "-slimgrad-optimizer.bin");
+    }
+
+    /** {@link #save} into {@link #stateFile}, beside the model's own files. */
+    public void save(Path modelDir, String modelName) throws IOException {
+        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(stateFile(modelDir,
+                modelName)))) {
+            save(out);
+        }
+    }
+
+    /** {@link #load(InputStream, Block)} from {@link #stateFile}, beside the model's own files. */
+    public void load(Path modelDir, String modelName, Block block) throws IOException {
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(stateFile(modelDir, modelName)))) {
+            load(in, block);
+        }
     }
 
     /**

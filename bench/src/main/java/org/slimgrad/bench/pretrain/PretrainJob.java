@@ -1,6 +1,5 @@
 package org.slimgrad.bench.pretrain;
 
-import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,13 +12,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
-import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.plot.ValueMarker;
-import org.jfree.data.xy.XYSeries;
-import org.jfree.data.xy.XYSeriesCollection;
 import org.slimgrad.Backend;
 import org.slimgrad.bench.Machine;
 import org.slimgrad.cpu.CpuBackend;
@@ -154,20 +146,10 @@ public final class PretrainJob {
     }
 
     private static void chart(Path file, double entropy, List<PretrainRun.Result> results) throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        XYSeriesCollection data = new XYSeriesCollection();
+        java.util.Map<String, double[][]> curves = new java.util.LinkedHashMap<>();
         for (PretrainRun.Result r : results) {
-            XYSeries series = new XYSeries(r.method().label);
-            for (double[] point : r.trainCurve()) {
-                series.add(point[0], point[1]);
-            }
-            data.addSeries(series);
+            curves.put(r.method().label, r.trainCurve().toArray(new double[0][]));
         }
-        JFreeChart chart = ChartFactory.createXYLineChart("Training loss (mean over each 20 steps)", "step",
-                "cross-entropy (nats)", data, PlotOrientation.VERTICAL, true, false, false);
-        chart.getXYPlot().setBackgroundPaint(Color.WHITE);
-        chart.getXYPlot().setRangeGridlinePaint(Color.GRAY);
-        chart.getXYPlot().addRangeMarker(new ValueMarker(entropy, Color.BLACK, new java.awt.BasicStroke(1.5f)));
-        ChartUtils.saveChartAsPNG(file.toFile(), chart, 1000, 500);
+        LossChart.save(file, "Training loss (mean over each 20 steps)", curves, entropy);
     }
 }

@@ -56,9 +56,9 @@ public final class DjlPretrain {
             return new Config(256, 2, 4, 64, 16, steps, 2e-3f, 0.01f, 64, 100, 1f, 7, 16, 10);
         }
 
-        /** Bytes of training text the run reads: every step's windows, with room to spare. */
+        /** Bytes of training text the run reads: 8 MB (about 700 files), or every step's windows if more. */
         public int trainBytes() {
-            return Math.max(1 << 20, steps * batch * (context + 1));
+            return Math.max(8 << 20, steps * batch * (context + 1));
         }
     }
 
