@@ -1,13 +1,8 @@
 package org.slimgrad.train;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Arrays;
-import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
-import java.util.zip.CheckedOutputStream;
 
 import org.slimgrad.Backend;
 import org.slimgrad.Matrix;
@@ -24,7 +19,7 @@ import org.slimgrad.Matrix;
  */
 public final class FullAdam {
 
-    private static final byte[] MAGIC = {'S', 'G', 'F', 'U', 'L', 'A', 'D', 'M'};
+    private static final String MAGIC = "SGFULADM";
     private static final int FORMAT_VERSION = 1;
 
     private final Backend backend;
@@ -87,23 +82,17 @@ public final class FullAdam {
 
     /** Writes the state (see the class comment for the layout). */
     public void save(OutputStream out) throws IOException {
-        DataOutputStream header = new DataOutputStream(out);
-        header.write(MAGIC);
-        header.writeInt(FORMAT_VERSION);
-        CheckedOutputStream checked = new CheckedOutputStream(out, new CRC32C());
-        DataOutputStream data = new DataOutputStream(checked);
-        data.writeInt(m.rows());
-        data.writeInt(m.cols());
-        data.writeFloat(beta1);
-        data.writeFloat(beta2);
-        data.writeFloat(epsilon);
-        data.writeFloat(weightDecay);
-        data.writeLong(step);
-        StateWriter.writeMatrix(data, m);
-        StateWriter.writeMatrix(data, v);
-        data.flush();
-        header.writeInt((int) checked.getChecksum().getValue());
-        header.flush();
+        StateWriter.writeChecked(out, MAGIC, FORMAT_VERSION, data -> {
+            data.writeInt(m.rows());
+            data.writeInt(m.cols());
+            data.writeFloat(beta1);
+            data.writeFloat(beta2);
+            data.writeFloat(epsilon);
+            data.writeFloat(weightDecay);
+            data.writeLong(step);
+            StateWriter.writeMatrix(data, m);
+            StateWriter.writeMatrix(data, v);
+        });
     }
 
     /**
@@ -111,35 +100,26 @@ public final class FullAdam {
      * {@link IllegalArgumentException} naming the part and expected vs found, and leaves this object unchanged.
      */
     public void load(InputStream in) throws IOException {
-        StateReader header = new StateReader(in, "FullAdam");
-        byte[] magic = header.readBytes("magic", MAGIC.length);
-        if (!Arrays.equals(magic, MAGIC)) {
-            throw header.refused("magic", "\"SGFULADM\"", Arrays.toString(magic));
-        }
-        header.expectInt("format version", FORMAT_VERSION);
-        CheckedInputStream checked = new CheckedInputStream(in, new CRC32C());
-        StateReader data = new StateReader(checked, "FullAdam");
-        data.expectInt("rows", m.rows());
-        data.expectInt("cols", m.cols());
-        float[] mine = {beta1, beta2, epsilon, weightDecay};
-        String[] names = {"beta1", "beta2", "epsilon", "weight decay"};
-        for (int t = 0; t < mine.length; t++) {
-            float saved = data.readFloat(names[t]);
-            if (Float.floatToRawIntBits(saved) != Float.floatToRawIntBits(mine[t])) {
-                throw data.refused(names[t], Float.toString(mine[t]), Float.toString(saved));
-            }
-        }
-        long savedStep = data.readLong("step", 0, Long.MAX_VALUE);
-        int[] first = data.readMatrixBits("first moment", m.rows(), m.cols(), true);
-        int[] second = data.readMatrixBits("second moment", v.rows(), v.cols(), true);
-        int saved = header.readInt("checksum");
-        int computed = (int) checked.getChecksum().getValue();
-        if (saved != computed) {
-            throw header.refused("CRC32C checksum of the payload", Integer.toHexString(computed),
-                    Integer.toHexString(saved) + " (the state is corrupted)");
-        }
-        step = savedStep;
-        StateReader.install(first, m);
-        StateReader.install(second, v);
+        StateReader.readChecked(in, "FullAdam", MAGIC, FORMAT_VERSION, FORMAT_VERSION, FORMAT_VERSION,
+                (data, version) -> {
+                    data.expectInt("rows", m.rows());
+                    data.expectInt("cols", m.cols());
+                    float[] mine = {beta1, beta2, epsilon, weightDecay};
+                    String[] names = {"beta1", "beta2", "epsilon", "weight decay"};
+                    for (int t = 0; t < mine.length; t++) {
+                        float saved = data.readFloat(names[t]);
+                        if (Float.floatToRawIntBits(saved) != Float.floatToRawIntBits(mine[t])) {
+                            throw data.refused(names[t], Float.toString(mine[t]), Float.toString(saved));
+                        }
+                    }
+                    long savedStep = data.readLong("step", 0, Long.MAX_VALUE);
+                    int[] first = data.readMatrixBits("first moment", m.rows(), m.cols(), true);
+                    int[] second = data.readMatrixBits("second moment", v.rows(), v.cols(), true);
+                    return () -> {
+                        step = savedStep;
+                        StateReader.install(first, m);
+                        StateReader.install(second, v);
+                    };
+                }).run();
     }
 }

@@ -1,14 +1,10 @@
 package org.slimgrad.train;
 
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
-import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
-import java.util.zip.CheckedOutputStream;
 
 import org.slimgrad.Backend;
 import org.slimgrad.Matrix;
@@ -110,7 +106,9 @@ public final class LowRankAdam {
     private Matrix fullGradient;
 
     /** The first bytes of a saved state. */
-    private static final byte[] MAGIC = {'S', 'G', 'L', 'R', 'A', 'D', 'A', 'M'};
+    private static final String MAGIC = "SGLRADAM";
+    /** Versions 1 and 2 had no checksum. */
+    private static final int FIRST_CHECKED_VERSION = 3;
     /** The layout version {@link #save} writes. */
     public static final int FORMAT_VERSION = 3;
 
@@ -301,30 +299,24 @@ public final class LowRankAdam {
         }
         use.enter("save");
         try {
-            DataOutputStream header = new DataOutputStream(out);
-            header.write(MAGIC);
-            header.writeInt(FORMAT_VERSION);
-            CheckedOutputStream checked = new CheckedOutputStream(out, new CRC32C());
-            DataOutputStream data = new DataOutputStream(checked);
-            data.writeInt(projector.rows());
-            data.writeInt(projector.cols());
-            data.writeInt(m.rows());
-            data.writeInt(m.cols());
-            data.writeFloat(settings.learningRate());
-            data.writeFloat(settings.beta1());
-            data.writeFloat(settings.beta2());
-            data.writeFloat(settings.epsilon());
-            data.writeFloat(settings.weightDecay());
-            data.writeInt(settings.onRefresh().ordinal());
-            data.writeInt(settings.state().ordinal());
-            data.writeLong(step);
-            data.writeLong(skippedSteps);
-            projector.saveState(data);
-            StateWriter.writeMatrix(data, m);
-            StateWriter.writeMatrix(data, v);
-            data.flush();
-            header.writeInt((int) checked.getChecksum().getValue());
-            header.flush();
+            StateWriter.writeChecked(out, MAGIC, FORMAT_VERSION, data -> {
+                data.writeInt(projector.rows());
+                data.writeInt(projector.cols());
+                data.writeInt(m.rows());
+                data.writeInt(m.cols());
+                data.writeFloat(settings.learningRate());
+                data.writeFloat(settings.beta1());
+                data.writeFloat(settings.beta2());
+                data.writeFloat(settings.epsilon());
+                data.writeFloat(settings.weightDecay());
+                data.writeInt(settings.onRefresh().ordinal());
+                data.writeInt(settings.state().ordinal());
+                data.writeLong(step);
+                data.writeLong(skippedSteps);
+                projector.saveState(data);
+                StateWriter.writeMatrix(data, m);
+                StateWriter.writeMatrix(data, v);
+            });
         } finally {
             use.exit();
         }
@@ -344,22 +336,8 @@ public final class LowRankAdam {
         }
         use.enter("load");
         try {
-            StateReader header = new StateReader(in, "LowRankAdam");
-            byte[] magic = header.readBytes("magic", MAGIC.length);
-            if (!Arrays.equals(magic, MAGIC)) {
-                throw header.refused("magic", "\"SGLRADAM\"", Arrays.toString(magic));
-            }
-            int version = header.readInt("format version", 1, FORMAT_VERSION);
-            CheckedInputStream checked = new CheckedInputStream(in, new CRC32C());
-            Runnable install = readPayload(new StateReader(checked, "LowRankAdam"), version);
-            if (version >= 3) {
-                int saved = header.readInt("checksum");
-                int computed = (int) checked.getChecksum().getValue();
-                if (saved != computed) {
-                    throw header.refused("CRC32C checksum of the payload", Integer.toHexString(computed),
-                            Integer.toHexString(saved) + " (the state is corrupted)");
-                }
-            }
+            Runnable install = StateReader.readChecked(in, "LowRankAdam", MAGIC, 1, FORMAT_VERSION,
+                    FIRST_CHECKED_VERSION, this::readPayload);
             install.run();
         } finally {
             use.exit();

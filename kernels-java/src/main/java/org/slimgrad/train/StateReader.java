@@ -5,6 +5,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UTFDataFormatException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
 
 import org.slimgrad.Bf16;
 import org.slimgrad.Matrix;
@@ -23,6 +27,39 @@ final class StateReader {
     StateReader(InputStream in, String owner) {
         this.in = in instanceof DataInputStream data ? data : new DataInputStream(in);
         this.owner = owner;
+    }
+
+    /** Reads and checks a payload of the given format version; returns what installs it. */
+    @FunctionalInterface
+    interface PayloadReader {
+        Runnable read(StateReader data, int version) throws IOException;
+    }
+
+    /**
+     * Reads what {@link StateWriter#writeChecked} wrote: the magic, a version in [oldest, newest], the payload through
+     * {@code reader}, then, for versions from {@code checkedFrom} on (older layouts had none), the payload's CRC32C.
+     * Returns the reader's installer only when all of it holds; nothing is installed here.
+     */
+    static Runnable readChecked(InputStream in, String owner, String magic, int oldest, int newest, int checkedFrom,
+                                PayloadReader reader) throws IOException {
+        StateReader header = new StateReader(in, owner);
+        byte[] expected = magic.getBytes(StandardCharsets.US_ASCII);
+        byte[] found = header.readBytes("magic", expected.length);
+        if (!Arrays.equals(found, expected)) {
+            throw header.refused("magic", "\"" + magic + "\"", Arrays.toString(found));
+        }
+        int version = header.readInt("format version", oldest, newest);
+        CheckedInputStream checked = new CheckedInputStream(in, new CRC32C());
+        Runnable install = reader.read(new StateReader(checked, owner), version);
+        if (version >= checkedFrom) {
+            int saved = header.readInt("checksum");
+            int computed = (int) checked.getChecksum().getValue();
+            if (saved != computed) {
+                throw header.refused("CRC32C checksum of the payload", Integer.toHexString(computed),
+                        Integer.toHexString(saved) + " (the state is corrupted)");
+            }
+        }
+        return install;
     }
 
     /** The underlying stream, for a nested state with a reader of its own. */
