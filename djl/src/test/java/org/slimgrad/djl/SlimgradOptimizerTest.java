@@ -182,18 +182,22 @@ class SlimgradOptimizerTest {
             NDArray g = gradient(manager, rng, weight.getShape());
             // the refresh, the workspaces' first use, and the JIT's warm-up (until C2 has compiled the Vector API
             // kernels, vectors are boxed: measured 1 MB per step at 500 steps, 1.6 KB from 1500 on)
-            for (int t = 0; t < 2500; t++) {
+            for (int t = 0; t < 4000; t++) {
                 optimizer.update("w", weight, g);
             }
             com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
                     .getThreadMXBean();
-            long allocated = 0;
-            for (int t = 0; t < 20; t++) {
+            // the median of 21 steps: a recompilation while measuring boxes vectors for a step or two (seen once in CI:
+            // 124 KB), which is the JIT's, not a temporary of ours
+            long[] allocations = new long[21];
+            for (int t = 0; t < allocations.length; t++) {
                 long before = threads.getCurrentThreadAllocatedBytes();
                 optimizer.update("w", weight, g);
-                allocated = Math.max(allocated, threads.getCurrentThreadAllocatedBytes() - before);
+                allocations[t] = threads.getCurrentThreadAllocatedBytes() - before;
             }
-            assertTrue(allocated < (long) rows * cols * Float.BYTES / 8, "a warm step allocated " + allocated
+            java.util.Arrays.sort(allocations);
+            long allocated = allocations[allocations.length / 2];
+            assertTrue(allocated < (long) rows * cols * Float.BYTES / 8, "a warm step (median) allocated " + allocated
                     + " bytes; one " + rows + "x" + cols + " matrix is " + rows * cols * Float.BYTES);
             float[] now = weight.toFloatArray();
             for (int e = 0; e < now.length; e += 997) {
