@@ -192,21 +192,28 @@ public final class SlimgradOptimizer extends Optimizer {
         return workspace;
     }
 
-    // the tensor's own memory as a matrix: rows × (the product of the other dimensions), or 1 × size for vectors
+    // the tensor's own memory as a matrix of matrixShape's shape
     private static Matrix view(String name, String role, NDArray array) {
         if (array.getDataType() != DataType.FLOAT32 || array.getDevice().isGpu()) {
             throw new IllegalArgumentException("SlimgradOptimizer.update(" + name + "): the " + role + " is "
                     + array.getDataType() + " on " + array.getDevice() + "; the CPU path takes float32 CPU tensors");
         }
         Shape shape = array.getShape();
-        int rows = shape.dimension() < 2 ? 1 : Math.toIntExact(shape.get(0));
-        int cols = rows == 0 ? 0 : Math.toIntExact(shape.size() / Math.max(rows, 1));
+        int[] rowsCols = matrixShape(shape);
+        int rows = rowsCols[0];
+        int cols = rowsCols[1];
         ByteBuffer buffer = array.toByteBuffer(true);
         if (!buffer.isDirect() || buffer.capacity() != shape.size() * Float.BYTES) {
             throw new IllegalStateException("SlimgradOptimizer.update(" + name + "): the engine gave no direct view of"
                     + " the " + role + " " + shape + "; in-place updates need a contiguous CPU tensor");
         }
         return Matrix.wrap(MemorySegment.ofBuffer(buffer), 0, rows, cols, Math.max(cols, 1));
+    }
+
+    // a tensor as a matrix: rows × (the product of the other dimensions), or 1 × size for scalars and vectors
+    private static int[] matrixShape(Shape shape) {
+        int rows = shape.dimension() < 2 ? 1 : Math.toIntExact(shape.get(0));
+        return new int[]{rows, rows == 0 ? 0 : Math.toIntExact(shape.size() / rows)};
     }
 
     private static void clip(Matrix g, float bound) {
@@ -332,9 +339,9 @@ public final class SlimgradOptimizer extends Optimizer {
                 throw new IllegalArgumentException("SlimgradOptimizer.load: the state names parameter '" + name
                         + "', which the block does not have");
             }
-            Shape shape = weight.getShape();
-            int rows = shape.dimension() < 2 ? 1 : Math.toIntExact(shape.get(0));
-            int cols = Math.toIntExact(shape.size() / Math.max(rows, 1));
+            int[] rowsCols = matrixShape(weight.getShape());
+            int rows = rowsCols[0];
+            int cols = rowsCols[1];
             if (kind == 0) {
                 LowRankAdam state = newLowRank(name, rows, cols);
                 state.load(new ByteArrayInputStream(bytes));
