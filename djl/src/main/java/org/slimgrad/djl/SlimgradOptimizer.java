@@ -8,9 +8,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,6 +30,7 @@ import org.slimgrad.Backend;
 import org.slimgrad.Backends;
 import org.slimgrad.Matrix;
 import org.slimgrad.ScoreNorm;
+import org.slimgrad.cuda.CudaBackend;
 import org.slimgrad.train.DctProjector;
 import org.slimgrad.train.FullAdam;
 import org.slimgrad.train.GradientProjector;
@@ -49,14 +50,17 @@ import org.slimgrad.train.SvdProjector;
  *                   .optLearningRateTracker(Tracker.fixed(1e-3f)).build());
  * </pre>
  *
- * <p>Data path: on the CPU, {@code NDArray.toByteBuffer(true)} of a contiguous PyTorch tensor is a direct buffer over
- * the tensor's own memory; the weight and its gradient are wrapped as {@link Matrix} views of it and updated in
- * place, with no copy and no m×n temporary. The weight's gradient is zeroed after the update (the PyTorch engine
- * accumulates gradients across steps). Learning-rate trackers, {@code setRescaleGrad}, {@code optClipGrad} and
- * {@code optWeightDecays} (decoupled, AdamW) are honoured. Not thread-safe: DJL calls it from one thread.
+ * <p>Data path: the weight and its gradient are wrapped as {@link Matrix} views of the tensors' own memory (the data
+ * pointer libtorch reports, {@link TorchTensor}) and updated in place, with no copy and no m×n temporary: CPU tensors
+ * with a host backend (default), CUDA tensors with a {@code CudaBackend} on their device (optBackend). A tensor that is
+ * not contiguous float32 where the backend computes is refused before anything is written. The weight's gradient is
+ * zeroed after the update (the PyTorch engine accumulates gradients across steps). Learning-rate trackers,
+ * {@code setRescaleGrad}, {@code optClipGrad} (host backends only) and {@code optWeightDecays} (decoupled, AdamW)
+ * are honoured. Not thread-safe: DJL calls it from one thread.
  *
  * <p>{@link #save}/{@link #load} write and read every parameter's state keyed by parameter name (names come from
- * {@link Builder#forBlock}; without a block the ids DJL passes, which differ between processes, are the keys).
+ * {@link Builder#forBlock}; without a block the ids DJL passes, which differ between processes, are the keys). With
+ * the CUDA backend they refuse (the optimizers' state serialisers read host memory only, so far).
  */
 public final class SlimgradOptimizer extends Optimizer {
 
@@ -74,6 +78,10 @@ public final class SlimgradOptimizer extends Optimizer {
     private static final int FORMAT_VERSION = 1;
 
     private final Backend backend;
+    /** The backend when it is CUDA's: tensors are wrapped as its device matrices. */
+    private final CudaBackend cuda;
+    /** Whether the tensors are CUDA tensors (the emulated device's tests hand it host tensors). */
+    private final boolean tensorsOnCuda;
     private final Method method;
     private final int rank;
     private final int updateGap;
@@ -94,6 +102,12 @@ public final class SlimgradOptimizer extends Optimizer {
     private SlimgradOptimizer(Builder builder) {
         super(builder);
         this.backend = builder.backend;
+        this.cuda = backend instanceof CudaBackend device ? device : null;
+        this.tensorsOnCuda = cuda != null && builder.tensorsOnCuda;
+        if (cuda != null && clipGrad > 0) {
+            throw new IllegalArgumentException("SlimgradOptimizer.builder: optClipGrad is done on the host; the CUDA"
+                    + " backend " + cuda.deviceName() + " does not clip");
+        }
         this.method = builder.method;
         this.rank = builder.rank;
         this.updateGap = builder.updateGap;
@@ -118,6 +132,9 @@ public final class SlimgradOptimizer extends Optimizer {
      */
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
+        if (weight.getShape().size() == 0) {
+            return; // nothing to train, and libtorch may give no address for it
+        }
         String name = names.getOrDefault(parameterId, parameterId);
         Matrix w = view(name, "weight", weight);
         Matrix g = view(name, "gradient", grad);
@@ -192,22 +209,28 @@ public final class SlimgradOptimizer extends Optimizer {
         return workspace;
     }
 
-    // the tensor's own memory as a matrix of matrixShape's shape
-    private static Matrix view(String name, String role, NDArray array) {
-        if (array.getDataType() != DataType.FLOAT32 || array.getDevice().isGpu()) {
-            throw new IllegalArgumentException("SlimgradOptimizer.update(" + name + "): the " + role + " is "
-                    + array.getDataType() + " on " + array.getDevice() + "; the CPU path takes float32 CPU tensors");
+    // the tensor's own memory as a matrix of matrixShape's shape: host memory for a host backend, device memory for
+    // the CUDA backend; anything but a contiguous float32 tensor where the backend computes is refused (a copy would
+    // take the update and drop it)
+    private Matrix view(String name, String role, NDArray array) {
+        TorchTensor tensor = TorchTensor.of(array);
+        boolean placed = tensor.cuda() == tensorsOnCuda && (!tensor.cuda() || tensor.device() == cuda.ordinal());
+        if (!tensor.float32() || !tensor.contiguous() || !placed) {
+            throw new IllegalArgumentException("SlimgradOptimizer.update(" + name + "): the " + role + " "
+                    + array.getShape() + " is " + array.getDataType()
+                    + (tensor.contiguous() ? "" : " with strides " + Arrays.toString(tensor.strides()))
+                    + " on " + (tensor.cuda() ? "cuda:" + tensor.device() : "the CPU") + "; this optimizer updates"
+                    + " contiguous float32 tensors in place on " + (tensorsOnCuda ? "cuda:" + cuda.ordinal()
+                    : "the CPU"));
         }
-        Shape shape = array.getShape();
-        int[] rowsCols = matrixShape(shape);
+        int[] rowsCols = matrixShape(array.getShape());
         int rows = rowsCols[0];
         int cols = rowsCols[1];
-        ByteBuffer buffer = array.toByteBuffer(true);
-        if (!buffer.isDirect() || buffer.capacity() != shape.size() * Float.BYTES) {
-            throw new IllegalStateException("SlimgradOptimizer.update(" + name + "): the engine gave no direct view of"
-                    + " the " + role + " " + shape + "; in-place updates need a contiguous CPU tensor");
+        if (cuda != null) {
+            return cuda.wrap(tensor.address(), rows, cols, Math.max(cols, 1));
         }
-        return Matrix.wrap(MemorySegment.ofBuffer(buffer), 0, rows, cols, Math.max(cols, 1));
+        MemorySegment memory = MemorySegment.ofAddress(tensor.address()).reinterpret(tensor.size() * Float.BYTES);
+        return Matrix.wrap(memory, 0, rows, cols, Math.max(cols, 1));
     }
 
     // a tensor as a matrix: rows × (the product of the other dimensions), or 1 × size for scalars and vectors
@@ -374,6 +397,7 @@ public final class SlimgradOptimizer extends Optimizer {
         private ParameterTracker learningRate = Tracker.fixed(1e-3f);
         private final Map<String, String> names = new HashMap<>();
         private Block block;
+        private boolean tensorsOnCuda = true;
 
         Builder() {
         }
@@ -449,9 +473,18 @@ public final class SlimgradOptimizer extends Optimizer {
             return this;
         }
 
-        /** The slimgrad backend (default {@link Backends#cpu()}); it must compute on host memory. */
+        /**
+         * The slimgrad backend (default {@link Backends#cpu()}): a host backend for CPU tensors, or a
+         * {@link CudaBackend} for CUDA tensors on its device (wrapped in place, in libtorch's primary context).
+         */
         public Builder optBackend(Backend backend) {
             this.backend = backend;
+            return this;
+        }
+
+        // the emulated CUDA device's memory is host memory: its tests train CPU tensors through the device path
+        Builder tensorsOnCuda(boolean tensorsOnCuda) {
+            this.tensorsOnCuda = tensorsOnCuda;
             return this;
         }
 
@@ -460,11 +493,11 @@ public final class SlimgradOptimizer extends Optimizer {
                 backend = Backends.cpu();
             }
             if (method == null || rank < 1 || updateGap < 1 || !(scale > 0) || lowRankWhen == null
-                    || learningRate == null || !backend.domain().isHost()) {
+                    || learningRate == null || !(backend.domain().isHost() || backend instanceof CudaBackend)) {
                 throw new IllegalArgumentException("SlimgradOptimizer.builder: method " + method + ", rank " + rank
                         + ", updateGap " + updateGap + ", scale " + scale + ", backend " + backend
                         + "; need a method, rank >= 1, updateGap >= 1, scale > 0, a selection, a learning rate and a"
-                        + " host backend");
+                        + " host or CUDA backend");
             }
             return new SlimgradOptimizer(this);
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -29,6 +30,7 @@ import org.slimgrad.Backend;
 import org.slimgrad.Backends;
 import org.slimgrad.Matrix;
 import org.slimgrad.ScoreNorm;
+import org.slimgrad.cuda.CudaBackend;
 import org.slimgrad.djl.SlimgradOptimizer.Method;
 import org.slimgrad.train.DctProjector;
 import org.slimgrad.train.FullAdam;
@@ -53,7 +55,7 @@ class SlimgradOptimizerTest {
         DjlSetup.offline();
     }
 
-    private static Block linear(NDManager manager) {
+    static Block linear(NDManager manager) {
         Block block = Linear.builder().setUnits(OUT).build();
         block.initialize(manager, DataType.FLOAT32, new Shape(1, IN));
         return block;
@@ -250,6 +252,80 @@ class SlimgradOptimizerTest {
                 corrupted[corrupted.length / 2] ^= 0x10;
                 assertThrows(IllegalArgumentException.class,
                         () -> resumed.load(new ByteArrayInputStream(corrupted), block));
+            }
+        }
+    }
+
+    /**
+     * A tensor whose memory is not one contiguous float32 block (a transposed view: DJL's toByteBuffer would hand a
+     * copy) is refused before anything is written, and so is a float64 one.
+     */
+    @Test
+    void refusesTensorsItCannotUpdateInPlace() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SlimgradOptimizer optimizer = SlimgradOptimizer.builder().method(Method.FULL).build();
+            NDArray base = gradient(manager, new SplittableRandom(4), new Shape(6, 9));
+            NDArray transposed = base.transpose();
+            float[] before = base.toFloatArray();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> optimizer.update("w", transposed, transposed.duplicate()));
+            assertTrue(e.getMessage().contains("strides [1, 9]") && e.getMessage().contains("update(w)"),
+                    e.getMessage());
+            assertArrayEquals(before, base.toFloatArray(), 0f, "untouched");
+            NDArray doubles = base.toType(DataType.FLOAT64, true);
+            e = assertThrows(IllegalArgumentException.class, () -> optimizer.update("d", doubles, doubles));
+            assertTrue(e.getMessage().contains("float64"), e.getMessage());
+        }
+    }
+
+    /**
+     * The CUDA path (tensor addresses wrapped as device matrices, every kernel on the device) on the emulated device,
+     * whose memory is host memory: the same steps as on the CPU backend, within the two backends' rounding.
+     */
+    @Test
+    void theCudaPathOnTheEmulatedDeviceStepsAsTheCpuPath() {
+        String library = System.getProperty("slimgrad.cuda.emulation");
+        assumeTrue(library != null && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(library)),
+                "no CUDA emulation library (" + library + "): g++ was missing when kernels-cuda was built");
+        try (CudaBackend emulated = CudaBackend.emulated()) {
+            assertDevicePathStepsAsTheCpuPath(emulated, ai.djl.Device.cpu(), false);
+        }
+    }
+
+    /** Every method through {@code cuda} on tensors of {@code device} against the CPU path on CPU copies. */
+    static void assertDevicePathStepsAsTheCpuPath(CudaBackend cuda, ai.djl.Device device, boolean tensorsOnCuda) {
+        DjlSetup.offline();
+        try (NDManager onDeviceManager = NDManager.newBaseManager(device);
+             NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            for (Method method : Method.values()) {
+                Block onDevice = linear(onDeviceManager);
+                Block onCpu = linear(manager);
+                for (int p = 0; p < 2; p++) {
+                    onDevice.getParameters().get(p).getValue().getArray()
+                            .set(onCpu.getParameters().get(p).getValue().getArray().toFloatArray());
+                }
+                SlimgradOptimizer devicePath = SlimgradOptimizer.builder().method(method).rank(4).updateGap(3)
+                        .forBlock(onDevice).optLearningRateTracker(SCHEDULE).optWeightDecays(DECAY)
+                        .optBackend(cuda).tensorsOnCuda(tensorsOnCuda).build();
+                SlimgradOptimizer cpuPath = SlimgradOptimizer.builder().method(method).rank(4).updateGap(3)
+                        .forBlock(onCpu).optLearningRateTracker(SCHEDULE).optWeightDecays(DECAY).build();
+                SplittableRandom rng = new SplittableRandom(8);
+                for (int step = 1; step <= 5; step++) { // refreshes at steps 1 and 4
+                    for (int p = 0; p < 2; p++) {
+                        Parameter d = onDevice.getParameters().get(p).getValue();
+                        Parameter c = onCpu.getParameters().get(p).getValue();
+                        NDArray g = gradient(manager, rng, c.getArray().getShape());
+                        devicePath.update(d.getId(), d.getArray(), g.toDevice(device, true));
+                        cpuPath.update(c.getId(), c.getArray(), g);
+                        float[] expected = c.getArray().toFloatArray();
+                        float[] actual = d.getArray().toFloatArray();
+                        for (int e = 0; e < expected.length; e++) {
+                            assertEquals(expected[e], actual[e], 2e-5 * (1 + Math.abs(expected[e])),
+                                    method + " " + d.getName() + " step " + step + " element " + e);
+                        }
+                    }
+                }
+                assertEquals(cpuPath.lowRankParameters(), devicePath.lowRankParameters(), method.toString());
             }
         }
     }

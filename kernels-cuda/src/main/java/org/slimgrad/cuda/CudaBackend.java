@@ -70,6 +70,11 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
         return device.description();
     }
 
+    /** The CUDA device ordinal the backend computes on. */
+    public int ordinal() {
+        return device.ordinal();
+    }
+
     @Override
     public Matrix allocate(int rows, int cols) {
         Matrix matrix = allocateUninitialised(rows, cols);
@@ -122,6 +127,26 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
         Matrix device = allocateUninitialised(from.rows(), from.cols()); // every element is uploaded
         upload(from, device);
         return device;
+    }
+
+    /**
+     * A matrix over device memory that someone else allocated in this device's primary context (libtorch's caching
+     * allocator, JCuda's {@code cuMemAlloc}): row-major, element (i, j) at {@code address + 4·(i·ld + j)}. No copy;
+     * slimgrad never frees it and does not keep it alive, so the owner keeps it allocated while the matrix is used.
+     * Ordering: the backend's stream is a blocking stream, so work the owner queued on the legacy default stream
+     * (PyTorch's default) finishes before slimgrad's next operation starts, and the owner's later work there waits
+     * for slimgrad's; an owner on its own non-blocking stream synchronises it first.
+     */
+    public Matrix wrap(long address, int rows, int cols, int ld) {
+        requireOpen("wrap");
+        long floats = rows == 0 || cols == 0 ? 0 : (long) (rows - 1) * ld + cols;
+        if (address == 0 || address % Float.BYTES != 0 || rows < 0 || cols < 0 || ld < Math.max(cols, 1)) {
+            throw new IllegalArgumentException(name() + ".wrap: " + rows + "x" + cols + ", ld " + ld + " at 0x"
+                    + Long.toHexString(address) + "; need a non-null address aligned to 4 bytes, non-negative sizes"
+                    + " and ld >= max(cols, 1)");
+        }
+        return Matrix.inDomain(domain(), MemorySegment.ofAddress(address).reinterpret(floats * Float.BYTES), 0, rows,
+                cols, ld);
     }
 
     /** Waits until the work queued on the backend's stream has finished (for timing). */

@@ -16,6 +16,9 @@ interface Device extends AutoCloseable {
     /** What this device is, for names and error messages, e.g. "cuda:0 NVIDIA H100 80GB HBM3". */
     String description();
 
+    /** The CUDA device ordinal (0 for the emulation). */
+    int ordinal();
+
     /** The largest grid dimension a launch uses; kernels stride over the grid, so any smaller grid is correct. */
     int maxGrid();
 

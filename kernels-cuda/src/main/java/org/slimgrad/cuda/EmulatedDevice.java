@@ -66,6 +66,11 @@ final class EmulatedDevice implements Device {
     }
 
     @Override
+    public int ordinal() {
+        return 0;
+    }
+
+    @Override
     public int maxGrid() {
         return MAX_GRID;
     }

@@ -32,8 +32,10 @@ final class GpuDevice implements Device {
     private final CuBlas blas;
     private final CuSolver solver;
     private final String description;
+    private final int ordinal;
 
     GpuDevice(int ordinal) {
+        this.ordinal = ordinal;
         List<String> ptx = ptx().orElseThrow(() -> new IllegalStateException("cuda: kernels not compiled ("
                 + MODULES_RESOURCE + " is not on the class path: nvcc was missing when kernels-cuda was built)"));
         this.context = Cuda.get().open(ordinal);
@@ -77,6 +79,11 @@ final class GpuDevice implements Device {
     @Override
     public String description() {
         return description;
+    }
+
+    @Override
+    public int ordinal() {
+        return ordinal;
     }
 
     @Override

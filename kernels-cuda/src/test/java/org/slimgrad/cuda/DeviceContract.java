@@ -302,6 +302,53 @@ abstract class DeviceContract {
         assertThrows(IllegalArgumentException.class, () -> cuda().scale(2f, host));
     }
 
+    @Test
+    void wrapsDeviceMemoryAllocatedByItsOwnerWithoutCopyingIt() {
+        int rows = 6;
+        int cols = 5;
+        int ld = 8;
+        Matrix host = TestData.random(rng, rows, ld, false);
+        long bytes = (long) rows * ld * Float.BYTES;
+        long address = cuda().device().allocate(bytes); // as a foreign allocator (libtorch, JCuda) would
+        try {
+            cuda().device().upload(host.segment(), address, bytes);
+            Matrix wrapped = cuda().wrap(address, rows, cols, ld);
+            assertEquals(rows + "x" + cols + " (ld " + ld + ")", wrapped.shape());
+            cuda().scale(2f, wrapped);
+            Matrix back = Matrix.wrap(new float[rows * ld], rows, ld);
+            cuda().device().download(address, back.segment(), bytes);
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < ld; j++) {
+                    float expected = j < cols ? 2f * host.get(i, j) : host.get(i, j); // the padding is not touched
+                    assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(back.get(i, j)),
+                            "(" + i + ", " + j + ")");
+                }
+            }
+            Matrix product = cuda().allocate(rows, rows);
+            cuda().gemm(false, true, 1f, wrapped, wrapped, 0f, product);
+            Matrix result = cuda().toHost(product);
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < rows; j++) {
+                    double exact = 0;
+                    double magnitude = 0;
+                    for (int k = 0; k < cols; k++) {
+                        exact += (double) back.get(i, k) * back.get(j, k);
+                        magnitude += Math.abs((double) back.get(i, k) * back.get(j, k));
+                    }
+                    // fp32 accumulation of cols products: |error| <= cols·2^-24·Σ|a·b| (plus the final rounding)
+                    assertEquals(exact, result.get(i, j), (cols + 1) * 0x1p-24 * magnitude, "W·Wᵀ (" + i + ", " + j + ")");
+                }
+            }
+        } finally {
+            cuda().device().free(address);
+        }
+        for (long[] bad : new long[][]{{0, 2, 2, 2}, {address + 2, 2, 2, 2}, {address, -1, 2, 2}, {address, 2, 3, 2}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> cuda().wrap(bad[0], (int) bad[1], (int) bad[2], (int) bad[3]));
+            assertTrue(e.getMessage().contains(".wrap: "), e.getMessage());
+        }
+    }
+
     /** A second backend on the same device, closed by the test that makes it. */
     protected abstract CudaBackend newBackend();
 
