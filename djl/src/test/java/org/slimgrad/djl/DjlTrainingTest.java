@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 import org.slimgrad.djl.pretrain.DjlPretrain;
@@ -37,6 +39,34 @@ class DjlTrainingTest {
             assertTrue(lowRank.lowRankBytes() > 0 && lowRank.lowRankBytes() < lowRank.lowRankFullAdamBytes() / 2,
                     run + ": low-rank state " + lowRank.lowRankBytes() + " vs " + lowRank.lowRankFullAdamBytes());
         }
+    }
+
+    /**
+     * The same run with the garbage collector running all along gives the same losses bit for bit: no tensor of the
+     * model or the optimizer lives in memory that the collector can free (DJL's scalar ops make such tensors; a
+     * backward pass that read one gave garbage gradients once in four runs of the main job, and in every run here).
+     */
+    @Test
+    void trainingIsTheSameWhileTheCollectorRuns() throws Exception {
+        JdkCorpus corpus = JdkCorpus.load(JdkCorpus.jdkSources(), 1 << 16, 1 << 14);
+        Result quiet = DjlPretrain.train(Run.SLIMGRAD_DCT, TINY, corpus);
+        AtomicBoolean training = new AtomicBoolean(true);
+        Thread collector = new Thread(() -> {
+            while (training.get()) {
+                System.gc();
+                LockSupport.parkNanos(2_000_000);
+            }
+        });
+        collector.start();
+        Result collected;
+        try {
+            collected = DjlPretrain.train(Run.SLIMGRAD_DCT, TINY, corpus);
+        } finally {
+            training.set(false);
+            collector.join();
+        }
+        assertArrayEquals(quiet.trainLoss(), collected.trainLoss(), 0, "training loss every 5 steps");
+        assertEquals(quiet.validationLoss(), collected.validationLoss(), 0, "validation loss");
     }
 
     /** The split is by file and fixed by the paths: no file's bytes are in both parts. */

@@ -101,7 +101,12 @@ public final class TinyGpt {
             }
         }
         NDArray mask = manager.create(future, new Shape(length, length));
-        NDArray weights = q.matMul(k).div((float) Math.sqrt(dh)).add(mask).softmax(-1);
+        // 1/√dₕ as a tensor that libtorch owns. DJL's div(Number) wraps the number in a tensor over a direct buffer
+        // and closes it at once, but autograd keeps that tensor for the backward pass (it divides the gradient by
+        // it): once the collector frees the buffer, backward reads freed memory. Seen as training that diverged in
+        // one run of four, and in every run under a System.gc() loop.
+        NDArray scale = manager.full(new Shape(), (float) (1 / Math.sqrt(dh)));
+        NDArray weights = q.matMul(k).mul(scale).add(mask).softmax(-1);
         return weights.matMul(v).transpose(0, 2, 1, 3).reshape(batch, length, d);
     }
 }
