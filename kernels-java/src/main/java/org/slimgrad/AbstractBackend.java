@@ -75,6 +75,25 @@ public abstract class AbstractBackend implements Backend {
     }
 
     @Override
+    public final Matrix toHost(Matrix m) {
+        readable(new Call("toHost", "M", m), "M", m);
+        return toHostKernel(m);
+    }
+
+    @Override
+    public final Matrix fromHost(Matrix h) {
+        Call op = new Call("fromHost", "H", h);
+        if (h == null || !h.domain().isHost()) {
+            throw new IllegalArgumentException(op + ": H " + (h == null ? "is null" : "(" + h.shape() + ") lives in "
+                    + h.domain() + " memory; it takes a host matrix"));
+        }
+        if (!h.segment().scope().isAlive()) {
+            throw new IllegalStateException(op + ": H (" + h.shape() + ") views memory that was closed");
+        }
+        return fromHostKernel(h);
+    }
+
+    @Override
     public final void copy(Matrix x, Matrix y) {
         Call op = new Call("copy", "X", x, "Y", y);
         readable(op, "X", x);
@@ -498,6 +517,12 @@ public abstract class AbstractBackend implements Backend {
 
     /** {@code Y = α·X + Y} on validated, non-empty arguments. */
     protected abstract void axpyKernel(float alpha, Matrix x, Matrix y);
+
+    /** {@link #toHost} after validation: m itself on a host backend, else a new host copy. */
+    protected abstract Matrix toHostKernel(Matrix m);
+
+    /** {@link #fromHost} after validation (h is a live host matrix): h itself on a host backend, else a new copy. */
+    protected abstract Matrix fromHostKernel(Matrix h);
 
     /** {@code Y = X} on validated, non-empty, disjoint arguments. */
     protected abstract void copyKernel(Matrix x, Matrix y);

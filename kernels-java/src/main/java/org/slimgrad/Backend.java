@@ -30,6 +30,18 @@ public interface Backend {
     Matrix allocate(int rows, int cols);
 
     /**
+     * m's contents in host memory, for saving or inspecting state: m itself on a host backend (no copy), else a new
+     * dense row-major host copy. m must be a matrix of this backend.
+     */
+    Matrix toHost(Matrix m);
+
+    /**
+     * A matrix of this backend with the host matrix h's contents: h itself on a host backend (no copy), else a new
+     * dense copy in this backend's memory.
+     */
+    Matrix fromHost(Matrix h);
+
+    /**
      * {@code C = α·op(A)·op(B) + β·C}, where {@code op(X)} is {@code Xᵀ} when its flag is set. op(A) is m×k,
      * op(B) is k×n and C is m×n. As in BLAS, {@code β = 0} means C is not read (NaN or Inf in C do not
      * propagate) and {@code k = 0} leaves {@code C = β·C}. C must not overlap A or B. Modifies C.

@@ -26,6 +26,17 @@ public abstract class HostBackend extends AbstractBackend {
         return Matrix.wrap(new float[rows * cols], rows, cols);
     }
 
+    // host memory is this backend's memory: no copy either way
+    @Override
+    protected final Matrix toHostKernel(Matrix m) {
+        return m;
+    }
+
+    @Override
+    protected final Matrix fromHostKernel(Matrix h) {
+        return h;
+    }
+
     // Y = X, one bulk copy per row (or one for the whole matrix when both are contiguous)
     @Override
     protected final void copyKernel(Matrix x, Matrix y) {

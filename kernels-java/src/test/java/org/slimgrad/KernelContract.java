@@ -54,6 +54,16 @@ public abstract class KernelContract {
     }
 
     @Test
+    void hostTransfersRoundTripBitForBitAndAreTheIdentityOnHostMemory() {
+        Matrix h = TestData.random(new SplittableRandom(SEED), 7, 5, true); // a padded view
+        Matrix on = backend().fromHost(h);
+        TestData.assertSameBits(h, backend().toHost(on), "toHost(fromHost(H))");
+        if (backend().domain().isHost()) {
+            assertTrue(on == h && backend().toHost(h) == h, "no copy on a host backend");
+        }
+    }
+
+    @Test
     void gemmMatchesReferenceOnAwkwardShapes() {
         SplittableRandom rng = new SplittableRandom(SEED);
         int caseNo = 0;

@@ -100,7 +100,7 @@ public final class CudaComparison {
         cuda.scale(0f, z);
         double gemm = median(5, () -> cuda.gemm(false, false, 1f, a, z, 0f, y), cuda);
         Matrix basis = cuda.allocate(n, width);
-        Matrix start = cuda.toDevice(random(n, width, 3));
+        Matrix start = cuda.fromHost(random(n, width, 3));
         double ortho = median(5, () -> {
             cuda.copy(start, basis);
             cuda.orthonormalize(basis);
@@ -177,8 +177,8 @@ public final class CudaComparison {
     // A = U·diag(σ)·Vᵀ with U, V orthonormalised seeded sketches, built on the device
     private static Matrix withSpectrum(CudaBackend cuda, int m, int n, double[] sigma) {
         int p = sigma.length;
-        Matrix u = cuda.toDevice(random(m, p, 1));
-        Matrix v = cuda.toDevice(random(n, p, 2));
+        Matrix u = cuda.fromHost(random(m, p, 1));
+        Matrix v = cuda.fromHost(random(n, p, 2));
         cuda.orthonormalize(u);
         cuda.orthonormalize(v);
         Matrix d = Matrix.wrap(new float[p * p], p, p);
@@ -186,7 +186,7 @@ public final class CudaComparison {
             d.set(k, k, (float) sigma[k]);
         }
         Matrix us = cuda.allocate(m, p);
-        cuda.gemm(false, false, 1f, u, cuda.toDevice(d), 0f, us);
+        cuda.gemm(false, false, 1f, u, cuda.fromHost(d), 0f, us);
         Matrix a = cuda.allocate(m, n);
         cuda.gemm(false, true, 1f, us, v, 0f, a);
         return a;
@@ -206,7 +206,7 @@ public final class CudaComparison {
             d.set(k, k, svd.sigma()[k]);
         }
         Matrix us = cuda.allocate(a.rows(), r);
-        cuda.gemm(false, false, 1f, svd.u(), cuda.toDevice(d), 0f, us);
+        cuda.gemm(false, false, 1f, svd.u(), cuda.fromHost(d), 0f, us);
         Matrix residual = cuda.allocate(a.rows(), a.cols());
         cuda.copy(a, residual);
         cuda.gemm(false, false, -1f, us, svd.vt(), 1f, residual);
@@ -221,8 +221,8 @@ public final class CudaComparison {
         u.download(uHost);
         v.download(vHost);
         // column-major U (rows×rank) is row-major rank×rows: that is Vᵀ of our A; likewise V gives Uᵀ of our A
-        Matrix vt = cuda.toDevice(Matrix.wrap(uHost, rank, rows));
-        Matrix ut = cuda.toDevice(Matrix.wrap(vHost, rank, cols));
+        Matrix vt = cuda.fromHost(Matrix.wrap(uHost, rank, rows));
+        Matrix ut = cuda.fromHost(Matrix.wrap(vHost, rank, cols));
         Matrix uOfA = cuda.allocate(cols, rank);
         cuda.transpose(ut, uOfA);
         return error(cuda, a, new Svd(uOfA, sigma, vt));

@@ -59,8 +59,8 @@ import org.slimgrad.train.SvdProjector;
  * are honoured. Not thread-safe: DJL calls it from one thread.
  *
  * <p>{@link #save}/{@link #load} write and read every parameter's state keyed by parameter name (names come from
- * {@link Builder#forBlock}; without a block the ids DJL passes, which differ between processes, are the keys). With
- * the CUDA backend they refuse (the optimizers' state serialisers read host memory only, so far).
+ * {@link Builder#forBlock}; without a block the ids DJL passes, which differ between processes, are the keys). The
+ * format does not depend on the backend: a state saved from CUDA tensors loads on the CPU and back.
  */
 public final class SlimgradOptimizer extends Optimizer {
 

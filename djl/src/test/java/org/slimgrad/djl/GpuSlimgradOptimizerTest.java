@@ -18,7 +18,7 @@ import org.slimgrad.nativelib.cuda.Cuda;
 class GpuSlimgradOptimizerTest {
 
     @Test
-    void theCudaPathStepsAsTheCpuPath() {
+    void theCudaPathStepsAsTheCpuPath() throws java.io.IOException {
         assumeTrue(Cuda.unavailableReason().isEmpty(), () -> "no CUDA device: " + Cuda.unavailableReason().get());
         DjlSetup.offline();
         assumeTrue(Engine.getInstance().getGpuCount() > 0, "DJL's PyTorch engine sees no GPU (CPU natives)");

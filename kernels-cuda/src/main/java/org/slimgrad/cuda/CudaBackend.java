@@ -26,7 +26,8 @@ import org.slimgrad.SymmetricEigen;
  * {@link #close()} frees everything.
  *
  * <p>Threads: one stream per backend; any thread may call, one at a time (the backend is not thread-safe). Data
- * moves with {@link #upload} and {@link #download}, which wait for the queued work.
+ * moves with {@link #fromHost}/{@link #toHost} (every backend's) or {@link #upload}/{@link #download} into
+ * existing matrices, which wait for the queued work.
  *
  * <p>Sparse supports are uploaded once per {@link FixedSupport} (CSR and its transpose) and kept while it is
  * reachable; DCT plans (roots of unity, shifts) once per length.
@@ -114,17 +115,19 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
         transfer("download", to, from, false);
     }
 
-    /** A host copy of a device matrix (dense, row-major). */
-    public Matrix toHost(Matrix from) {
+    // a dense row-major host copy
+    @Override
+    protected Matrix toHostKernel(Matrix from) {
         Matrix host = Matrix.wrap(new float[Math.toIntExact((long) from.rows() * from.cols())], from.rows(),
                 from.cols());
         download(from, host);
         return host;
     }
 
-    /** A new device matrix holding a copy of the host matrix. */
-    public Matrix toDevice(Matrix from) {
-        Matrix device = allocateUninitialised(from.rows(), from.cols()); // every element is uploaded
+    // a new device matrix; every element is uploaded, so it needs no zero fill
+    @Override
+    protected Matrix fromHostKernel(Matrix from) {
+        Matrix device = allocateUninitialised(from.rows(), from.cols());
         upload(from, device);
         return device;
     }
@@ -194,8 +197,8 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
                 pointers[i + 1] = pointers[i] + below[i] + chosenStart[i + 1] - chosenStart[i];
             }
             Matrix columns = scratch.allocate(1, nnz);
-            kernels().supportColumns(rows, cols, seed, bucket, toDevice(pointers, scratch), toDevice(chosen, scratch),
-                    toDevice(chosenStart, scratch), columns);
+            kernels().supportColumns(rows, cols, seed, bucket, fromHost(pointers, scratch), fromHost(chosen, scratch),
+                    fromHost(chosenStart, scratch), columns);
             return FixedSupport.of(rows, cols, pointers, ints(columns, nnz));
         }
     }
@@ -407,12 +410,12 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     }
 
     /** A device copy of int32 values that lives while the returned matrix is reachable. */
-    Matrix toDevice(int[] values) {
+    Matrix fromHost(int[] values) {
         return put(values, allocateUninitialised(1, Math.max(1, values.length)));
     }
 
     /** A device copy of int32 values that lives until {@code scope} closes. */
-    Matrix toDevice(int[] values, DeviceArena scope) {
+    Matrix fromHost(int[] values, DeviceArena scope) {
         return put(values, scope.allocate(1, Math.max(1, values.length)));
     }
 
@@ -421,7 +424,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
         return device;
     }
 
-    private Matrix toDevice(long[] values, DeviceArena scope) {
+    private Matrix fromHost(long[] values, DeviceArena scope) {
         Matrix device = scope.allocate(1, Math.max(2, 2 * values.length));
         device().upload(MemorySegment.ofArray(values), DeviceKernels.address(device), (long) values.length * Long.BYTES);
         return device;

@@ -71,7 +71,7 @@ final class DeviceDct {
         Plan plan = plan(n);
         try (DeviceArena scratch = backend.arena()) {
             Matrix[] work = workspace(scratch, lines, n);
-            Matrix index = backend.toDevice(indices, scratch);
+            Matrix index = backend.fromHost(indices, scratch);
             kernels.dctLoad(lines, n, g, axis, work[0]);
             Matrix v = fft(plan, lines, n, axis, work);
             kernels.dctStore(lines, n, indices.length, v, plan.shifts(), DeviceKernels.address(index), r, axis);
@@ -90,7 +90,7 @@ final class DeviceDct {
         }
         try (DeviceArena scratch = backend.arena()) {
             Matrix[] work = workspace(scratch, lines, n);
-            Matrix slots = backend.toDevice(slot, scratch);
+            Matrix slots = backend.fromHost(slot, scratch);
             kernels.idctLoad(lines, n, r, axis, DeviceKernels.address(slots), plan.shifts(), work[0]);
             Matrix v = fft(plan, lines, n, axis, work);
             kernels.idctStore(lines, n, v, alpha, beta, out, axis);
@@ -131,7 +131,7 @@ final class DeviceDct {
             shifts[2 * t] = (float) Math.cos(half);
             shifts[2 * t + 1] = (float) Math.sin(half);
         }
-        return new Plan(backend.toDevice(Matrix.wrap(roots, 1, 2 * n)), backend.toDevice(Matrix.wrap(shifts, 1, 2 * n)),
+        return new Plan(backend.fromHost(Matrix.wrap(roots, 1, 2 * n)), backend.fromHost(Matrix.wrap(shifts, 1, 2 * n)),
                 FftRadices.stageOrder(FftRadices.primeFactors(n)));
     }
 }

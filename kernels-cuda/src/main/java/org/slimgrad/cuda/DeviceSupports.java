@@ -76,7 +76,7 @@ final class DeviceSupports {
             rowsByColumn[at] = rowOf[p];
             positionByColumn[at] = p;
         }
-        return new OnDevice(backend.toDevice(rowPointers), backend.toDevice(columns), backend.toDevice(rowOf),
-                backend.toDevice(columnPointers), backend.toDevice(rowsByColumn), backend.toDevice(positionByColumn));
+        return new OnDevice(backend.fromHost(rowPointers), backend.fromHost(columns), backend.fromHost(rowOf),
+                backend.fromHost(columnPointers), backend.fromHost(rowsByColumn), backend.fromHost(positionByColumn));
     }
 }

@@ -48,7 +48,7 @@ abstract class DeviceContract {
         // the warm-start form fills only the columns from firstCol on
         Matrix expected = Matrix.wrap(new float[20 * 12], 20, 12);
         CounterRandom.fillSketch(expected, 5);
-        Matrix z = cuda().toDevice(Matrix.wrap(new float[20 * 12], 20, 12));
+        Matrix z = cuda().fromHost(Matrix.wrap(new float[20 * 12], 20, 12));
         cuda().kernels().fillSketch(z, 4, 5);
         Matrix back = cuda().toHost(z);
         for (int i = 0; i < 20; i++) {
@@ -75,13 +75,13 @@ abstract class DeviceContract {
     void sumOfSquaresIsTheFloat64SumAndFlagsNonFiniteValues() {
         Matrix host = TestData.random(rng, 300, 41, true);
         double expected = Backends.reference().sumOfSquares(host);
-        assertEquals(expected, cuda().sumOfSquares(cuda().toDevice(host)), 1e-12 * expected);
+        assertEquals(expected, cuda().sumOfSquares(cuda().fromHost(host)), 1e-12 * expected);
         host.set(299, 40, Float.NaN);
-        assertTrue(Double.isNaN(cuda().sumOfSquares(cuda().toDevice(host))));
+        assertTrue(Double.isNaN(cuda().sumOfSquares(cuda().fromHost(host))));
         host.set(299, 40, Float.NEGATIVE_INFINITY);
-        assertEquals(Double.POSITIVE_INFINITY, cuda().sumOfSquares(cuda().toDevice(host)));
+        assertEquals(Double.POSITIVE_INFINITY, cuda().sumOfSquares(cuda().fromHost(host)));
         host.set(299, 40, Float.MAX_VALUE); // squares overflow fp32 but not the float64 sum
-        assertTrue(Double.isFinite(cuda().sumOfSquares(cuda().toDevice(host))));
+        assertTrue(Double.isFinite(cuda().sumOfSquares(cuda().fromHost(host))));
     }
 
     @Test
@@ -95,7 +95,7 @@ abstract class DeviceContract {
         };
         for (Object[] c : cases) {
             Matrix a = (Matrix) c[0];
-            Matrix q = cuda().toDevice(a);
+            Matrix q = cuda().fromHost(a);
             Matrix r = cuda().allocate(k, k);
             OrthoMethod method = new DeviceCholeskyQr(cuda(), m, k).orthonormalize(q, r);
             assertEquals(c[1], method, "path taken");
@@ -128,7 +128,7 @@ abstract class DeviceContract {
     void randomizedSvdMatchesTheCpuBackendAndWarmStartsFromTheDevice() {
         for (int[] s : new int[][]{{150, 90}, {61, 173}}) {
             Matrix a = Spectra.withSpectrum(rng, s[0], s[1], Spectra.harmonic(Math.min(s[0], s[1])));
-            Matrix onDevice = cuda().toDevice(a);
+            Matrix onDevice = cuda().fromHost(a);
             Svd gpu = cuda().randomizedSvd(onDevice, 10, 6, 2, 31, null);
             Svd cpu = Backends.cpu().randomizedSvd(a, 10, 6, 2, 31, null);
             assertSameTriplets(cpu, gpu, "rSVD " + a.shape());
@@ -148,7 +148,7 @@ abstract class DeviceContract {
                     NonFinitePolicy.THROW, 9);
             SvdProjector onCpu = new SvdProjector(Backends.cpu(), m, n, 8, 2, 0.5f,
                     SvdProjector.Refresh.randomized(6, 2), NonFinitePolicy.THROW, 9);
-            Matrix dg = cuda().toDevice(g);
+            Matrix dg = cuda().fromHost(g);
             for (int step = 0; step < 4; step++) { // refresh, reuse, refresh with warm start, reuse
                 Matrix rGpu = cuda().allocate(onGpu.projectedRows(), onGpu.projectedCols());
                 Matrix rCpu = Backends.cpu().allocate(onCpu.projectedRows(), onCpu.projectedCols());
@@ -165,7 +165,7 @@ abstract class DeviceContract {
             bad.set(3, 4, Float.NaN);
             Matrix r = cuda().allocate(onGpu.projectedRows(), onGpu.projectedCols());
             IllegalStateException thrown = assertThrows(IllegalStateException.class,
-                    () -> onGpu.project(cuda().toDevice(bad), r));
+                    () -> onGpu.project(cuda().fromHost(bad), r));
             assertTrue(thrown.getMessage().contains(m + "x" + n), thrown.getMessage());
         }
     }
@@ -188,9 +188,9 @@ abstract class DeviceContract {
         onCpu.backward(x, dy, dxCpu);
         Matrix yGpu = cuda().allocate(tokens, 45);
         Matrix dxGpu = cuda().allocate(tokens, 29);
-        Matrix dx = cuda().toDevice(x);
+        Matrix dx = cuda().fromHost(x);
         onGpu.forward(dx, yGpu);
-        onGpu.backward(dx, cuda().toDevice(dy), dxGpu);
+        onGpu.backward(dx, cuda().fromHost(dy), dxGpu);
         assertClose(yCpu, cuda().toHost(yGpu), 1e-5, "forward");
         assertClose(dxCpu, cuda().toHost(dxGpu), 1e-5, "dX");
         assertClose(onCpu.gradB(), cuda().toHost(onGpu.gradB()), 1e-5, "dB");
@@ -213,14 +213,56 @@ abstract class DeviceContract {
                 LowRankAdam onGpu = new LowRankAdam(cuda(), projector(cuda(), dct, m, n), settings);
                 LowRankAdam onCpu = new LowRankAdam(Backends.cpu(), projector(Backends.cpu(), dct, m, n), settings);
                 Matrix w = TestData.random(rng, m, n, false);
-                Matrix wGpu = cuda().toDevice(w);
+                Matrix wGpu = cuda().fromHost(w);
                 for (int step = 0; step < 4; step++) { // refreshes at steps 0 and 2
                     Matrix g = Spectra.withSpectrum(rng, m, n, Spectra.harmonic(Math.min(m, n)));
                     onCpu.step(w, g);
-                    onGpu.step(wGpu, cuda().toDevice(g));
+                    onGpu.step(wGpu, cuda().fromHost(g));
                     assertClose(w, cuda().toHost(wGpu), 2e-5, (dct ? "DCT " : "SVD ") + settings.onRefresh() + " "
                             + settings.state() + " " + m + "x" + n + " step " + step);
                 }
+            }
+        }
+    }
+
+    /**
+     * Optimizer state saved from device matrices resumes bit-identically on the device and loads on the CPU (the
+     * format has no backend in it): the CPU's continuation agrees with the device's within their rounding.
+     */
+    @Test
+    void optimizerStateSavedOnTheDeviceResumesThereBitIdenticallyAndLoadsOnTheCpu() throws java.io.IOException {
+        int m = 40;
+        int n = 64;
+        for (boolean dct : new boolean[]{false, true}) {
+            for (LowRankAdam.State state : LowRankAdam.State.values()) {
+                LowRankAdam.Settings settings = new LowRankAdam.Settings(0.01f, 0.9f, 0.999f, 1e-8f, 0.1f,
+                        LowRankAdam.OnRefresh.RESET, state);
+                String context = (dct ? "DCT " : "SVD ") + state;
+                LowRankAdam first = new LowRankAdam(cuda(), projector(cuda(), dct, m, n), settings);
+                Matrix w = cuda().fromHost(TestData.random(rng, m, n, false));
+                Matrix[] g = new Matrix[6];
+                for (int step = 0; step < g.length; step++) {
+                    g[step] = Spectra.withSpectrum(rng, m, n, Spectra.harmonic(n - 24));
+                }
+                for (int step = 0; step < 3; step++) {
+                    first.step(w, cuda().fromHost(g[step]));
+                }
+                java.io.ByteArrayOutputStream saved = new java.io.ByteArrayOutputStream();
+                first.save(saved);
+                Matrix atSave = cuda().toHost(w);
+                LowRankAdam onDevice = new LowRankAdam(cuda(), projector(cuda(), dct, m, n), settings);
+                onDevice.load(new java.io.ByteArrayInputStream(saved.toByteArray()));
+                LowRankAdam onCpu = new LowRankAdam(Backends.cpu(), projector(Backends.cpu(), dct, m, n), settings);
+                onCpu.load(new java.io.ByteArrayInputStream(saved.toByteArray()));
+                Matrix resumed = cuda().fromHost(atSave);
+                Matrix resumedOnCpu = TestData.copy(atSave);
+                for (int step = 3; step < g.length; step++) { // a refresh at step 4
+                    first.step(w, cuda().fromHost(g[step]));
+                    onDevice.step(resumed, cuda().fromHost(g[step]));
+                    onCpu.step(resumedOnCpu, g[step]);
+                }
+                TestData.assertSameBits(cuda().toHost(w), cuda().toHost(resumed), context + ": resumed on the device");
+                assertClose(cuda().toHost(w), resumedOnCpu, 2e-5, context + ": resumed on the CPU");
             }
         }
     }
@@ -279,7 +321,7 @@ abstract class DeviceContract {
     void aClosedBackendRefusesWorkAndReturnsItsMemory() {
         CudaBackend fresh = newBackend();
         long before = fresh.deviceMemory()[0];
-        Matrix m = fresh.toDevice(TestData.random(rng, 100, 100, false));
+        Matrix m = fresh.fromHost(TestData.random(rng, 100, 100, false));
         fresh.scale(2f, m);
         assertTrue(fresh.deviceMemory()[0] < before, "allocation is visible in the device's free memory");
         fresh.close();
@@ -300,6 +342,9 @@ abstract class DeviceContract {
                 () -> Backends.cpu().scale(2f, device));
         assertTrue(foreign.getMessage().contains("lives in"), foreign.getMessage());
         assertThrows(IllegalArgumentException.class, () -> cuda().scale(2f, host));
+        assertThrows(IllegalArgumentException.class, () -> cuda().fromHost(device));
+        assertThrows(IllegalArgumentException.class, () -> cuda().toHost(host));
+        assertThrows(IllegalArgumentException.class, () -> Backends.cpu().toHost(device));
     }
 
     @Test

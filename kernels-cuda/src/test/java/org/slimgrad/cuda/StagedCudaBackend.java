@@ -26,6 +26,16 @@ final class StagedCudaBackend extends AbstractBackend {
     }
 
     @Override
+    protected Matrix toHostKernel(Matrix m) {
+        return m;
+    }
+
+    @Override
+    protected Matrix fromHostKernel(Matrix h) {
+        return h;
+    }
+
+    @Override
     public Matrix allocate(int rows, int cols) {
         return Matrix.wrap(new float[rows * cols], rows, cols);
     }
@@ -33,28 +43,28 @@ final class StagedCudaBackend extends AbstractBackend {
     @Override
     protected void gemmKernel(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
                               Matrix c) {
-        Matrix dc = beta == 0f ? cuda.allocate(c.rows(), c.cols()) : cuda.toDevice(c);
-        cuda.gemm(transA, transB, alpha, cuda.toDevice(a), cuda.toDevice(b), beta, dc);
+        Matrix dc = beta == 0f ? cuda.allocate(c.rows(), c.cols()) : cuda.fromHost(c);
+        cuda.gemm(transA, transB, alpha, cuda.fromHost(a), cuda.fromHost(b), beta, dc);
         cuda.download(dc, c);
     }
 
     @Override
     protected void axpyKernel(float alpha, Matrix x, Matrix y) {
-        Matrix dy = cuda.toDevice(y);
-        cuda.axpy(alpha, sameView(x, y) ? dy : cuda.toDevice(x), dy);
+        Matrix dy = cuda.fromHost(y);
+        cuda.axpy(alpha, sameView(x, y) ? dy : cuda.fromHost(x), dy);
         cuda.download(dy, y);
     }
 
     @Override
     protected void copyKernel(Matrix x, Matrix y) {
         Matrix dy = cuda.allocate(y.rows(), y.cols());
-        cuda.copy(cuda.toDevice(x), dy);
+        cuda.copy(cuda.fromHost(x), dy);
         cuda.download(dy, y);
     }
 
     @Override
     protected void scaleKernel(float alpha, Matrix x) {
-        Matrix dx = cuda.toDevice(x);
+        Matrix dx = cuda.fromHost(x);
         cuda.scale(alpha, dx);
         cuda.download(dx, x);
     }
@@ -62,7 +72,7 @@ final class StagedCudaBackend extends AbstractBackend {
     @Override
     protected void transposeKernel(Matrix x, Matrix y) {
         Matrix dy = cuda.allocate(y.rows(), y.cols());
-        cuda.transpose(cuda.toDevice(x), dy);
+        cuda.transpose(cuda.fromHost(x), dy);
         cuda.download(dy, y);
     }
 
@@ -75,9 +85,9 @@ final class StagedCudaBackend extends AbstractBackend {
 
     @Override
     protected void hadamardKernel(Matrix x, Matrix y, Matrix out) {
-        Matrix dx = cuda.toDevice(x);
+        Matrix dx = cuda.fromHost(x);
         boolean sameY = sameView(x, y);
-        Matrix dy = sameY ? dx : cuda.toDevice(y);
+        Matrix dy = sameY ? dx : cuda.fromHost(y);
         Matrix dout = cuda.allocate(out.rows(), out.cols());
         cuda.hadamard(dx, dy, dout);
         cuda.download(dout, out);
@@ -92,12 +102,12 @@ final class StagedCudaBackend extends AbstractBackend {
 
     @Override
     protected double sumOfSquaresKernel(Matrix x) {
-        return cuda.sumOfSquares(cuda.toDevice(x));
+        return cuda.sumOfSquares(cuda.fromHost(x));
     }
 
     @Override
     protected OrthoMethod orthonormalizeKernel(Matrix a) {
-        Matrix da = cuda.toDevice(a);
+        Matrix da = cuda.fromHost(a);
         OrthoMethod method = cuda.orthonormalize(da);
         cuda.download(da, a);
         return method;
@@ -105,21 +115,21 @@ final class StagedCudaBackend extends AbstractBackend {
 
     @Override
     protected SymmetricEigen symmetricEigenKernel(Matrix s) {
-        SymmetricEigen eigen = cuda.symmetricEigen(cuda.toDevice(s));
+        SymmetricEigen eigen = cuda.symmetricEigen(cuda.fromHost(s));
         return new SymmetricEigen(eigen.values(), cuda.toHost(eigen.vectors()));
     }
 
     @Override
     protected Svd svdKernel(Matrix a) {
-        return toHost(cuda.svd(cuda.toDevice(a)));
+        return toHost(cuda.svd(cuda.fromHost(a)));
     }
 
     @Override
     protected Svd randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
                                       Svd warmStart) {
         Svd warm = warmStart == null ? null
-                : new Svd(cuda.allocate(0, warmStart.rank()), warmStart.sigma(), cuda.toDevice(warmStart.vt()));
-        return toHost(cuda.randomizedSvd(cuda.toDevice(a), rank, oversample, powerIterations, seed, warm));
+                : new Svd(cuda.allocate(0, warmStart.rank()), warmStart.sigma(), cuda.fromHost(warmStart.vt()));
+        return toHost(cuda.randomizedSvd(cuda.fromHost(a), rank, oversample, powerIterations, seed, warm));
     }
 
     private Svd toHost(Svd svd) {
@@ -130,7 +140,7 @@ final class StagedCudaBackend extends AbstractBackend {
 
     @Override
     protected void dctKernel(Matrix x, Matrix y, Axis axis, boolean inverse) {
-        Matrix dx = cuda.toDevice(x);
+        Matrix dx = cuda.fromHost(x);
         Matrix dy = sameView(x, y) ? dx : cuda.allocate(y.rows(), y.cols());
         if (inverse) {
             cuda.idct(dx, dy, axis);
@@ -143,73 +153,73 @@ final class StagedCudaBackend extends AbstractBackend {
     @Override
     protected void dctScoresKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
         Matrix ds = cuda.allocate(1, scores.cols());
-        cuda.dctScores(cuda.toDevice(g), axis, norm, ds);
+        cuda.dctScores(cuda.fromHost(g), axis, norm, ds);
         cuda.download(ds, scores);
     }
 
     @Override
     protected int[] topKKernel(Matrix scores, int k) {
-        return cuda.topK(cuda.toDevice(scores), k);
+        return cuda.topK(cuda.fromHost(scores), k);
     }
 
     @Override
     protected void dctGatherKernel(Matrix g, Axis axis, int[] indices, Matrix r) {
         Matrix dr = cuda.allocate(r.rows(), r.cols());
-        cuda.dctGather(cuda.toDevice(g), axis, indices, dr);
+        cuda.dctGather(cuda.fromHost(g), axis, indices, dr);
         cuda.download(dr, r);
     }
 
     @Override
     protected void idctScatterKernel(Matrix r, Axis axis, int[] indices, float alpha, float beta, Matrix out) {
-        Matrix dout = beta == 0f ? cuda.allocate(out.rows(), out.cols()) : cuda.toDevice(out);
-        cuda.idctScatter(cuda.toDevice(r), axis, indices, alpha, beta, dout);
+        Matrix dout = beta == 0f ? cuda.allocate(out.rows(), out.cols()) : cuda.fromHost(out);
+        cuda.idctScatter(cuda.fromHost(r), axis, indices, alpha, beta, dout);
         cuda.download(dout, out);
     }
 
     @Override
     protected void spmmKernel(boolean transposeS, float alpha, Matrix x, FixedSupport support, Matrix values,
                               float beta, Matrix y) {
-        Matrix dy = beta == 0f ? cuda.allocate(y.rows(), y.cols()) : cuda.toDevice(y);
-        cuda.spmm(transposeS, alpha, cuda.toDevice(x), support, cuda.toDevice(values), beta, dy);
+        Matrix dy = beta == 0f ? cuda.allocate(y.rows(), y.cols()) : cuda.fromHost(y);
+        cuda.spmm(transposeS, alpha, cuda.fromHost(x), support, cuda.fromHost(values), beta, dy);
         cuda.download(dy, y);
     }
 
     @Override
     protected void sddmmKernel(float alpha, Matrix a, Matrix b, FixedSupport support, float beta, Matrix values) {
-        Matrix dv = beta == 0f ? cuda.allocate(1, values.cols()) : cuda.toDevice(values);
-        cuda.sddmm(alpha, cuda.toDevice(a), cuda.toDevice(b), support, beta, dv);
+        Matrix dv = beta == 0f ? cuda.allocate(1, values.cols()) : cuda.fromHost(values);
+        cuda.sddmm(alpha, cuda.fromHost(a), cuda.fromHost(b), support, beta, dv);
         cuda.download(dv, values);
     }
 
     @Override
     protected void sparseAddToKernel(FixedSupport support, Matrix values, float alpha, Matrix dense) {
-        Matrix dd = cuda.toDevice(dense);
-        cuda.sparseAddTo(support, cuda.toDevice(values), alpha, dd);
+        Matrix dd = cuda.fromHost(dense);
+        cuda.sparseAddTo(support, cuda.fromHost(values), alpha, dd);
         cuda.download(dd, dense);
     }
 
     @Override
     protected void sparseGatherKernel(Matrix dense, FixedSupport support, Matrix values) {
         Matrix dv = cuda.allocate(1, values.cols());
-        cuda.sparseGather(cuda.toDevice(dense), support, dv);
+        cuda.sparseGather(cuda.fromHost(dense), support, dv);
         cuda.download(dv, values);
     }
 
     @Override
     protected void sparseScatterKernel(FixedSupport support, Matrix values, Matrix dense) {
-        Matrix dd = cuda.toDevice(dense);
-        cuda.sparseScatter(support, cuda.toDevice(values), dd);
+        Matrix dd = cuda.fromHost(dense);
+        cuda.sparseScatter(support, cuda.fromHost(values), dd);
         cuda.download(dd, dense);
     }
 
     @Override
     protected void adamBf16Kernel(Matrix g, Matrix m16, Matrix v16, float beta1, float beta2, float epsilon,
                                   long step, float alpha, float beta, Matrix out) {
-        Matrix dm = cuda.toDevice(m16);
-        Matrix dv = cuda.toDevice(v16);
-        Matrix dout = cuda.toDevice(out);
+        Matrix dm = cuda.fromHost(m16);
+        Matrix dv = cuda.fromHost(v16);
+        Matrix dout = cuda.fromHost(out);
         boolean inPlace = sameView(g, out);
-        cuda.adamBf16(inPlace ? dout : cuda.toDevice(g), dm, dv, beta1, beta2, epsilon, step, alpha, beta, dout);
+        cuda.adamBf16(inPlace ? dout : cuda.fromHost(g), dm, dv, beta1, beta2, epsilon, step, alpha, beta, dout);
         cuda.download(dm, m16);
         cuda.download(dv, v16);
         cuda.download(dout, out);
@@ -218,11 +228,11 @@ final class StagedCudaBackend extends AbstractBackend {
     @Override
     protected void adamKernel(Matrix g, Matrix m, Matrix v, float beta1, float beta2, float epsilon, long step,
                               float alpha, float beta, Matrix out) {
-        Matrix dm = cuda.toDevice(m);
-        Matrix dv = cuda.toDevice(v);
-        Matrix dout = cuda.toDevice(out);
+        Matrix dm = cuda.fromHost(m);
+        Matrix dv = cuda.fromHost(v);
+        Matrix dout = cuda.fromHost(out);
         boolean inPlace = sameView(g, out);
-        cuda.adam(inPlace ? dout : cuda.toDevice(g), dm, dv, beta1, beta2, epsilon, step, alpha, beta, dout);
+        cuda.adam(inPlace ? dout : cuda.fromHost(g), dm, dv, beta1, beta2, epsilon, step, alpha, beta, dout);
         cuda.download(dm, m);
         cuda.download(dv, v);
         cuda.download(dout, out);

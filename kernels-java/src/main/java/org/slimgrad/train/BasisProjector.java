@@ -128,11 +128,11 @@ abstract class BasisProjector extends AbstractProjector {
     protected final void writeSubspace(DataOutputStream out) throws IOException {
         out.writeBoolean(basis != null);
         if (basis != null) {
-            StateWriter.writeMatrix(out, basis);
+            StateWriter.writeMatrix(out, backend, basis);
         }
         out.writeBoolean(change != null);
         if (change != null) {
-            StateWriter.writeMatrix(out, change);
+            StateWriter.writeMatrix(out, backend, change);
         }
     }
 
@@ -157,7 +157,7 @@ abstract class BasisProjector extends AbstractProjector {
     private Matrix readFinite(StateReader in, String part, int r, int c) throws IOException {
         int[] bits = in.readMatrixBits(part, r, c, true);
         Matrix m = backend.allocate(r, c);
-        StateReader.install(bits, m);
+        StateReader.install(bits, backend, m);
         return m;
     }
 

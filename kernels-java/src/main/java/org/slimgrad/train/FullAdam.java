@@ -90,8 +90,8 @@ public final class FullAdam {
             data.writeFloat(epsilon);
             data.writeFloat(weightDecay);
             data.writeLong(step);
-            StateWriter.writeMatrix(data, m);
-            StateWriter.writeMatrix(data, v);
+            StateWriter.writeMatrix(data, backend, m);
+            StateWriter.writeMatrix(data, backend, v);
         });
     }
 
@@ -117,8 +117,8 @@ public final class FullAdam {
                     int[] second = data.readMatrixBits("second moment", v.rows(), v.cols(), true);
                     return () -> {
                         step = savedStep;
-                        StateReader.install(first, m);
-                        StateReader.install(second, v);
+                        StateReader.install(first, backend, m);
+                        StateReader.install(second, backend, v);
                     };
                 }).run();
     }

@@ -314,8 +314,8 @@ public final class LowRankAdam {
                 data.writeLong(step);
                 data.writeLong(skippedSteps);
                 projector.saveState(data);
-                StateWriter.writeMatrix(data, m);
-                StateWriter.writeMatrix(data, v);
+                StateWriter.writeMatrix(data, backend, m);
+                StateWriter.writeMatrix(data, backend, v);
             });
         } finally {
             use.exit();
@@ -382,8 +382,8 @@ public final class LowRankAdam {
             step = savedStep;
             skippedSteps = savedSkipped;
             projectorState.install();
-            StateReader.install(first, m);
-            StateReader.install(second, v);
+            StateReader.install(first, backend, m);
+            StateReader.install(second, backend, v);
         };
     }
 

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 
+import org.slimgrad.Backend;
 import org.slimgrad.Bf16;
 import org.slimgrad.Matrix;
 
@@ -168,11 +169,19 @@ final class StateReader {
         return bits;
     }
 
-    /** Writes bits read by {@link #readMatrixBits} into {@code into}, which has their shape. */
-    static void install(int[] bits, Matrix into) {
+    /**
+     * Writes bits read by {@link #readMatrixBits} into {@code into}, a matrix of {@code backend} with their shape (a
+     * device matrix through a host copy, {@link Backend#fromHost}).
+     */
+    static void install(int[] bits, Backend backend, Matrix into) {
+        boolean host = into.domain().isHost();
+        Matrix staged = host ? into : Matrix.wrap(new float[bits.length], into.rows(), into.cols());
         int cols = into.cols();
         for (int e = 0; e < bits.length; e++) {
-            Bf16.setWord(into, e / cols, e % cols, bits[e]);
+            Bf16.setWord(staged, e / cols, e % cols, bits[e]);
+        }
+        if (!host) {
+            backend.copy(backend.fromHost(staged), into);
         }
     }
 

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
 
+import org.slimgrad.Backend;
 import org.slimgrad.Bf16;
 import org.slimgrad.Matrix;
 
@@ -38,8 +39,12 @@ final class StateWriter {
         header.flush();
     }
 
-    /** The matrix's rows and cols, then each element's 32 bits row by row, big-endian. */
-    static void writeMatrix(DataOutputStream out, Matrix m) throws IOException {
+    /**
+     * The matrix's rows and cols, then each element's 32 bits row by row, big-endian; a device matrix is read through
+     * a host copy ({@link Backend#toHost}).
+     */
+    static void writeMatrix(DataOutputStream out, Backend backend, Matrix matrix) throws IOException {
+        Matrix m = backend.toHost(matrix);
         out.writeInt(m.rows());
         out.writeInt(m.cols());
         for (int i = 0; i < m.rows(); i++) {
