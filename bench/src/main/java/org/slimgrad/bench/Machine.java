@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.slimgrad.cpu.VectorWidth;
+import org.slimgrad.simd.VectorWidth;
 
 /** What a figure was measured on: processor, cores, JDK, vector width. */
 public record Machine(String cpu, int cores, String jdk, int vectorBits) {

@@ -7,6 +7,7 @@ import org.slimgrad.FixedSupport;
 import org.slimgrad.HostBackend;
 import org.slimgrad.Matrix;
 import org.slimgrad.ScoreNorm;
+import org.slimgrad.simd.VectorWidth;
 
 /**
  * The Vector API backend: hand-written SIMD kernels for the vector width chosen by {@link VectorWidth}, run on

@@ -3,6 +3,8 @@ package org.slimgrad.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import org.slimgrad.simd.VectorWidth;
+
 /**
  * Orthonormal DCT-II and DCT-III of 2·{@link LaneFft#LANES} lines at once, in the lane layout of {@link LaneFft}:
  * line l &lt; LANES sits in the real slots, line LANES + l in the imaginary slots, so one complex DFT transforms

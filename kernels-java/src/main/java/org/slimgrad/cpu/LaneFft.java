@@ -3,6 +3,8 @@ package org.slimgrad.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import org.slimgrad.simd.VectorWidth;
+
 /**
  * Forward complex DFTs of {@link #LANES} independent sequences at once: every vector lane holds one sequence, so
  * each butterfly is written once, in scalar form, and runs on all lanes without a shuffle. A buffer region starting

@@ -9,6 +9,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.slimgrad.Matrix;
+import org.slimgrad.simd.VectorWidth;
 
 /**
  * Moves up to 2·{@link LaneFft#LANES} lines of a matrix into and out of the lane layout of {@link LaneFft}, through

@@ -7,6 +7,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
+import org.slimgrad.simd.VectorWidth;
+
 /**
  * The register-blocked heart of SGEMM: an {@code MR} × (2 vectors) tile of C, {@code C_tile += Ã·B̃} over one
  * packed k-block, with named accumulators, two vector loads of B̃ and MR broadcasts of Ã per k step.

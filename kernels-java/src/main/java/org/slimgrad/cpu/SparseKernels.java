@@ -6,11 +6,12 @@ import static org.slimgrad.cpu.TokenChunks.TOKENS;
 import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.slimgrad.FixedSupport;
 import org.slimgrad.Matrix;
+import org.slimgrad.simd.LaneSums;
+import org.slimgrad.simd.VectorWidth;
 
 /**
  * The sparse fixed-support kernels of the CPU backend, vectorised over tokens: the dense operands are taken
@@ -21,11 +22,6 @@ import org.slimgrad.Matrix;
 final class SparseKernels {
 
     private static final VectorSpecies<Float> S = VectorWidth.FLOATS;
-    /** Lane permutations i → i ⊕ s for s = LANES/2, …, 1: the steps of {@link #sumLanes}. */
-    @SuppressWarnings("unchecked")
-    private static final VectorShuffle<Float>[] EXCHANGES = java.util.stream.IntStream
-            .iterate(LANES / 2, s -> s >= 1, s -> s / 2)
-            .mapToObj(s -> VectorShuffle.fromOp(S, i -> i ^ s)).toArray(VectorShuffle[]::new);
 
     private static final ThreadLocal<Workspace> WORKSPACES = ThreadLocal.withInitial(Workspace::new);
 
@@ -145,7 +141,7 @@ final class SparseKernels {
                     acc1 = a5.fma(FloatVector.fromArray(S, bt, col + 5 * LANES), acc1);
                     acc0 = a6.fma(FloatVector.fromArray(S, bt, col + 6 * LANES), acc0);
                     acc1 = a7.fma(FloatVector.fromArray(S, bt, col + 7 * LANES), acc1);
-                    sums[p] += sumLanes(acc0.add(acc1));
+                    sums[p] += LaneSums.sum(acc0.add(acc1)); // a fixed order in every JIT tier
                 }
             }
         }
@@ -153,18 +149,6 @@ final class SparseKernels {
             float prior = beta == 0f ? 0f : beta * values.get(0, p);
             values.set(0, p, alpha * sums[p] + prior);
         }
-    }
-
-    /**
-     * The lanes of v summed in a fixed pairwise order (lane i with lane i ⊕ s for s = LANES/2 … 1). reduceLanes
-     * leaves the order open, and the interpreter and the JIT round differently, so results would depend on when the
-     * method got compiled; lane-wise adds and exchanges are exact operations, so this order holds in every tier.
-     */
-    private static float sumLanes(FloatVector v) {
-        for (VectorShuffle<Float> exchange : EXCHANGES) {
-            v = v.add(v.rearrange(exchange));
-        }
-        return v.lane(0);
     }
 
     /** dense += α·S on validated arguments. */

@@ -3,6 +3,8 @@ package org.slimgrad.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import org.slimgrad.simd.VectorWidth;
+
 /**
  * Transposes a LANES×LANES float tile with two-vector lane selections: log₂(LANES) rounds, each swapping the
  * off-diagonal blocks of half the previous size between pairs of rows (the recursive block transpose, all blocks of

@@ -8,6 +8,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.slimgrad.Matrix;
+import org.slimgrad.simd.VectorWidth;
 
 /**
  * Moves a chunk of up to {@link #TOKENS} consecutive rows (tokens) of a matrix into a token-major buffer and back:

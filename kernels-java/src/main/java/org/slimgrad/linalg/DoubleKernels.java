@@ -1,8 +1,10 @@
 package org.slimgrad.linalg;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
+
+import org.slimgrad.simd.LaneSums;
+import org.slimgrad.simd.VectorWidth;
 
 /**
  * The float64 vector loops every small factorisation is made of (dot, axpy, their fused and four-row forms, and a
@@ -11,14 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class DoubleKernels {
 
-    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> S = VectorWidth.DOUBLES;
     private static final int L = S.length();
-
-    /** Lane permutations i → i ⊕ s for s = L/2, …, 1. */
-    @SuppressWarnings("unchecked")
-    private static final VectorShuffle<Double>[] EXCHANGES = java.util.stream.IntStream
-            .iterate(L / 2, s -> s >= 1, s -> s / 2)
-            .mapToObj(s -> VectorShuffle.fromOp(S, i -> i ^ s)).toArray(VectorShuffle[]::new);
 
     private DoubleKernels() {
     }
@@ -32,13 +28,7 @@ final class DoubleKernels {
             acc0 = DoubleVector.fromArray(S, x, xAt + i).fma(DoubleVector.fromArray(S, y, yAt + i), acc0);
             acc1 = DoubleVector.fromArray(S, x, xAt + i + L).fma(DoubleVector.fromArray(S, y, yAt + i + L), acc1);
         }
-        // the lanes are summed in a fixed pairwise order (lane i with i ⊕ s): reduceLanes leaves the order open, and
-        // the interpreter and the JIT then round differently, so results would depend on when a method got compiled
-        DoubleVector total = acc0.add(acc1);
-        for (VectorShuffle<Double> exchange : EXCHANGES) {
-            total = total.add(total.rearrange(exchange));
-        }
-        double sum = total.lane(0);
+        double sum = LaneSums.sum(acc0.add(acc1)); // a fixed order in every JIT tier
         for (; i < n; i++) {
             sum += x[xAt + i] * y[yAt + i];
         }
@@ -142,10 +132,7 @@ final class DoubleKernels {
             acc = xv.fma(DoubleVector.fromArray(S, d, xAt + i), acc);
             xv.fma(vf, DoubleVector.fromArray(S, e, xAt + i)).intoArray(e, xAt + i);
         }
-        for (VectorShuffle<Double> exchange : EXCHANGES) {
-            acc = acc.add(acc.rearrange(exchange));
-        }
-        double sum = acc.lane(0);
+        double sum = LaneSums.sum(acc);
         for (; i < n; i++) {
             sum += x[xAt + i] * d[xAt + i];
             e[xAt + i] += f * x[xAt + i];

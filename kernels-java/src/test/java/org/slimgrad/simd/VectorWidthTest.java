@@ -1,4 +1,4 @@
-package org.slimgrad.cpu;
+package org.slimgrad.simd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.slimgrad.cpu.CpuBackend;
 
 @Tag("kernels")
 class VectorWidthTest {
@@ -20,6 +21,7 @@ class VectorWidthTest {
         int expected = forced == null ? FloatVector.SPECIES_PREFERRED.vectorBitSize() : Integer.parseInt(forced);
         assertEquals(expected, VectorWidth.bits());
         assertEquals(expected, CpuBackend.withThreads(1).vectorBits());
+        assertEquals(expected, VectorWidth.DOUBLES.vectorBitSize(), "the factorisations' float64 loops follow it");
     }
 
     @Test

@@ -1,13 +1,14 @@
-package org.slimgrad.cpu;
+package org.slimgrad.simd;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The float vector species every CPU kernel uses, chosen once when the CPU backend is first used: the widest the
- * processor supports (AVX-512: 16 lanes; AVX2: 8), or the narrower width named by the system property
- * {@value #PROPERTY} (128, 256 or 512), which tests use to run the 256-bit path on an AVX-512 machine.
+ * The vector width every host kernel uses (the CPU backend's float kernels and the float64 loops of the small
+ * factorisations), chosen once per JVM: the widest the processor supports (AVX-512: 16 float lanes; AVX2: 8), or the
+ * narrower width named by the system property {@value #PROPERTY} (128, 256 or 512), which tests use to run the
+ * 256-bit path on an AVX-512 machine. A package of its own so that the kernels of every package can share it.
  *
  * <p>The species is a {@code static final} constant because the JIT only turns Vector API calls into SIMD
  * instructions when the species is a compile-time constant.
@@ -21,8 +22,11 @@ public final class VectorWidth {
     private static final String INVALID = invalidReason(System.getProperty(PROPERTY));
 
     /** The species; the processor's widest when the request is invalid, which {@link #requireValid} then refuses. */
-    static final VectorSpecies<Float> FLOATS = INVALID == null ? choose(System.getProperty(PROPERTY))
+    public static final VectorSpecies<Float> FLOATS = INVALID == null ? choose(System.getProperty(PROPERTY))
             : FloatVector.SPECIES_PREFERRED;
+
+    /** The float64 species of the same width. */
+    public static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, FLOATS.vectorShape());
 
     private VectorWidth() {
     }
@@ -33,7 +37,7 @@ public final class VectorWidth {
     }
 
     /** Throws {@link IllegalArgumentException} each time while {@value #PROPERTY} names an unusable width. */
-    static void requireValid(String operation) {
+    public static void requireValid(String operation) {
         if (INVALID != null) {
             throw new IllegalArgumentException(operation + ": " + INVALID);
         }
