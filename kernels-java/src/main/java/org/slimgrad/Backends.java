@@ -8,7 +8,8 @@ import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Finds backends. Each backend is created once per name and shared; backends are thread-safe.
+ * Finds backends. Each backend is created once per name and shared by every caller, for the life of the JVM (the cuda
+ * one refuses close()); the thread-safety rule is {@link Backend}'s: host backends any threads, cuda one at a time.
  *
  * <p>{@link #best()} takes the system property {@value #BACKEND_PROPERTY} when set, else the available backend of
  * highest rank, and logs its choice once.

@@ -23,7 +23,8 @@ import org.slimgrad.SymmetricEigen;
  * <p>Memory: {@link #allocate} gives a zero-filled matrix whose device block returns to the backend's caching pool when the
  * matrix becomes unreachable (like a direct ByteBuffer); {@link #arena()} gives matrices returned, and made
  * unusable, when the arena closes. After warm-up a training step does not reach the driver's allocator.
- * {@link #close()} frees everything.
+ * {@link #close()} frees everything; the one instance {@code Backends.named("cuda")} shares refuses to close (others may
+ * be using it), so code that wants to close its backend opens its own with {@link #open}.
  *
  * <p>Threads: one stream per backend; any thread may call, one at a time (the backend is not thread-safe). Data
  * moves with {@link #fromHost}/{@link #toHost} (every backend's) or {@link #upload}/{@link #download} into
@@ -42,10 +43,13 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     /** 1024 partial results and one total for the reductions. */
     private final Matrix reductionScratch;
     private boolean closed;
+    /** The instance {@code Backends.named("cuda")} hands to everyone: it lives as long as the JVM. */
+    private final boolean shared;
 
-    private CudaBackend(String name, Device device) {
+    CudaBackend(String name, Device device, boolean shared) {
         super(name, new MemoryDomain(device.description()));
         this.device = device;
+        this.shared = shared;
         this.memory = new DeviceMemory(device);
         this.kernels = new DeviceKernels(device);
         this.reductionScratch = allocate(1, 2 * 1025);
@@ -54,7 +58,12 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
 
     /** The backend on CUDA device {@code ordinal}; {@link IllegalStateException} saying why when there is none. */
     public static CudaBackend open(int ordinal) {
-        return new CudaBackend("cuda", new GpuDevice(ordinal));
+        return new CudaBackend("cuda", new GpuDevice(ordinal), false);
+    }
+
+    /** The instance {@code Backends.named("cuda")} shares: {@link #close} refuses, since others may be using it. */
+    static CudaBackend openShared(int ordinal) {
+        return new CudaBackend("cuda", new GpuDevice(ordinal), true);
     }
 
     /**
@@ -63,7 +72,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
      * kernels-cuda's build makes, named by the system property {@code slimgrad.cuda.emulation}.
      */
     public static CudaBackend emulated() {
-        return new CudaBackend("cuda-emulated", EmulatedDevice.load());
+        return new CudaBackend("cuda-emulated", EmulatedDevice.load(), false);
     }
 
     /** The device's name, e.g. "cuda:0 NVIDIA H100 80GB HBM3". */
@@ -221,6 +230,10 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
 
     @Override
     public void close() {
+        if (shared) {
+            throw new IllegalStateException(name() + ".close: this backend is the one Backends.named(\"cuda\") shares"
+                    + " with every caller and lives as long as the JVM; for one you can close, use CudaBackend.open");
+        }
         if (!closed) {
             closed = true;
             try {

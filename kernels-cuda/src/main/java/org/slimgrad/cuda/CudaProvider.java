@@ -37,6 +37,6 @@ public final class CudaProvider implements BackendProvider {
 
     @Override
     public Backend create() {
-        return CudaBackend.open(0);
+        return CudaBackend.openShared(0);
     }
 }
