@@ -26,6 +26,55 @@ public abstract class ReliabilityContract {
 
     private final Backend reference = Backends.reference();
 
+    // ---- the thread-safety rule (Backend): a host backend may be called from several threads at once ----
+
+    /**
+     * Four threads calling the backend at once on their own matrices (large enough to use the backend's worker
+     * threads, where the CPU backend has them) get bit for bit what each computation gives alone.
+     */
+    @Test
+    void concurrentCallersGetWhatEachGetsAlone() throws Exception {
+        int callers = 4;
+        Matrix[][] inputs = new Matrix[callers][];
+        Matrix[] alone = new Matrix[callers];
+        for (int c = 0; c < callers; c++) {
+            SplittableRandom rng = new SplittableRandom(100 + c);
+            inputs[c] = new Matrix[]{TestData.random(rng, 300, 256, false), TestData.random(rng, 256, 200, false)};
+            alone[c] = mixedWork(inputs[c]);
+        }
+        java.util.List<CompletableFuture<Matrix>> together = new java.util.ArrayList<>();
+        for (int c = 0; c < callers; c++) {
+            Matrix[] mine = inputs[c];
+            together.add(CompletableFuture.supplyAsync(() -> {
+                Matrix last = null;
+                for (int round = 0; round < 3; round++) {
+                    last = mixedWork(mine);
+                }
+                return last;
+            }, runnable -> new Thread(runnable).start()));
+        }
+        for (int c = 0; c < callers; c++) {
+            TestData.assertSameBits(alone[c], together.get(c).get(), backend() + ": caller " + c);
+        }
+    }
+
+    // gemm, a column DCT, a DCT selection and an Adam step: parallel kernels, scratch buffers and workers all used
+    private Matrix mixedWork(Matrix[] in) {
+        Matrix a = in[0];
+        Matrix product = backend().allocate(a.rows(), in[1].cols());
+        backend().gemm(false, false, 1f, a, in[1], 0f, product);
+        Matrix transformed = backend().allocate(product.rows(), product.cols());
+        backend().dct(product, transformed, Axis.COLUMNS);
+        Matrix scores = backend().allocate(1, transformed.cols());
+        Matrix r = backend().allocate(transformed.rows(), 16);
+        backend().dctSelect(transformed, Axis.ROWS, ScoreNorm.L1, scores, 16, r);
+        Matrix m = backend().allocate(r.rows(), r.cols());
+        Matrix v = backend().allocate(r.rows(), r.cols());
+        Matrix w = TestData.copy(r);
+        backend().adam(r, m, v, 0.9f, 0.999f, 1e-8f, 1, -1e-3f, 1f, w);
+        return w;
+    }
+
     // ---- finding 2: per-line isolation ----
 
     /** A NaN or ±Inf in line i leaves every other line's output bit-identical to the output with line i zeroed. */
