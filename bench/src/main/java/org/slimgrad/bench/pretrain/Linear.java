@@ -7,6 +7,7 @@ import java.io.IOException;
 import org.slimgrad.Backend;
 import org.slimgrad.Matrix;
 import org.slimgrad.ScoreNorm;
+import org.slimgrad.train.FullAdam;
 import org.slimgrad.train.DctProjector;
 import org.slimgrad.train.GradientProjector;
 import org.slimgrad.train.LowRankAdam;
@@ -50,6 +51,11 @@ abstract class Linear {
 
     abstract void load(DataInputStream in) throws IOException;
 
+    /** Full-rank AdamW (β 0.9, 0.999, ε 1e-8) for one parameter matrix of the model. */
+    static FullAdam fullAdam(Backend backend, Matrix parameter, float decay) {
+        return new FullAdam(backend, parameter.rows(), parameter.cols(), 0.9f, 0.999f, 1e-8f, decay);
+    }
+
     static Linear create(Method method, Backend backend, int out, int in, PretrainRun.Config config, long seed) {
         return switch (method) {
             case FULL_ADAMW, GALORE_SVD, DCT -> new Dense(method, backend, out, in, config, seed);
@@ -62,7 +68,7 @@ abstract class Linear {
         private final Backend backend;
         private final Matrix w;
         private final Matrix grad;
-        private final AdamState full;
+        private final FullAdam full;
         private final LowRankAdam lowRank;
         private final float lr;
         private final float decay;
@@ -77,7 +83,7 @@ abstract class Linear {
             this.w = backend.allocate(out, in);
             this.grad = backend.allocate(out, in);
             backend.fillUniform(w, (float) (1 / Math.sqrt(in)), seed);
-            this.full = method == Method.FULL_ADAMW ? new AdamState(backend, w) : null;
+            this.full = method == Method.FULL_ADAMW ? fullAdam(backend, w, decay) : null;
             GradientProjector projector = switch (method) {
                 case GALORE_SVD -> new SvdProjector(backend, out, in, rank, updateGap, scale,
                         SvdProjector.Refresh.randomized(10, 2), NonFinitePolicy.THROW, seed + 1);
@@ -103,7 +109,7 @@ abstract class Linear {
         @Override
         void step() {
             if (full != null) {
-                full.step(grad, w, lr, decay);
+                full.step(w, grad, lr);
             } else {
                 lowRank.step(w, grad);
             }
@@ -112,7 +118,7 @@ abstract class Linear {
         @Override
         void addTo(MemoryReport report, String name) {
             if (full != null) {
-                report.add(name, full.bytes(), 0, full.bytes());
+                report.add(name, full.bytesHeld(), 0, full.bytesHeld());
             } else {
                 report.add(name, lowRank);
             }
@@ -142,9 +148,9 @@ abstract class Linear {
     /** SLTrain's W = s·B·A + S (s = α/r from the config, δ = 0.03) with full-rank AdamW on B, A and S's values. */
     static final class SparseLowRank extends Linear {
         private final SparsePlusLowRankLinear layer;
-        private final AdamState b;
-        private final AdamState a;
-        private final AdamState values;
+        private final FullAdam b;
+        private final FullAdam a;
+        private final FullAdam values;
         private final float lr;
         private final float decay;
 
@@ -154,9 +160,9 @@ abstract class Linear {
             int rank = config.rank();
             this.layer = new SparsePlusLowRankLinear(backend, out, in, rank, config.sparseLowRankScale() * rank, 0.03,
                     seed);
-            this.b = new AdamState(backend, layer.b());
-            this.a = new AdamState(backend, layer.a());
-            this.values = new AdamState(backend, layer.values());
+            this.b = fullAdam(backend, layer.b(), decay);
+            this.a = fullAdam(backend, layer.a(), decay);
+            this.values = fullAdam(backend, layer.values(), decay);
         }
 
         @Override
@@ -171,14 +177,14 @@ abstract class Linear {
 
         @Override
         void step() {
-            b.step(layer.gradB(), layer.b(), lr, decay);
-            a.step(layer.gradA(), layer.a(), lr, decay);
-            values.step(layer.gradValues(), layer.values(), lr, decay);
+            b.step(layer.b(), layer.gradB(), lr);
+            a.step(layer.a(), layer.gradA(), lr);
+            values.step(layer.values(), layer.gradValues(), lr);
         }
 
         @Override
         void addTo(MemoryReport report, String name) {
-            long optimizer = b.bytes() + a.bytes() + values.bytes();
+            long optimizer = b.bytesHeld() + a.bytesHeld() + values.bytesHeld();
             report.add(name, optimizer, 0, 2 * layer.denseWeightBytes());
         }
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 
 import org.slimgrad.Backend;
 import org.slimgrad.Matrix;
+import org.slimgrad.train.FullAdam;
 import org.slimgrad.train.MemoryReport;
 
 /**
@@ -28,9 +29,9 @@ final class MlpLanguageModel {
     private final Matrix e1;
     private final Matrix e2;
     private final Matrix out;
-    private final AdamState e1State;
-    private final AdamState e2State;
-    private final AdamState outState;
+    private final FullAdam e1State;
+    private final FullAdam e2State;
+    private final FullAdam outState;
     private final Linear[] up = new Linear[2];
     private final Linear[] down = new Linear[2];
     private final float lr;
@@ -64,9 +65,9 @@ final class MlpLanguageModel {
         backend.fillUniform(e1, 1f, seed);
         backend.fillUniform(e2, 1f, seed + 1);
         backend.fillUniform(out, (float) (1 / Math.sqrt(width)), seed + 2);
-        e1State = new AdamState(backend, e1);
-        e2State = new AdamState(backend, e2);
-        outState = new AdamState(backend, out);
+        e1State = Linear.fullAdam(backend, e1, decay);
+        e2State = Linear.fullAdam(backend, e2, decay);
+        outState = Linear.fullAdam(backend, out, decay);
         for (int b = 0; b < 2; b++) {
             up[b] = Linear.create(method, backend, hidden, width, config, seed + 10 + 2 * b);
             down[b] = Linear.create(method, backend, width, hidden, config, seed + 11 + 2 * b);
@@ -184,9 +185,9 @@ final class MlpLanguageModel {
             up[b].step();
             down[b].step();
         }
-        e1State.step(dE1, e1, lr, decay);
-        e2State.step(dE2, e2, lr, decay);
-        outState.step(dOut, out, lr, decay);
+        e1State.step(e1, dE1, lr);
+        e2State.step(e2, dE2, lr);
+        outState.step(out, dOut, lr);
     }
 
     /** The optimizer memory of the four block matrices (the part the methods differ on). */
@@ -201,7 +202,7 @@ final class MlpLanguageModel {
 
     /** Full-rank Adam bytes of the embeddings and the head, the same for every method. */
     long otherOptimizerBytes() {
-        return e1State.bytes() + e2State.bytes() + outState.bytes();
+        return e1State.bytesHeld() + e2State.bytesHeld() + outState.bytesHeld();
     }
 
     void save(DataOutputStream stream) throws IOException {
