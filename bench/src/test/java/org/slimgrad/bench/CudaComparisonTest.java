@@ -8,6 +8,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.slimgrad.cuda.CudaBackend;
+import org.slimgrad.cuda.EmulatedCuda;
 
 /**
  * The GPU benchmark's code runs nowhere else before a GPU session: drive its methods table once on the emulated
@@ -20,7 +21,7 @@ class CudaComparisonTest {
         String library = System.getProperty("slimgrad.cuda.emulation");
         assumeTrue(library != null && Files.isRegularFile(Path.of(library)), "no CUDA emulation library");
         for (int[] shape : new int[][]{{24, 40, 4}, {40, 24, 4}}) {
-            try (CudaBackend cuda = CudaBackend.emulated()) {
+            try (CudaBackend cuda = EmulatedCuda.create()) {
                 String row = CudaComparison.methodsRow(cuda, shape[0], shape[1], shape[2], 16);
                 assertEquals(10, row.strip().split("\\|").length, row); // nine cells: every figure was measured
             }

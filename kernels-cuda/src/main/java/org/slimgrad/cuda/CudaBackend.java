@@ -46,6 +46,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     /** The instance {@code Backends.named("cuda")} hands to everyone: it lives as long as the JVM. */
     private final boolean shared;
 
+    /** A backend on {@code device}; kernels-cuda's tests make one on the host emulation ({@code EmulatedCuda}). */
     CudaBackend(String name, Device device, boolean shared) {
         super(name, new MemoryDomain(device.description()));
         this.device = device;
@@ -64,15 +65,6 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     /** The instance {@code Backends.named("cuda")} shares: {@link #close} refuses, since others may be using it. */
     static CudaBackend openShared(int ordinal) {
         return new CudaBackend("cuda", new GpuDevice(ordinal), true);
-    }
-
-    /**
-     * The backend on a host emulation of the device (see {@link EmulatedDevice}): the same kernels, compiled for the
-     * host, for checking code that drives the CUDA backend on a machine without a GPU. Slow; needs the library
-     * kernels-cuda's build makes, named by the system property {@code slimgrad.cuda.emulation}.
-     */
-    public static CudaBackend emulated() {
-        return new CudaBackend("cuda-emulated", EmulatedDevice.load(), false);
     }
 
     /** The device's name, e.g. "cuda:0 NVIDIA H100 80GB HBM3". */

@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * What the CUDA backend needs from a GPU: memory, copies, kernel launches and the few vendor routines (cuBLAS,
- * cuSOLVER), on raw device addresses. {@link GpuDevice} is the real one; {@link EmulatedDevice} runs the same PTX
+ * cuSOLVER), on raw device addresses. {@link GpuDevice} is the real one; the tests' {@code EmulatedDevice} runs the same PTX
  * sources' kernels on the host (compiled by g++) and the vendor routines in Java, so that everything above this
  * interface (argument packing, launch shapes, layouts, the algorithms) is exercised without a GPU.
  *

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.slimgrad.Backend;
 import org.slimgrad.cpu.CpuBackend;
 import org.slimgrad.cuda.CudaBackend;
+import org.slimgrad.cuda.EmulatedCuda;
 
 /** A few dozen steps of every method on a small model: learning, memory as predicted, bit-identical resume. */
 class PretrainTest {
@@ -62,7 +63,7 @@ class PretrainTest {
         String library = System.getProperty("slimgrad.cuda.emulation");
         assumeTrue(library != null && Files.isRegularFile(Path.of(library)), "no CUDA emulation library");
         PretrainRun run = new PretrainRun(SMALL);
-        try (CudaBackend cuda = CudaBackend.emulated()) {
+        try (CudaBackend cuda = EmulatedCuda.create()) {
             for (Linear.Method method : Linear.Method.values()) {
                 double[] onCpu = run.train(run.model(method, cpu), 0, 12);
                 double[] onCuda = run.train(run.model(method, cuda), 0, 12);
