@@ -29,7 +29,8 @@ import org.slimgrad.train.SvdProjector;
  * with the rank-r error of both randomized results against the optimal one (the test matrices have a known 1/k
  * spectrum); (2) the methods' kernels: the DCT projector's refresh, the low-rank Adam step, the sparse-plus-low-rank
  * forward and its S gradient, each beside its dense formulation on cuBLAS. Median wall time over synchronised
- * repetitions. Writes cuda.md; where there is no GPU it writes why, and nothing else.
+ * repetitions. Writes cuda.md (the methods first, rewritten after every row; see {@link #run}); where there is no GPU
+ * it writes why, and nothing else.
  */
 public final class CudaComparison {
 
@@ -41,47 +42,89 @@ public final class CudaComparison {
     private CudaComparison() {
     }
 
+    /**
+     * {@code [--out DIR] [--budget-s S]}: the methods table first, then the SVD table; cuda.md is rewritten (and the
+     * row printed) after every row, and no row starts after S seconds (default 200, inside gpu-check's 230 s limit),
+     * so a visit that ends early keeps every finished row. The full SVD (gesvd) runs at the two smaller shapes only:
+     * at 4096×11008 it takes minutes.
+     */
     public static void run(String[] args) throws IOException {
-        Path out = Path.of(args.length >= 2 && args[0].equals("--out") ? args[1] : "report");
+        Path out = Path.of("report");
+        long budgetSeconds = 200;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--out" -> out = Path.of(args[i + 1]);
+                case "--budget-s" -> budgetSeconds = Long.parseLong(args[i + 1]);
+                default -> throw new IllegalArgumentException("cuda: unknown option " + args[i]
+                        + "; use --out DIR, --budget-s SECONDS");
+            }
+        }
         Files.createDirectories(out);
+        Path file = out.resolve("cuda.md");
         Optional<String> unavailable = new CudaProvider().unavailableReason();
         if (unavailable.isPresent()) {
             String text = "# CUDA backend\n\nNot measured: no usable CUDA device here (" + unavailable.get() + ").\n";
-            Files.writeString(out.resolve("cuda.md"), text);
+            Files.writeString(file, text);
             System.out.print(text);
             return;
         }
-        StringBuilder md = new StringBuilder("# CUDA backend beside cuSOLVER\n\n");
+        long deadline = System.nanoTime() + budgetSeconds * 1_000_000_000L;
+        StringBuilder md = new StringBuilder("# CUDA backend beside cuBLAS and cuSOLVER\n\n");
         try (CudaBackend cuda = CudaBackend.open(0); Context peers = Cuda.get().open(0);
              CuSolver solver = new CuSolver(peers)) {
-            md.append(String.format(Locale.ROOT, "Device: %s. Median ms over synchronised repetitions; rSVD with %d"
-                            + " power iterations and oversample %d on matrices with σ_k = 1/k; error = ‖A − UΣVᵀ‖_F"
-                            + " / optimal rank-r error.%n%n| shape | rank | slimgrad gemm A·Z | slimgrad orthonormalize"
-                            + " n×l | slimgrad rSVD | error | cuSOLVER gesvdr | error | cuSOLVER gesvd (full) |"
-                            + " gesvdr / slimgrad |%n|---|---|---|---|---|---|---|---|---|---|%n",
-                    cuda.deviceName(), POWER_ITERATIONS, OVERSAMPLE));
-            for (int[] shape : SHAPES) {
-                md.append(row(cuda, peers, solver, shape[0], shape[1], shape[2]));
-                System.out.print(md.substring(md.lastIndexOf("| " + shape[0])));
-            }
-            md.append(String.format(Locale.ROOT, "%n## The methods' kernels (issue 10)%n%n"
-                    + "Median ms. Peers in the same run: the dense formulations on cuBLAS. For reference only (not"
+            md.append(String.format(Locale.ROOT, "Device: %s. Median ms over synchronised repetitions (wall time"
+                    + " around a stream synchronisation, not CUDA events).%n%n## The methods' kernels (issue 10)%n%n"
+                    + "Peers in the same run: the dense formulations on cuBLAS. For reference only (not"
                     + " measured here), the issue's PyTorch 2.11 eager figures on an H100 for 1024x2736 / 2048x5461 /"
                     + " 4096x11008: DCT select+project 0.25 / 1.38 / 8.96, GaLore Adam step 0.148 / 0.649 / 4.15,"
                     + " SLTrain forward via dense W 0.525 / 2.10 / 9.22, S gradient via dense product + gather"
                     + " 0.49 / 1.84 / 7.05.%n%n| shape | rank | DCT refresh (scores, top-k, gather) | dense G·Q GEMM"
                     + " alone | low-rank Adam step (SVD, no refresh) | SLTrain forward, %d tokens | dense W then GEMM |"
                     + " S gradient (sddmm) | dense dYᵀ·X then gather |%n|---|---|---|---|---|---|---|---|---|%n",
-                    TOKENS));
+                    cuda.deviceName(), TOKENS));
+            Files.writeString(file, md);
             for (int[] shape : SHAPES) {
+                if (!withinBudget(deadline, md, file, budgetSeconds)) {
+                    return;
+                }
                 md.append(methodsRow(cuda, shape[0], shape[1], shape[2], TOKENS));
+                Files.writeString(file, md);
+                System.out.print(md.substring(md.lastIndexOf("| " + shape[0])));
+            }
+            md.append(String.format(Locale.ROOT, "%n## Randomized SVD beside cuSOLVER%n%nrSVD with %d power"
+                            + " iterations and oversample %d on matrices with σ_k = 1/k; error = ‖A − UΣVᵀ‖_F / optimal"
+                            + " rank-r error; full gesvd at the two smaller shapes only.%n%n| shape | rank | slimgrad"
+                            + " gemm A·Z | slimgrad orthonormalize n×l | slimgrad rSVD | error | cuSOLVER gesvdr | error |"
+                            + " cuSOLVER gesvd (full) | gesvdr / slimgrad |%n|---|---|---|---|---|---|---|---|---|---|%n",
+                    POWER_ITERATIONS, OVERSAMPLE));
+            Files.writeString(file, md);
+            for (int s = 0; s < SHAPES.length; s++) {
+                if (!withinBudget(deadline, md, file, budgetSeconds)) {
+                    return;
+                }
+                int[] shape = SHAPES[s];
+                md.append(row(cuda, peers, solver, shape[0], shape[1], shape[2], s < SHAPES.length - 1));
+                Files.writeString(file, md);
                 System.out.print(md.substring(md.lastIndexOf("| " + shape[0])));
             }
         }
-        Files.writeString(out.resolve("cuda.md"), md.toString());
     }
 
-    private static String row(CudaBackend cuda, Context peers, CuSolver solver, int m, int n, int rank) {
+    // false, with a note in the report, once the budget is spent: the rows so far are already on disk
+    static boolean withinBudget(long deadline, StringBuilder md, Path file, long budgetSeconds)
+            throws IOException {
+        if (System.nanoTime() < deadline) {
+            return true;
+        }
+        md.append(String.format(Locale.ROOT, "%nStopped: the %d s budget (--budget-s) was spent; the rows above are"
+                + " complete.%n", budgetSeconds));
+        Files.writeString(file, md);
+        System.out.print(md.substring(md.lastIndexOf("Stopped")));
+        return false;
+    }
+
+    private static String row(CudaBackend cuda, Context peers, CuSolver solver, int m, int n, int rank,
+                              boolean withFullSvd) {
         int width = rank + OVERSAMPLE;
         int p = Math.min(m, n);
         double[] sigma = new double[p];
@@ -119,8 +162,8 @@ public final class CudaComparison {
             float[] sv = new float[rank];
             s.download(sv);
             double gesvdrError = cuSolverError(cuda, a, n, m, rank, u, v, sv) / optimal;
-            double gesvd = fullSvd(peers, solver, host, n, m);
-            return String.format(Locale.ROOT, "| %dx%d | %d | %.2f | %.2f | %.2f | %.4f | %.2f | %.4f | %.1f | %.1fx |%n",
+            String gesvd = withFullSvd ? String.format(Locale.ROOT, "%.1f", fullSvd(peers, solver, host, n, m)) : "—";
+            return String.format(Locale.ROOT, "| %dx%d | %d | %.2f | %.2f | %.2f | %.4f | %.2f | %.4f | %s | %.1fx |%n",
                     m, n, rank, gemm, ortho, rsvd, ourError, gesvdr, gesvdrError, gesvd, gesvdr / rsvd);
         }
     }

@@ -17,7 +17,8 @@ public final class Main {
                    Main gemm [MxKxN ...]   SGEMM GFLOP/s beside OpenBLAS, netlib VectorBLAS, EJML and a naive loop
                    Main svd                randomized SVD beside LAPACK sgesdd and EJML's SVD, with its accuracy
                    Main svd-accuracy       randomized SVD error against the optimal rank-r error
-                   Main cuda [--out DIR]   GPU: gemm, orthonormalize, randomized SVD beside cuSOLVER: report/cuda.md""";
+                   Main cuda [--out DIR] [--budget-s S]
+                                           GPU: the methods' kernels, then randomized SVD beside cuSOLVER: report/cuda.md""";
 
     private Main() {
     }

@@ -1,6 +1,8 @@
 package org.slimgrad.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -26,5 +28,17 @@ class CudaComparisonTest {
                 assertEquals(10, row.strip().split("\\|").length, row); // nine cells: every figure was measured
             }
         }
+    }
+
+    /** Past the budget no row starts, and the report on disk keeps the rows so far with a note saying why it ends. */
+    @Test
+    void aSpentBudgetStopsBetweenRowsWithTheRowsSoFarOnDisk() throws java.io.IOException {
+        Path file = Files.createTempDirectory("cuda-report").resolve("cuda.md");
+        StringBuilder md = new StringBuilder("| 1024x2736 | 256 | 1.0 |\n");
+        assertTrue(CudaComparison.withinBudget(System.nanoTime() + 60_000_000_000L, md, file, 60));
+        assertFalse(CudaComparison.withinBudget(System.nanoTime() - 1, md, file, 60));
+        String written = Files.readString(file);
+        assertTrue(written.startsWith("| 1024x2736 | 256 | 1.0 |") && written.contains("Stopped: the 60 s budget"),
+                written);
     }
 }
