@@ -1,14 +1,22 @@
 package org.slimgrad.nativelib;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Finds a vendor library: first inside a jar on the class path (extracted, with the libraries it needs beside it,
@@ -16,6 +24,8 @@ import java.util.List;
  * tried and why each failed.
  */
 public final class NativeLibraries {
+
+    private static final int RTLD_NOW = 2;
 
     private NativeLibraries() {
     }
@@ -49,10 +59,36 @@ public final class NativeLibraries {
             try {
                 return SymbolLookup.libraryLookup(soname, Arena.global());
             } catch (IllegalArgumentException e) {
-                tried.add("system library " + soname + " (not found by the dynamic linker)");
+                tried.add("system library " + soname + " (" + loaderMessage(soname) + ")");
             }
         }
         throw new IllegalStateException(what + " could not be loaded; tried: " + String.join("; ", tried));
+    }
+
+    /**
+     * Why the dynamic linker refuses {@code soname}, in its own words (dlerror): the JDK's refusal names only the
+     * library, so a missing dependency (libcublasLt beside libcublas) would pass for the library itself missing.
+     */
+    static String loaderMessage(String soname) {
+        Linker linker = Linker.nativeLinker();
+        Optional<MemorySegment> open = linker.defaultLookup().find("dlopen");
+        Optional<MemorySegment> error = linker.defaultLookup().find("dlerror");
+        if (open.isEmpty() || error.isEmpty()) {
+            return "not found by the dynamic linker";
+        }
+        MethodHandle dlopen = linker.downcallHandle(open.get(), FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+        MethodHandle dlerror = linker.downcallHandle(error.get(), FunctionDescriptor.of(ADDRESS));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment handle = (MemorySegment) dlopen.invokeExact(arena.allocateFrom(soname), RTLD_NOW);
+            if (!handle.equals(MemorySegment.NULL)) {
+                return "dlopen loads it now; the JDK's lookup did not";
+            }
+            MemorySegment message = (MemorySegment) dlerror.invokeExact();
+            return message.equals(MemorySegment.NULL) ? "not found by the dynamic linker"
+                    : message.reinterpret(Integer.MAX_VALUE).getString(0);
+        } catch (Throwable t) {
+            return "not found by the dynamic linker (" + t + " asking why)";
+        }
     }
 
     private static Path extract(Bundled bundled) throws IOException {
