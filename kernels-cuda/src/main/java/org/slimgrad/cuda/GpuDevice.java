@@ -39,16 +39,21 @@ final class GpuDevice implements Device {
         List<String> ptx = ptx().orElseThrow(() -> new IllegalStateException("cuda: kernels not compiled ("
                 + MODULES_RESOURCE + " is not on the class path: nvcc was missing when kernels-cuda was built)"));
         this.context = Cuda.get().open(ordinal);
+        CuBlas madeBlas = null;
         try {
             for (String text : ptx) {
                 modules.add(context.loadModule(text));
             }
-            this.blas = new CuBlas(context);
+            madeBlas = new CuBlas(context);
             this.solver = new CuSolver(context);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // a missing cuBLAS or cuSOLVER: give back what was made so far
+            if (madeBlas != null) {
+                madeBlas.close();
+            }
             context.close();
             throw e;
         }
+        this.blas = madeBlas;
         this.description = "cuda:" + ordinal + " " + context.deviceName();
     }
 

@@ -20,4 +20,13 @@ class NativeLibrariesTest {
         assertTrue(message.contains("libslimgrad-absent.so.13: cannot open shared object file"), message);
         assertTrue(message.contains("system library libslimgrad-absent.so ("), message);
     }
+
+    /** A library that cannot load fails the same clear way on every use, not once and then with NoClassDefFoundError. */
+    @Test
+    void aLibraryLoadedOnceFailsTheSameWayEveryTime() {
+        LibraryOnce library = new LibraryOnce("cuSOLVER", List.of("libslimgrad-absent.so.12"));
+        String first = assertThrows(IllegalStateException.class, library::get).getMessage();
+        String second = assertThrows(IllegalStateException.class, library::get).getMessage();
+        assertTrue(first.startsWith("cuSOLVER could not be loaded") && first.equals(second), first + " / " + second);
+    }
 }

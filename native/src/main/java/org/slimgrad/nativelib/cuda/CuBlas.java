@@ -11,7 +11,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
 
-import org.slimgrad.nativelib.NativeLibraries;
+import org.slimgrad.nativelib.LibraryOnce;
 
 /**
  * cuBLAS through FFM (libcublas.so.13, else .12; JCuda's own binding wants .12 exactly). One handle on a
@@ -44,10 +44,7 @@ public final class CuBlas implements AutoCloseable {
     private static final int CUDA_R_32F = 0;
     private static final int GEMM_DEFAULT = -1;
 
-    private static final class Library {
-        static final SymbolLookup LOOKUP = NativeLibraries.load("cuBLAS", null,
-                List.of("libcublas.so.13", "libcublas.so.12", "libcublas.so"));
-    }
+    private static final LibraryOnce LIBRARY = new LibraryOnce("cuBLAS", List.of("libcublas.so.13", "libcublas.so.12", "libcublas.so"));
 
     private final MethodHandle destroy;
     private final MethodHandle sgemm;
@@ -59,7 +56,7 @@ public final class CuBlas implements AutoCloseable {
 
     /** A cuBLAS handle on {@code context}'s stream. */
     public CuBlas(Context context) {
-        SymbolLookup lib = Library.LOOKUP;
+        SymbolLookup lib = LIBRARY.get();
         MethodHandle create = Cuda.bind(lib, "cublasCreate_v2", ADDRESS);
         MethodHandle setStream = Cuda.bind(lib, "cublasSetStream_v2", ADDRESS, ADDRESS);
         destroy = Cuda.bind(lib, "cublasDestroy_v2", ADDRESS);

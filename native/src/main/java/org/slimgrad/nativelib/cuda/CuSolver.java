@@ -11,7 +11,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
 
-import org.slimgrad.nativelib.NativeLibraries;
+import org.slimgrad.nativelib.LibraryOnce;
 
 /**
  * cuSOLVER's dense routines through FFM (libcusolver.so.12, else .11): one handle on a {@link Context}'s stream.
@@ -26,10 +26,7 @@ public final class CuSolver implements AutoCloseable {
     private static final int EIG_MODE_VECTOR = 1;
     private static final int FILL_UPPER = 1;
 
-    private static final class Library {
-        static final SymbolLookup LOOKUP = NativeLibraries.load("cuSOLVER", null,
-                List.of("libcusolver.so.12", "libcusolver.so.11", "libcusolver.so"));
-    }
+    private static final LibraryOnce LIBRARY = new LibraryOnce("cuSOLVER", List.of("libcusolver.so.12", "libcusolver.so.11", "libcusolver.so"));
 
     private final Context context;
     private final MemorySegment handle;
@@ -54,7 +51,7 @@ public final class CuSolver implements AutoCloseable {
 
     public CuSolver(Context context) {
         this.context = context;
-        SymbolLookup lib = Library.LOOKUP;
+        SymbolLookup lib = LIBRARY.get();
         MethodHandle create = Cuda.bind(lib, "cusolverDnCreate", ADDRESS);
         MethodHandle setStream = Cuda.bind(lib, "cusolverDnSetStream", ADDRESS, ADDRESS);
         MethodHandle createParams = Cuda.bind(lib, "cusolverDnCreateParams", ADDRESS);
