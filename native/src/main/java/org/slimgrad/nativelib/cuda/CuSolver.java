@@ -162,11 +162,17 @@ public final class CuSolver implements AutoCloseable {
 
     /**
      * NVIDIA's randomized SVD (cusolverDnXgesvdr): the top-{@code rank} triplets of the column-major m×n A (destroyed)
-     * with {@code oversample} extra columns and {@code iterations} power iterations; S (rank), U (m×rank, ld m),
-     * V (n×rank, ld n).
+     * with {@code oversample} extra columns and {@code iterations} power iterations; S (min(m, n): gesvdr writes
+     * more than rank values there), U (m×rank, ld m), V (n×rank, ld n).
      */
     public void randomizedSvd(int m, int n, int rank, int oversample, int iterations, DeviceBuffer a, DeviceBuffer s,
                               DeviceBuffer u, DeviceBuffer v) {
+        if (s.floats() < Math.min(m, n) || u.floats() < (long) m * rank || v.floats() < (long) n * rank
+                || a.floats() < (long) m * n) {
+            throw new IllegalArgumentException("cusolverDnXgesvdr: A " + m + "x" + n + " rank " + rank + " needs A "
+                    + (long) m * n + ", S " + Math.min(m, n) + ", U " + (long) m * rank + ", V " + (long) n * rank
+                    + " floats; given " + a.floats() + ", " + s.floats() + ", " + u.floats() + ", " + v.floats());
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment deviceBytes = arena.allocate(JAVA_LONG);
             MemorySegment hostBytes = arena.allocate(JAVA_LONG);

@@ -135,7 +135,8 @@ class CudaLibrariesGpuTest {
             assertTrue(Spectra.orthogonalityError(q) <= 1e-5, "geqrf + orgqr gives orthonormal columns");
         }
         int r = 8;
-        try (DeviceBuffer a = upload(at); DeviceBuffer s = context.allocate(r); DeviceBuffer u = context.allocate(m * r);
+        try (DeviceBuffer a = upload(at); DeviceBuffer s = context.allocate(Math.min(m, n));
+             DeviceBuffer u = context.allocate(m * r);
              DeviceBuffer v = context.allocate(n * r)) {
             solver.randomizedSvd(m, n, r, 8, 2, a, s, u, v);
             float[] values = new float[r];
