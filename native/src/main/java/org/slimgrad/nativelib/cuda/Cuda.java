@@ -25,6 +25,10 @@ import org.slimgrad.nativelib.NativeLibraries;
  */
 public final class Cuda {
 
+    private static final int JIT_ERROR_LOG_BUFFER = 5;
+    private static final int JIT_ERROR_LOG_BUFFER_SIZE_BYTES = 6;
+    private static final int JIT_LOG_BYTES = 8192;
+
     private static final Linker LINKER = Linker.nativeLinker();
 
     private final MethodHandle cuInit;
@@ -43,7 +47,7 @@ public final class Cuda {
     private final MethodHandle streamDestroy;
     private final MethodHandle streamSynchronize;
     private final MethodHandle getErrorString;
-    private final MethodHandle moduleLoadData;
+    private final MethodHandle moduleLoadDataEx;
     private final MethodHandle moduleUnload;
     private final MethodHandle moduleGetFunction;
     private final MethodHandle launchKernel;
@@ -88,7 +92,7 @@ public final class Cuda {
         streamDestroy = bind(lib, "cuStreamDestroy_v2", ADDRESS);
         streamSynchronize = bind(lib, "cuStreamSynchronize", ADDRESS);
         getErrorString = bind(lib, "cuGetErrorString", JAVA_INT, ADDRESS);
-        moduleLoadData = bind(lib, "cuModuleLoadData", ADDRESS, ADDRESS);
+        moduleLoadDataEx = bind(lib, "cuModuleLoadDataEx", ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
         moduleUnload = bind(lib, "cuModuleUnload", ADDRESS);
         moduleGetFunction = bind(lib, "cuModuleGetFunction", ADDRESS, ADDRESS, ADDRESS);
         launchKernel = bind(lib, "cuLaunchKernel", ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
@@ -190,11 +194,24 @@ public final class Cuda {
     }
 
     /** Loads a PTX module (JIT-compiled by the driver for the current context's device); returns its handle. */
+    // with the JIT's error log (CU_JIT_ERROR_LOG_BUFFER and its size, cuda.h's CUjit_option 5 and 6): a PTX the
+    // driver cannot compile says why, not only CUDA_ERROR_INVALID_PTX
     MemorySegment loadModule(String ptx) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
             MemorySegment image = arena.allocateFrom(ptx);
-            call("cuModuleLoadData", () -> (int) moduleLoadData.invokeExact(out, image));
+            MemorySegment log = arena.allocate(JIT_LOG_BYTES);
+            MemorySegment options = arena.allocateFrom(JAVA_INT, JIT_ERROR_LOG_BUFFER, JIT_ERROR_LOG_BUFFER_SIZE_BYTES);
+            MemorySegment values = arena.allocate(ADDRESS, 2);
+            values.setAtIndex(ADDRESS, 0, log);
+            values.setAtIndex(ADDRESS, 1, MemorySegment.ofAddress(JIT_LOG_BYTES)); // an unsigned int in a void* slot
+            int status = invoke("cuModuleLoadDataEx",
+                    () -> (int) moduleLoadDataEx.invokeExact(out, image, 2, options, values));
+            if (status != 0) {
+                String jit = log.getString(0).strip();
+                throw new IllegalStateException("cuModuleLoadDataEx failed: " + errorName(status)
+                        + (jit.isEmpty() ? "" : "; the JIT's log: " + jit));
+            }
             return out.get(ADDRESS, 0);
         }
     }
