@@ -1,5 +1,6 @@
 package org.slimgrad.cuda;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -22,6 +23,17 @@ final class DeviceDct {
     /** The tables of one length: roots e^{−2πi·t/N}, shifts e^{−iπk/2N}, and the stage radices. */
     private record Plan(Matrix roots, Matrix shifts, int[] radices) {
     }
+
+    /**
+     * The last index list gathered with, and the last slot table (length n) scattered with, kept on the device: a
+     * DCT projector uses the same indices every step between refreshes, so such a step uploads (and waits for)
+     * nothing. Keyed by content, so a caller may reuse or change its array freely.
+     */
+    private int[] gatherIndices;
+    private Matrix gatherDevice;
+    private int[] scatterIndices;
+    private int scatterLength;
+    private Matrix scatterDevice;
 
     private final CudaBackend backend;
     private final DeviceKernels kernels;
@@ -71,7 +83,7 @@ final class DeviceDct {
         Plan plan = plan(n);
         try (DeviceArena scratch = backend.arena()) {
             Matrix[] work = workspace(scratch, lines, n);
-            Matrix index = backend.fromHost(indices, scratch);
+            Matrix index = deviceIndices(indices);
             kernels.dctLoad(lines, n, g, axis, work[0]);
             Matrix v = fft(plan, lines, n, axis, work);
             kernels.dctStore(lines, n, indices.length, v, plan.shifts(), DeviceKernels.address(index), r, axis);
@@ -83,18 +95,36 @@ final class DeviceDct {
         int lines = axis.lineCount(out);
         int n = axis.lineLength(out);
         Plan plan = plan(n);
-        int[] slot = new int[n];
-        java.util.Arrays.fill(slot, -1);
-        for (int t = 0; t < indices.length; t++) {
-            slot[indices[t]] = t;
-        }
         try (DeviceArena scratch = backend.arena()) {
             Matrix[] work = workspace(scratch, lines, n);
-            Matrix slots = backend.fromHost(slot, scratch);
+            Matrix slots = deviceSlots(indices, n);
             kernels.idctLoad(lines, n, r, axis, DeviceKernels.address(slots), plan.shifts(), work[0]);
             Matrix v = fft(plan, lines, n, axis, work);
             kernels.idctStore(lines, n, v, alpha, beta, out, axis);
         }
+    }
+
+    private Matrix deviceIndices(int[] indices) {
+        if (!Arrays.equals(indices, gatherIndices)) {
+            gatherDevice = backend.fromHost(indices);
+            gatherIndices = indices.clone();
+        }
+        return gatherDevice;
+    }
+
+    // slot[j] = t where indices[t] = j, else −1: where each of a line's n coefficients comes from in r
+    private Matrix deviceSlots(int[] indices, int n) {
+        if (n != scatterLength || !Arrays.equals(indices, scatterIndices)) {
+            int[] slot = new int[n];
+            Arrays.fill(slot, -1);
+            for (int t = 0; t < indices.length; t++) {
+                slot[indices[t]] = t;
+            }
+            scatterDevice = backend.fromHost(slot);
+            scatterIndices = indices.clone();
+            scatterLength = n;
+        }
+        return scatterDevice;
     }
 
     // the FFT of every line of work[0], ping-ponging between the two buffers; returns the one holding the result.

@@ -45,6 +45,7 @@ final class EmulatedDevice implements Device {
     private final Map<Long, Allocation> allocations = new HashMap<>();
     private final Backend host = CpuBackend.withThreads(1);
     private long allocatedBytes;
+    private long uploads;
 
     private EmulatedDevice(SymbolLookup library) {
         this.library = library;
@@ -97,7 +98,13 @@ final class EmulatedDevice implements Device {
 
     @Override
     public void upload(MemorySegment host, long device, long bytes) {
+        uploads++;
         MemorySegment.copy(host, 0, at(device, bytes), 0, bytes);
+    }
+
+    /** Host-to-device copies so far: a driver call (and a wait) each on a GPU. */
+    long uploads() {
+        return uploads;
     }
 
     @Override

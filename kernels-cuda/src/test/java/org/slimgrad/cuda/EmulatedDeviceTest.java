@@ -1,9 +1,14 @@
 package org.slimgrad.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.slimgrad.Axis;
+import org.slimgrad.Backends;
+import org.slimgrad.Matrix;
+import org.slimgrad.TestData;
 
 /** The device contract on the host emulation: runs in every build. */
 class EmulatedDeviceTest extends DeviceContract {
@@ -16,6 +21,41 @@ class EmulatedDeviceTest extends DeviceContract {
         IllegalStateException e = assertThrows(IllegalStateException.class, shared::close);
         assertTrue(e.getMessage().contains("CudaBackend.open"), e.getMessage());
         shared.scale(2f, shared.allocate(3, 3)); // still open
+    }
+
+    /**
+     * A DCT projector's step between refreshes gathers and scatters with the indices it used last time: the device
+     * keeps them, so the step uploads nothing; other indices are uploaded, and the results follow them.
+     */
+    @Test
+    void repeatedIndicesAreNotUploadedAgain() {
+        CudaBackend cuda = cuda();
+        EmulatedDevice device = (EmulatedDevice) cuda.device();
+        Matrix host = TestData.random(new java.util.SplittableRandom(4), 40, 24, false);
+        Matrix g = cuda.fromHost(host);
+        Matrix r = cuda.allocate(40, 3);
+        Matrix out = cuda.allocate(40, 24);
+        int[] indices = {1, 5, 7};
+        cuda.dctGather(g, Axis.ROWS, indices, r);
+        cuda.idctScatter(r, Axis.ROWS, indices, 1f, 0f, out);
+        long before = device.uploads();
+        for (int step = 0; step < 3; step++) {
+            cuda.dctGather(g, Axis.ROWS, indices.clone(), r);
+            cuda.idctScatter(r, Axis.ROWS, indices.clone(), 1f, 0f, out);
+        }
+        assertEquals(before, device.uploads(), "uploads on steps with unchanged indices");
+        int[] other = {2, 5, 7};
+        cuda.dctGather(g, Axis.ROWS, other, r);
+        assertEquals(before + 1, device.uploads(), "the new indices are uploaded once");
+        Matrix expected = Matrix.wrap(new float[40 * 3], 40, 3);
+        Backends.cpu().dctGather(host, Axis.ROWS, other, expected);
+        Matrix actual = cuda.toHost(r);
+        for (int i = 0; i < 40; i++) {
+            for (int k = 0; k < 3; k++) {
+                assertEquals(expected.get(i, k), actual.get(i, k), 1e-5f * (1 + Math.abs(expected.get(i, k))),
+                        "(" + i + ", " + k + ") gathers the new indices");
+            }
+        }
     }
 
     @Override
