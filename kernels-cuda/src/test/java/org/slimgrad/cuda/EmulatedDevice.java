@@ -45,7 +45,9 @@ final class EmulatedDevice implements Device {
     private final Map<Long, Allocation> allocations = new HashMap<>();
     private final Backend host = CpuBackend.withThreads(1);
     private long allocatedBytes;
+    private long allocationCalls;
     private long uploads;
+    private long downloads;
 
     private EmulatedDevice(SymbolLookup library) {
         this.library = library;
@@ -80,6 +82,7 @@ final class EmulatedDevice implements Device {
     public synchronized long allocate(long bytes) {
         Arena arena = Arena.ofShared();
         long address = arena.allocate(Math.max(bytes, 1), 256).address();
+        allocationCalls++;
         allocations.put(address, new Allocation(arena, bytes));
         allocatedBytes += bytes;
         return address;
@@ -107,8 +110,24 @@ final class EmulatedDevice implements Device {
         return uploads;
     }
 
+    /**
+     * The driver calls a GPU would have made so far that a training step should not: allocations (cuMemAlloc) and
+     * copies to and from the host (each waits for the stream).
+     */
+    record DriverCalls(long allocations, long uploads, long downloads) {
+        DriverCalls since(DriverCalls before) {
+            return new DriverCalls(allocations - before.allocations, uploads - before.uploads,
+                    downloads - before.downloads);
+        }
+    }
+
+    synchronized DriverCalls driverCalls() {
+        return new DriverCalls(allocationCalls, uploads, downloads);
+    }
+
     @Override
     public void download(long device, MemorySegment host, long bytes) {
+        downloads++;
         MemorySegment.copy(at(device, bytes), 0, host, 0, bytes);
     }
 

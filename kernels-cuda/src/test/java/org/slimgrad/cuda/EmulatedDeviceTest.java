@@ -58,6 +58,43 @@ class EmulatedDeviceTest extends DeviceContract {
         }
     }
 
+    /**
+     * After warm-up, an Adam step reaches neither the allocator nor the host, and a DCT-projected LowRankAdam step
+     * between refreshes allocates nothing, uploads nothing and reads back one number (its projected gradient's sum of
+     * squares, the non-finite check that protects W).
+     */
+    @Test
+    void warmStepsNeitherAllocateNorCopyMoreThanTheirCheck() {
+        CudaBackend cuda = cuda();
+        EmulatedDevice device = (EmulatedDevice) cuda.device();
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(9);
+        Matrix g = cuda.fromHost(TestData.random(rng, 48, 40, false));
+        Matrix m = cuda.allocate(48, 40);
+        Matrix v = cuda.allocate(48, 40);
+        Matrix w = cuda.fromHost(TestData.random(rng, 48, 40, false));
+        cuda.adam(g, m, v, 0.9f, 0.999f, 1e-8f, 1, -1e-3f, 1f, w);
+        EmulatedDevice.DriverCalls before = device.driverCalls();
+        for (long step = 2; step <= 6; step++) {
+            cuda.adam(g, m, v, 0.9f, 0.999f, 1e-8f, step, -1e-3f, 1f, w);
+        }
+        assertEquals(new EmulatedDevice.DriverCalls(0, 0, 0), device.driverCalls().since(before), "adam steps");
+
+        org.slimgrad.train.LowRankAdam adam = new org.slimgrad.train.LowRankAdam(cuda,
+                new org.slimgrad.train.DctProjector(cuda, 48, 40, 8, 1000, 0.25f, org.slimgrad.ScoreNorm.L1,
+                        org.slimgrad.train.NonFinitePolicy.THROW),
+                new org.slimgrad.train.LowRankAdam.Settings(1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f,
+                        org.slimgrad.train.LowRankAdam.OnRefresh.ROTATE));
+        adam.step(w, g); // the refresh
+        adam.step(w, g); // the first projection with these indices
+        before = device.driverCalls();
+        int steps = 5;
+        for (int step = 0; step < steps; step++) {
+            adam.step(w, g);
+        }
+        assertEquals(new EmulatedDevice.DriverCalls(0, 0, steps), device.driverCalls().since(before),
+                "LowRankAdam (DCT) steps between refreshes");
+    }
+
     @Override
     protected CudaBackend cuda() {
         return EmulatedCuda.shared();
