@@ -36,7 +36,8 @@ public final class Matrix {
         if (domain.isHost()) {
             requireFloatMemory(segment, rows, cols);
         }
-        long needed = rows == 0 || cols == 0 ? 0 : offset + (long) (rows - 1) * ld + cols;
+        long span = span(rows, cols, ld);
+        long needed = span == 0 ? 0 : offset + span;
         if (needed * Float.BYTES > segment.byteSize()) {
             throw new IllegalArgumentException("Matrix: " + rows + "x" + cols + " (ld " + ld + ", offset " + offset
                     + ") needs " + needed + " floats but the memory holds " + segment.byteSize() / Float.BYTES);
@@ -86,6 +87,11 @@ public final class Matrix {
     public static Matrix inDomain(MemoryDomain domain, MemorySegment segment, long offset, int rows, int cols,
                                   int ld) {
         return new Matrix(domain, segment, offset, rows, cols, ld);
+    }
+
+    /** Floats a {@code rows × cols} view with leading dimension ld reaches from its first element (0 if empty). */
+    public static long span(int rows, int cols, int ld) {
+        return rows == 0 || cols == 0 ? 0 : (long) (rows - 1) * ld + cols;
     }
 
     // host memory the kernels can read as floats: a float[] or native memory aligned to 4 bytes

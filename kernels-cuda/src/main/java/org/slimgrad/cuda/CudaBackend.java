@@ -143,14 +143,13 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
      */
     public Matrix wrap(long address, int rows, int cols, int ld) {
         requireOpen("wrap");
-        long floats = rows == 0 || cols == 0 ? 0 : (long) (rows - 1) * ld + cols;
         if (address == 0 || address % Float.BYTES != 0 || rows < 0 || cols < 0 || ld < Math.max(cols, 1)) {
             throw new IllegalArgumentException(name() + ".wrap: " + rows + "x" + cols + ", ld " + ld + " at 0x"
                     + Long.toHexString(address) + "; need a non-null address aligned to 4 bytes, non-negative sizes"
                     + " and ld >= max(cols, 1)");
         }
-        return Matrix.inDomain(domain(), MemorySegment.ofAddress(address).reinterpret(floats * Float.BYTES), 0, rows,
-                cols, ld);
+        return Matrix.inDomain(domain(),
+                MemorySegment.ofAddress(address).reinterpret(Matrix.span(rows, cols, ld) * Float.BYTES), 0, rows, cols, ld);
     }
 
     /** Waits until the work queued on the backend's stream has finished (for timing). */

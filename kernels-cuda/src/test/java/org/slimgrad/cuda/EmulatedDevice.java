@@ -338,8 +338,7 @@ final class EmulatedDevice implements Device {
     }
 
     private static Matrix view(long address, int rows, int cols, int ld) {
-        long floats = rows == 0 || cols == 0 ? 0 : (long) (rows - 1) * ld + cols;
-        return Matrix.wrap(at(address, floats * Float.BYTES), 0, rows, cols, ld);
+        return Matrix.wrap(at(address, Matrix.span(rows, cols, ld) * Float.BYTES), 0, rows, cols, ld);
     }
 
     /** A column-major matrix in emulated device memory, element (i, j) at {@code i + j·ld}. */
