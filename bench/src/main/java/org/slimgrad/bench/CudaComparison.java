@@ -87,9 +87,7 @@ public final class CudaComparison {
                 if (!withinBudget(deadline, md, file, budgetSeconds)) {
                     return;
                 }
-                md.append(methodsRow(cuda, shape[0], shape[1], shape[2], TOKENS));
-                Files.writeString(file, md);
-                System.out.print(md.substring(md.lastIndexOf("| " + shape[0])));
+                addRow(md, file, methodsRow(cuda, shape[0], shape[1], shape[2], TOKENS));
             }
             md.append(String.format(Locale.ROOT, "%n## Randomized SVD beside cuSOLVER%n%nrSVD with %d power"
                             + " iterations and oversample %d on matrices with σ_k = 1/k; error = ‖A − UΣVᵀ‖_F / optimal"
@@ -103,11 +101,16 @@ public final class CudaComparison {
                     return;
                 }
                 int[] shape = SHAPES[s];
-                md.append(row(cuda, peers, solver, shape[0], shape[1], shape[2], s < SHAPES.length - 1));
-                Files.writeString(file, md);
-                System.out.print(md.substring(md.lastIndexOf("| " + shape[0])));
+                addRow(md, file, row(cuda, peers, solver, shape[0], shape[1], shape[2], s < SHAPES.length - 1));
             }
         }
+    }
+
+    // the report on disk and the console gain the row as soon as it is measured
+    private static void addRow(StringBuilder md, Path file, String row) throws IOException {
+        md.append(row);
+        Files.writeString(file, md);
+        System.out.print(row);
     }
 
     // false, with a note in the report, once the budget is spent: the rows so far are already on disk
