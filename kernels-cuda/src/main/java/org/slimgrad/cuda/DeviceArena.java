@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.slimgrad.Matrix;
+import org.slimgrad.MemoryDomain;
 
 /**
  * Device matrices with a scope: everything allocated here goes back to the backend's pool when the arena closes,
@@ -14,24 +15,24 @@ import org.slimgrad.Matrix;
  */
 public final class DeviceArena implements AutoCloseable {
 
-    private final CudaBackend backend;
+    private final MemoryDomain domain;
     private final DeviceMemory memory;
     private final Arena scope = Arena.ofShared();
     private final List<long[]> blocks = new ArrayList<>();
 
-    DeviceArena(CudaBackend backend, DeviceMemory memory) {
-        this.backend = backend;
+    DeviceArena(MemoryDomain domain, DeviceMemory memory) {
+        this.domain = domain;
         this.memory = memory;
     }
 
     /** A new, uninitialised rows×cols device matrix that lives until this arena closes. */
     public Matrix allocate(int rows, int cols) {
-        long bytes = CudaBackend.bytes("DeviceArena.allocate", rows, cols);
+        long bytes = CudaContext.bytes("DeviceArena.allocate", rows, cols);
         long size = DeviceMemory.blockSize(bytes);
         long address = memory.take(bytes);
         blocks.add(new long[]{address, size});
         MemorySegment segment = MemorySegment.ofAddress(address).reinterpret(size, scope, null);
-        return Matrix.inDomain(backend.domain(), segment, 0, rows, cols, Math.max(cols, 1));
+        return Matrix.inDomain(domain, segment, 0, rows, cols, Math.max(cols, 1));
     }
 
     @Override

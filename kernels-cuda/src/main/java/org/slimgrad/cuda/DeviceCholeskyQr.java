@@ -1,5 +1,6 @@
 package org.slimgrad.cuda;
 
+import org.slimgrad.DenseOps;
 import org.slimgrad.Matrix;
 import org.slimgrad.OrthoMethod;
 
@@ -16,7 +17,8 @@ final class DeviceCholeskyQr {
     private static final double LAST_PASS_DEVIATION = 0.1;
     private static final double U32 = 0x1p-24;
 
-    private final CudaBackend backend;
+    private final CudaContext context;
+    private final DenseOps dense;
     private final DeviceKernels kernels;
     private final int m;
     private final int k;
@@ -25,15 +27,16 @@ final class DeviceCholeskyQr {
     private final Matrix product;
     private final Matrix diagonal;
 
-    DeviceCholeskyQr(CudaBackend backend, int m, int k) {
-        this.backend = backend;
-        this.kernels = backend.kernels();
+    DeviceCholeskyQr(CudaContext context, DenseOps dense, int m, int k) {
+        this.context = context;
+        this.dense = dense;
+        this.kernels = context.kernels();
         this.m = m;
         this.k = k;
-        this.gram = backend.allocateUninitialised(k, k);
-        this.factor = backend.allocateUninitialised(k, k);
-        this.product = backend.allocateUninitialised(k, k);
-        this.diagonal = backend.allocateUninitialised(1, k);
+        this.gram = context.allocateUninitialised(k, k);
+        this.factor = context.allocateUninitialised(k, k);
+        this.product = context.allocateUninitialised(k, k);
+        this.diagonal = context.allocateUninitialised(1, k);
     }
 
     /** Bytes of device workspace an instance for m×k holds (the Householder fallback borrows m·k more). */
@@ -47,27 +50,27 @@ final class DeviceCholeskyQr {
      */
     OrthoMethod orthonormalize(Matrix a, Matrix r) {
         if (r != null) {
-            backend.scale(0f, r);
+            dense.scale(0f, r);
             kernels.addDiagonal(r, 1f);
         }
         int passes = 2;
         OrthoMethod method = OrthoMethod.CHOLESKY_QR2;
         for (int pass = 0; pass < passes; pass++) {
-            backend.gemm(true, false, 1f, a, a, 0f, gram);
-            if (pass == passes - 1 && backend.deviationFromIdentity(gram) > LAST_PASS_DEVIATION) {
+            dense.gemm(true, false, 1f, a, a, 0f, gram);
+            if (pass == passes - 1 && context.deviationFromIdentity(gram) > LAST_PASS_DEVIATION) {
                 return householder(a, r);
             }
             if (!factorize()) {
                 if (pass > 0) {
                     return householder(a, r);
                 }
-                backend.gemm(true, false, 1f, a, a, 0f, gram); // potrf overwrote it
+                dense.gemm(true, false, 1f, a, a, 0f, gram); // potrf overwrote it
                 double trace = 0;
                 for (float d : diagonalValues()) {
                     trace += d;
                 }
                 kernels.addDiagonal(gram, (float) (11.0 * ((double) m * k + (double) k * (k + 1)) * U32 * trace));
-                if (backend.device().potrf(k, DeviceKernels.address(gram), gram.ld()) != 0) {
+                if (context.device().potrf(k, DeviceKernels.address(gram), gram.ld()) != 0) {
                     return householder(a, r);
                 }
                 passes = 3;
@@ -75,7 +78,7 @@ final class DeviceCholeskyQr {
             }
             kernels.upperFromColumnMajor(k, DeviceKernels.address(gram), gram.ld(), factor);
             accumulate(r);
-            backend.device().solveUpperRight(m, k, DeviceKernels.address(factor), factor.ld(),
+            context.device().solveUpperRight(m, k, DeviceKernels.address(factor), factor.ld(),
                     DeviceKernels.address(a), a.ld());
         }
         return method;
@@ -86,13 +89,13 @@ final class DeviceCholeskyQr {
      * to {@link #orthonormalize} on a breakdown.
      */
     void condition(Matrix a) {
-        backend.gemm(true, false, 1f, a, a, 0f, gram);
+        dense.gemm(true, false, 1f, a, a, 0f, gram);
         if (!factorize()) {
             orthonormalize(a, null);
             return;
         }
         kernels.upperFromColumnMajor(k, DeviceKernels.address(gram), gram.ld(), factor);
-        backend.device().solveUpperRight(m, k, DeviceKernels.address(factor), factor.ld(), DeviceKernels.address(a),
+        context.device().solveUpperRight(m, k, DeviceKernels.address(factor), factor.ld(), DeviceKernels.address(a),
                 a.ld());
     }
 
@@ -102,7 +105,7 @@ final class DeviceCholeskyQr {
         for (float d : diagonalValues()) {
             largest = Math.max(largest, d);
         }
-        if (!(largest > 0) || backend.device().potrf(k, DeviceKernels.address(gram), gram.ld()) != 0) {
+        if (!(largest > 0) || context.device().potrf(k, DeviceKernels.address(gram), gram.ld()) != 0) {
             return false;
         }
         for (float pivot : diagonalValues()) { // the factor's diagonal: pivot = U(j, j)²
@@ -115,31 +118,31 @@ final class DeviceCholeskyQr {
 
     private float[] diagonalValues() {
         kernels.diagonal(gram, diagonal);
-        return backend.floats(diagonal);
+        return context.floats(diagonal);
     }
 
     // R := factor·R (both upper triangular, zeros below the diagonal)
     private void accumulate(Matrix r) {
         if (r != null) {
-            backend.gemm(false, false, 1f, factor, r, 0f, product);
-            backend.copy(product, r);
+            dense.gemm(false, false, 1f, factor, r, 0f, product);
+            dense.copy(product, r);
         }
     }
 
     // A = Q·R by Householder: A goes column-major through a transpose, R is read between geqrf and orgqr
     private OrthoMethod householder(Matrix a, Matrix r) {
-        try (DeviceArena scratch = backend.arena()) {
+        try (DeviceArena scratch = context.arena()) {
             Matrix columns = scratch.allocate(k, m); // row-major k×m = column-major m×k, ld m
             Matrix tau = scratch.allocate(1, k);
-            backend.transpose(a, columns);
+            dense.transpose(a, columns);
             long q = DeviceKernels.address(columns);
-            backend.device().geqrf(m, k, q, m, DeviceKernels.address(tau));
+            context.device().geqrf(m, k, q, m, DeviceKernels.address(tau));
             if (r != null) {
                 kernels.upperFromColumnMajor(k, q, m, factor);
                 accumulate(r);
             }
-            backend.device().orgqr(m, k, q, m, DeviceKernels.address(tau));
-            backend.transpose(columns, a);
+            context.device().orgqr(m, k, q, m, DeviceKernels.address(tau));
+            dense.transpose(columns, a);
         }
         return OrthoMethod.HOUSEHOLDER_QR;
     }

@@ -35,13 +35,13 @@ final class DeviceDct {
     private int scatterLength;
     private Matrix scatterDevice;
 
-    private final CudaBackend backend;
+    private final CudaContext context;
     private final DeviceKernels kernels;
     private final Map<Integer, Plan> plans = new HashMap<>();
 
-    DeviceDct(CudaBackend backend) {
-        this.backend = backend;
-        this.kernels = backend.kernels();
+    DeviceDct(CudaContext context) {
+        this.context = context;
+        this.kernels = context.kernels();
     }
 
     /** y = the DCT-II (or, inverse, the DCT-III) of every line of x; y may be x. */
@@ -49,7 +49,7 @@ final class DeviceDct {
         int lines = axis.lineCount(x);
         int n = axis.lineLength(x);
         Plan plan = plan(n);
-        try (DeviceArena scratch = backend.arena()) {
+        try (DeviceArena scratch = context.arena()) {
             Matrix[] work = workspace(scratch, lines, n);
             if (inverse) {
                 kernels.idctLoad(lines, n, x, axis, 0L, plan.shifts(), work[0]);
@@ -68,7 +68,7 @@ final class DeviceDct {
         int lines = axis.lineCount(g);
         int n = axis.lineLength(g);
         Plan plan = plan(n);
-        try (DeviceArena scratch = backend.arena()) {
+        try (DeviceArena scratch = context.arena()) {
             Matrix[] work = workspace(scratch, lines, n);
             kernels.dctLoad(lines, n, g, axis, work[0]);
             Matrix v = fft(plan, lines, n, axis, work);
@@ -81,7 +81,7 @@ final class DeviceDct {
         int lines = axis.lineCount(g);
         int n = axis.lineLength(g);
         Plan plan = plan(n);
-        try (DeviceArena scratch = backend.arena()) {
+        try (DeviceArena scratch = context.arena()) {
             Matrix[] work = workspace(scratch, lines, n);
             Matrix index = deviceIndices(indices);
             kernels.dctLoad(lines, n, g, axis, work[0]);
@@ -95,7 +95,7 @@ final class DeviceDct {
         int lines = axis.lineCount(out);
         int n = axis.lineLength(out);
         Plan plan = plan(n);
-        try (DeviceArena scratch = backend.arena()) {
+        try (DeviceArena scratch = context.arena()) {
             Matrix[] work = workspace(scratch, lines, n);
             Matrix slots = deviceSlots(indices, n);
             kernels.idctLoad(lines, n, r, axis, DeviceKernels.address(slots), plan.shifts(), work[0]);
@@ -106,7 +106,7 @@ final class DeviceDct {
 
     private Matrix deviceIndices(int[] indices) {
         if (!Arrays.equals(indices, gatherIndices)) {
-            gatherDevice = backend.fromHost(indices);
+            gatherDevice = context.fromHost(indices);
             gatherIndices = indices.clone();
         }
         return gatherDevice;
@@ -120,7 +120,7 @@ final class DeviceDct {
             for (int t = 0; t < indices.length; t++) {
                 slot[indices[t]] = t;
             }
-            scatterDevice = backend.fromHost(slot);
+            scatterDevice = context.fromHost(slot);
             scatterIndices = indices.clone();
             scatterLength = n;
         }
@@ -161,7 +161,7 @@ final class DeviceDct {
             shifts[2 * t] = (float) Math.cos(half);
             shifts[2 * t + 1] = (float) Math.sin(half);
         }
-        return new Plan(backend.fromHost(Matrix.wrap(roots, 1, 2 * n)), backend.fromHost(Matrix.wrap(shifts, 1, 2 * n)),
+        return new Plan(context.fromHost(Matrix.wrap(roots, 1, 2 * n)), context.fromHost(Matrix.wrap(shifts, 1, 2 * n)),
                 FftRadices.stageOrder(FftRadices.primeFactors(n)));
     }
 }

@@ -1,5 +1,6 @@
 package org.slimgrad.cuda;
 
+import org.slimgrad.DenseOps;
 import org.slimgrad.Matrix;
 import org.slimgrad.Svd;
 
@@ -18,7 +19,8 @@ import org.slimgrad.Svd;
  */
 final class DeviceRandomizedSvd {
 
-    private final CudaBackend backend;
+    private final CudaContext context;
+    private final DenseOps dense;
     private final int m;
     private final int n;
     private final int rank;
@@ -32,45 +34,46 @@ final class DeviceRandomizedSvd {
     private final DeviceCholeskyQr rangeQr;
     private final DeviceCholeskyQr coRangeQr;
 
-    DeviceRandomizedSvd(CudaBackend backend, int m, int n, int rank, int oversample) {
-        this.backend = backend;
+    DeviceRandomizedSvd(CudaContext context, DenseOps dense, int m, int n, int rank, int oversample) {
+        this.context = context;
+        this.dense = dense;
         this.m = m;
         this.n = n;
         this.rank = rank;
         this.width = Math.min(rank + oversample, Math.min(m, n));
-        this.y = backend.allocateUninitialised(m, width);
-        this.z = backend.allocateUninitialised(n, width);
-        this.r = backend.allocateUninitialised(width, width);
-        this.leftOfR = backend.allocateUninitialised(width, width);
-        this.rightOfR = backend.allocateUninitialised(width, width);
-        this.sigma = backend.allocateUninitialised(1, width);
-        this.rangeQr = new DeviceCholeskyQr(backend, m, width);
-        this.coRangeQr = new DeviceCholeskyQr(backend, n, width);
+        this.y = context.allocateUninitialised(m, width);
+        this.z = context.allocateUninitialised(n, width);
+        this.r = context.allocateUninitialised(width, width);
+        this.leftOfR = context.allocateUninitialised(width, width);
+        this.rightOfR = context.allocateUninitialised(width, width);
+        this.sigma = context.allocateUninitialised(1, width);
+        this.rangeQr = new DeviceCholeskyQr(context, dense, m, width);
+        this.coRangeQr = new DeviceCholeskyQr(context, dense, n, width);
     }
 
     Svd compute(Matrix a, int powerIterations, long seed, Svd warmStart) {
         int warm = warmStart == null ? 0 : Math.min(warmStart.rank(), width);
         if (warm > 0) {
-            backend.transpose(warmStart.vt().view(0, 0, warm, n), z.view(0, 0, n, warm));
+            dense.transpose(warmStart.vt().view(0, 0, warm, n), z.view(0, 0, n, warm));
         }
-        backend.kernels().fillSketch(z, warm, seed);
-        backend.gemm(false, false, 1f, a, z, 0f, y);
+        context.kernels().fillSketch(z, warm, seed);
+        dense.gemm(false, false, 1f, a, z, 0f, y);
         for (int it = 0; it < powerIterations; it++) {
             rangeQr.condition(y);
-            backend.gemm(true, false, 1f, a, y, 0f, z);
+            dense.gemm(true, false, 1f, a, y, 0f, z);
             coRangeQr.condition(z);
-            backend.gemm(false, false, 1f, a, z, 0f, y);
+            dense.gemm(false, false, 1f, a, z, 0f, y);
         }
         rangeQr.orthonormalize(y, null);
-        backend.gemm(true, false, 1f, a, y, 0f, z);
+        dense.gemm(true, false, 1f, a, y, 0f, z);
         coRangeQr.orthonormalize(z, r);
-        backend.wideSvd(r, leftOfR, sigma, rightOfR); // R = U_R·Σ·V_Rᵀ: U_R in leftOfR, V_Rᵀ in rightOfR
+        CudaFactorizations.wideSvd(context, r, leftOfR, sigma, rightOfR); // R = U_R·Σ·V_Rᵀ: U_R in leftOfR, V_Rᵀ in rightOfR
 
-        Matrix u = backend.allocate(m, rank);
-        Matrix vt = backend.allocate(rank, n);
-        backend.gemm(false, true, 1f, y, rightOfR.view(0, 0, rank, width), 0f, u);
-        backend.gemm(true, true, 1f, leftOfR.view(0, 0, width, rank), z, 0f, vt);
-        float[] all = backend.floats(sigma);
+        Matrix u = context.allocate(m, rank);
+        Matrix vt = context.allocate(rank, n);
+        dense.gemm(false, true, 1f, y, rightOfR.view(0, 0, rank, width), 0f, u);
+        dense.gemm(true, true, 1f, leftOfR.view(0, 0, width, rank), z, 0f, vt);
+        float[] all = context.floats(sigma);
         return new Svd(u, java.util.Arrays.copyOf(all, rank), vt);
     }
 }

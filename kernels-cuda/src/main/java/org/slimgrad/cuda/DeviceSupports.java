@@ -21,12 +21,12 @@ final class DeviceSupports {
                     Matrix positionByColumn) {
     }
 
-    private final CudaBackend backend;
+    private final CudaContext context;
     private final List<WeakReference<FixedSupport>> keys = new ArrayList<>();
     private final List<OnDevice> values = new ArrayList<>();
 
-    DeviceSupports(CudaBackend backend) {
-        this.backend = backend;
+    DeviceSupports(CudaContext context) {
+        this.context = context;
     }
 
     synchronized OnDevice get(FixedSupport support) {
@@ -76,7 +76,7 @@ final class DeviceSupports {
             rowsByColumn[at] = rowOf[p];
             positionByColumn[at] = p;
         }
-        return new OnDevice(backend.fromHost(rowPointers), backend.fromHost(columns), backend.fromHost(rowOf),
-                backend.fromHost(columnPointers), backend.fromHost(rowsByColumn), backend.fromHost(positionByColumn));
+        return new OnDevice(context.fromHost(rowPointers), context.fromHost(columns), context.fromHost(rowOf),
+                context.fromHost(columnPointers), context.fromHost(rowsByColumn), context.fromHost(positionByColumn));
     }
 }

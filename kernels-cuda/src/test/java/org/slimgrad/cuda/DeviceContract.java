@@ -42,14 +42,14 @@ abstract class DeviceContract {
             Matrix expected = Matrix.wrap(new float[shape[0] * shape[1]], shape[0], shape[1]);
             CounterRandom.fillSketch(expected, 77 + shape[0]);
             Matrix z = cuda().allocate(shape[0], shape[1]);
-            cuda().kernels().fillSketch(z, 0, 77 + shape[0]);
+            cuda().context().kernels().fillSketch(z, 0, 77 + shape[0]);
             TestData.assertSameBits(expected, cuda().toHost(z), "sketch " + z.shape());
         }
         // the warm-start form fills only the columns from firstCol on
         Matrix expected = Matrix.wrap(new float[20 * 12], 20, 12);
         CounterRandom.fillSketch(expected, 5);
         Matrix z = cuda().fromHost(Matrix.wrap(new float[20 * 12], 20, 12));
-        cuda().kernels().fillSketch(z, 4, 5);
+        cuda().context().kernels().fillSketch(z, 4, 5);
         Matrix back = cuda().toHost(z);
         for (int i = 0; i < 20; i++) {
             for (int j = 0; j < 12; j++) {
@@ -97,7 +97,7 @@ abstract class DeviceContract {
             Matrix a = (Matrix) c[0];
             Matrix q = cuda().fromHost(a);
             Matrix r = cuda().allocate(k, k);
-            OrthoMethod method = new DeviceCholeskyQr(cuda(), m, k).orthonormalize(q, r);
+            OrthoMethod method = new DeviceCholeskyQr(cuda().context(), cuda(), m, k).orthonormalize(q, r);
             assertEquals(c[1], method, "path taken");
             Matrix qh = cuda().toHost(q);
             Matrix rh = cuda().toHost(r);
@@ -354,14 +354,14 @@ abstract class DeviceContract {
         int ld = 8;
         Matrix host = TestData.random(rng, rows, ld, false);
         long bytes = (long) rows * ld * Float.BYTES;
-        long address = cuda().device().allocate(bytes); // as a foreign allocator (libtorch, JCuda) would
+        long address = cuda().context().device().allocate(bytes); // as a foreign allocator (libtorch, JCuda) would
         try {
-            cuda().device().upload(host.segment(), address, bytes);
+            cuda().context().device().upload(host.segment(), address, bytes);
             Matrix wrapped = cuda().wrap(address, rows, cols, ld);
             assertEquals(rows + "x" + cols + " (ld " + ld + ")", wrapped.shape());
             cuda().scale(2f, wrapped);
             Matrix back = Matrix.wrap(new float[rows * ld], rows, ld);
-            cuda().device().download(address, back.segment(), bytes);
+            cuda().context().device().download(address, back.segment(), bytes);
             for (int i = 0; i < rows; i++) {
                 for (int j = 0; j < ld; j++) {
                     float expected = j < cols ? 2f * host.get(i, j) : host.get(i, j); // the padding is not touched
@@ -385,7 +385,7 @@ abstract class DeviceContract {
                 }
             }
         } finally {
-            cuda().device().free(address);
+            cuda().context().device().free(address);
         }
         for (long[] bad : new long[][]{{0, 2, 2, 2}, {address + 2, 2, 2, 2}, {address, -1, 2, 2}, {address, 2, 3, 2}}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

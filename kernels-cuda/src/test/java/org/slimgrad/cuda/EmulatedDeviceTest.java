@@ -30,7 +30,7 @@ class EmulatedDeviceTest extends DeviceContract {
     @Test
     void repeatedIndicesAreNotUploadedAgain() {
         CudaBackend cuda = cuda();
-        EmulatedDevice device = (EmulatedDevice) cuda.device();
+        EmulatedDevice device = (EmulatedDevice) cuda.context().device();
         Matrix host = TestData.random(new java.util.SplittableRandom(4), 40, 24, false);
         Matrix g = cuda.fromHost(host);
         Matrix r = cuda.allocate(40, 3);
@@ -66,7 +66,7 @@ class EmulatedDeviceTest extends DeviceContract {
     @Test
     void warmStepsNeitherAllocateNorCopyMoreThanTheirCheck() {
         CudaBackend cuda = cuda();
-        EmulatedDevice device = (EmulatedDevice) cuda.device();
+        EmulatedDevice device = (EmulatedDevice) cuda.context().device();
         java.util.SplittableRandom rng = new java.util.SplittableRandom(9);
         Matrix g = cuda.fromHost(TestData.random(rng, 48, 40, false));
         Matrix m = cuda.allocate(48, 40);

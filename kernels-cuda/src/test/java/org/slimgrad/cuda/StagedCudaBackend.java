@@ -1,245 +1,281 @@
 package org.slimgrad.cuda;
 
-import org.slimgrad.AbstractBackend;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import org.slimgrad.AbstractDctOps;
+import org.slimgrad.AbstractDenseOps;
+import org.slimgrad.AbstractFactorizations;
+import org.slimgrad.AbstractOptimizerOps;
+import org.slimgrad.AbstractSparseOps;
 import org.slimgrad.Axis;
+import org.slimgrad.DctOps;
+import org.slimgrad.DenseOps;
+import org.slimgrad.Factorizations;
 import org.slimgrad.FixedSupport;
+import org.slimgrad.HostBackend;
 import org.slimgrad.Matrix;
-import org.slimgrad.MemoryDomain;
+import org.slimgrad.OptimizerOps;
 import org.slimgrad.OrthoMethod;
 import org.slimgrad.ScoreNorm;
+import org.slimgrad.SparseOps;
 import org.slimgrad.Svd;
 import org.slimgrad.SymmetricEigen;
 
 /**
  * The CUDA backend seen through host memory, so that kernels-java's backend contracts (KernelContract,
  * FactorizationContract: awkward shapes, padded views with NaN guards, aliasing, every transpose) run on it
- * unchanged: validation is AbstractBackend's on the host matrices, as for every host backend; each kernel uploads
- * its operands as dense device copies, runs the CUDA op and downloads what it wrote back into the host views.
+ * unchanged: validation is the capability bases' on the host matrices, as for every host backend; each kernel is
+ * one {@link #staged} call that uploads its matrix operands as dense device copies (one per distinct view), runs the
+ * CUDA operation and downloads every writable operand back into its host view.
  */
-final class StagedCudaBackend extends AbstractBackend {
+final class StagedCudaBackend extends HostBackend {
 
     private final CudaBackend cuda;
+    private final DenseOps dense = new Dense();
+    private final Factorizations factorizations = new Staged();
+    private final DctOps dct = new Dct();
+    private final SparseOps sparse = new Sparse();
+    private final OptimizerOps optimizer = new Optimizer();
 
     StagedCudaBackend(CudaBackend cuda) {
-        super(cuda.name() + "-staged", MemoryDomain.HOST);
+        super(cuda.name() + "-staged");
         this.cuda = cuda;
     }
 
     @Override
-    protected Matrix toHostKernel(Matrix m) {
-        return m;
+    public DenseOps dense() {
+        return dense;
     }
 
     @Override
-    protected Matrix fromHostKernel(Matrix h) {
-        return h;
+    public Factorizations factorizations() {
+        return factorizations;
     }
 
     @Override
-    public Matrix allocate(int rows, int cols) {
-        return Matrix.wrap(new float[rows * cols], rows, cols);
+    public DctOps dctOps() {
+        return dct;
     }
 
     @Override
-    protected void gemmKernel(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
-                              Matrix c) {
-        Matrix dc = beta == 0f ? cuda.allocate(c.rows(), c.cols()) : cuda.fromHost(c);
-        cuda.gemm(transA, transB, alpha, cuda.fromHost(a), cuda.fromHost(b), beta, dc);
-        cuda.download(dc, c);
+    public SparseOps sparse() {
+        return sparse;
     }
 
     @Override
-    protected void axpyKernel(float alpha, Matrix x, Matrix y) {
-        Matrix dy = cuda.fromHost(y);
-        cuda.axpy(alpha, sameView(x, y) ? dy : cuda.fromHost(x), dy);
-        cuda.download(dy, y);
+    public OptimizerOps optimizer() {
+        return optimizer;
     }
 
-    @Override
-    protected void copyKernel(Matrix x, Matrix y) {
-        Matrix dy = cuda.allocate(y.rows(), y.cols());
-        cuda.copy(cuda.fromHost(x), dy);
-        cuda.download(dy, y);
+    /**
+     * Runs op on device copies of the host operands (the same view staged once, as AbstractDenseOps and its siblings
+     * let an output be exactly an input view) and copies every writable operand back; returns op's result.
+     */
+    private <T> T staged(Function<Matrix[], T> op, Matrix... host) {
+        Matrix[] device = new Matrix[host.length];
+        for (int t = 0; t < host.length; t++) {
+            for (int s = 0; s < t && device[t] == null; s++) {
+                if (sameView(host[s], host[t])) {
+                    device[t] = device[s];
+                }
+            }
+            if (device[t] == null) {
+                device[t] = cuda.fromHost(host[t]);
+            }
+        }
+        T result = op.apply(device);
+        for (int t = 0; t < host.length; t++) {
+            if (!host[t].segment().isReadOnly()) {
+                cuda.download(device[t], host[t]);
+            }
+        }
+        return result;
     }
 
-    @Override
-    protected void scaleKernel(float alpha, Matrix x) {
-        Matrix dx = cuda.fromHost(x);
-        cuda.scale(alpha, dx);
-        cuda.download(dx, x);
+    private void stage(Consumer<Matrix[]> op, Matrix... host) {
+        staged(device -> {
+            op.accept(device);
+            return null;
+        }, host);
     }
 
-    @Override
-    protected void transposeKernel(Matrix x, Matrix y) {
-        Matrix dy = cuda.allocate(y.rows(), y.cols());
-        cuda.transpose(cuda.fromHost(x), dy);
-        cuda.download(dy, y);
+    private static boolean sameView(Matrix x, Matrix y) {
+        return x.segment().equals(y.segment()) && x.offset() == y.offset() && x.ld() == y.ld();
     }
 
-    @Override
-    protected void fillKernel(Matrix x, float value) {
-        Matrix dx = cuda.allocate(x.rows(), x.cols());
-        cuda.fill(dx, value);
-        cuda.download(dx, x);
-    }
-
-    @Override
-    protected void hadamardKernel(Matrix x, Matrix y, Matrix out) {
-        Matrix dx = cuda.fromHost(x);
-        boolean sameY = sameView(x, y);
-        Matrix dy = sameY ? dx : cuda.fromHost(y);
-        Matrix dout = cuda.allocate(out.rows(), out.cols());
-        cuda.hadamard(dx, dy, dout);
-        cuda.download(dout, out);
-    }
-
-    @Override
-    protected void fillUniformKernel(Matrix x, float bound, long seed) {
-        Matrix dx = cuda.allocate(x.rows(), x.cols());
-        cuda.fillUniform(dx, bound, seed);
-        cuda.download(dx, x);
-    }
-
-    @Override
-    protected double sumOfSquaresKernel(Matrix x) {
-        return cuda.sumOfSquares(cuda.fromHost(x));
-    }
-
-    @Override
-    protected OrthoMethod orthonormalizeKernel(Matrix a) {
-        Matrix da = cuda.fromHost(a);
-        OrthoMethod method = cuda.orthonormalize(da);
-        cuda.download(da, a);
-        return method;
-    }
-
-    @Override
-    protected SymmetricEigen symmetricEigenKernel(Matrix s) {
-        SymmetricEigen eigen = cuda.symmetricEigen(cuda.fromHost(s));
-        return new SymmetricEigen(eigen.values(), cuda.toHost(eigen.vectors()));
-    }
-
-    @Override
-    protected Svd svdKernel(Matrix a) {
-        return toHost(cuda.svd(cuda.fromHost(a)));
-    }
-
-    @Override
-    protected Svd randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
-                                      Svd warmStart) {
-        Svd warm = warmStart == null ? null
-                : new Svd(cuda.allocate(0, warmStart.rank()), warmStart.sigma(), cuda.fromHost(warmStart.vt()));
-        return toHost(cuda.randomizedSvd(cuda.fromHost(a), rank, oversample, powerIterations, seed, warm));
-    }
-
-    private Svd toHost(Svd svd) {
+    private Svd hostSvd(Svd svd) {
         return new Svd(cuda.toHost(svd.u()), svd.sigma(), cuda.toHost(svd.vt()));
     }
 
-    // ---------------------------------------------------------------- DCT and sparse
-
-    @Override
-    protected void dctKernel(Matrix x, Matrix y, Axis axis, boolean inverse) {
-        Matrix dx = cuda.fromHost(x);
-        Matrix dy = sameView(x, y) ? dx : cuda.allocate(y.rows(), y.cols());
-        if (inverse) {
-            cuda.idct(dx, dy, axis);
-        } else {
-            cuda.dct(dx, dy, axis);
+    private final class Dense extends AbstractDenseOps {
+        Dense() {
+            super(StagedCudaBackend.this);
         }
-        cuda.download(dy, y);
+
+        @Override
+        protected void gemmKernel(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
+                                  Matrix c) {
+            stage(d -> cuda.gemm(transA, transB, alpha, d[0], d[1], beta, d[2]), a, b, c);
+        }
+
+        @Override
+        protected void axpyKernel(float alpha, Matrix x, Matrix y) {
+            stage(d -> cuda.axpy(alpha, d[0], d[1]), x, y);
+        }
+
+        @Override
+        protected void copyKernel(Matrix x, Matrix y) {
+            stage(d -> cuda.copy(d[0], d[1]), x, y);
+        }
+
+        @Override
+        protected void scaleKernel(float alpha, Matrix x) {
+            stage(d -> cuda.scale(alpha, d[0]), x);
+        }
+
+        @Override
+        protected void transposeKernel(Matrix x, Matrix y) {
+            stage(d -> cuda.transpose(d[0], d[1]), x, y);
+        }
+
+        @Override
+        protected void fillKernel(Matrix x, float value) {
+            stage(d -> cuda.fill(d[0], value), x);
+        }
+
+        @Override
+        protected void hadamardKernel(Matrix x, Matrix y, Matrix out) {
+            stage(d -> cuda.hadamard(d[0], d[1], d[2]), x, y, out);
+        }
+
+        @Override
+        protected void fillUniformKernel(Matrix x, float bound, long seed) {
+            stage(d -> cuda.fillUniform(d[0], bound, seed), x);
+        }
+
+        @Override
+        protected double sumOfSquaresKernel(Matrix x) {
+            return staged(d -> cuda.sumOfSquares(d[0]), x);
+        }
     }
 
-    @Override
-    protected void dctScoresKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
-        Matrix ds = cuda.allocate(1, scores.cols());
-        cuda.dctScores(cuda.fromHost(g), axis, norm, ds);
-        cuda.download(ds, scores);
+    private final class Staged extends AbstractFactorizations {
+        Staged() {
+            super(StagedCudaBackend.this);
+        }
+
+        @Override
+        protected OrthoMethod orthonormalizeKernel(Matrix a) {
+            return staged(d -> cuda.orthonormalize(d[0]), a);
+        }
+
+        @Override
+        protected SymmetricEigen symmetricEigenKernel(Matrix s) {
+            SymmetricEigen eigen = staged(d -> cuda.symmetricEigen(d[0]), s);
+            return new SymmetricEigen(eigen.values(), cuda.toHost(eigen.vectors()));
+        }
+
+        @Override
+        protected Svd svdKernel(Matrix a) {
+            return hostSvd(staged(d -> cuda.svd(d[0]), a));
+        }
+
+        @Override
+        protected Svd randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
+                                          Svd warmStart) {
+            Svd warm = warmStart == null ? null
+                    : new Svd(cuda.allocate(0, warmStart.rank()), warmStart.sigma(), cuda.fromHost(warmStart.vt()));
+            return hostSvd(staged(d -> cuda.randomizedSvd(d[0], rank, oversample, powerIterations, seed, warm), a));
+        }
     }
 
-    @Override
-    protected int[] topKKernel(Matrix scores, int k) {
-        return cuda.topK(cuda.fromHost(scores), k);
+    private final class Dct extends AbstractDctOps {
+        Dct() {
+            super(StagedCudaBackend.this);
+        }
+
+        @Override
+        protected void dctKernel(Matrix x, Matrix y, Axis axis, boolean inverse) {
+            stage(d -> {
+                if (inverse) {
+                    cuda.idct(d[0], d[1], axis);
+                } else {
+                    cuda.dct(d[0], d[1], axis);
+                }
+            }, x, y);
+        }
+
+        @Override
+        protected void dctScoresKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
+            stage(d -> cuda.dctScores(d[0], axis, norm, d[1]), g, scores);
+        }
+
+        @Override
+        protected int[] topKKernel(Matrix scores, int k) {
+            return staged(d -> cuda.topK(d[0], k), scores);
+        }
+
+        @Override
+        protected void dctGatherKernel(Matrix g, Axis axis, int[] indices, Matrix r) {
+            stage(d -> cuda.dctGather(d[0], axis, indices, d[1]), g, r);
+        }
+
+        @Override
+        protected void idctScatterKernel(Matrix r, Axis axis, int[] indices, float alpha, float beta, Matrix out) {
+            stage(d -> cuda.idctScatter(d[0], axis, indices, alpha, beta, d[1]), r, out);
+        }
     }
 
-    @Override
-    protected void dctGatherKernel(Matrix g, Axis axis, int[] indices, Matrix r) {
-        Matrix dr = cuda.allocate(r.rows(), r.cols());
-        cuda.dctGather(cuda.fromHost(g), axis, indices, dr);
-        cuda.download(dr, r);
+    private final class Sparse extends AbstractSparseOps {
+        Sparse() {
+            super(StagedCudaBackend.this);
+        }
+
+        @Override
+        protected void spmmKernel(boolean transposeS, float alpha, Matrix x, FixedSupport support, Matrix values,
+                                  float beta, Matrix y) {
+            stage(d -> cuda.spmm(transposeS, alpha, d[0], support, d[1], beta, d[2]), x, values, y);
+        }
+
+        @Override
+        protected void sddmmKernel(float alpha, Matrix a, Matrix b, FixedSupport support, float beta,
+                                   Matrix values) {
+            stage(d -> cuda.sddmm(alpha, d[0], d[1], support, beta, d[2]), a, b, values);
+        }
+
+        @Override
+        protected void sparseAddToKernel(FixedSupport support, Matrix values, float alpha, Matrix dense) {
+            stage(d -> cuda.sparseAddTo(support, d[0], alpha, d[1]), values, dense);
+        }
+
+        @Override
+        protected void sparseGatherKernel(Matrix dense, FixedSupport support, Matrix values) {
+            stage(d -> cuda.sparseGather(d[0], support, d[1]), dense, values);
+        }
+
+        @Override
+        protected void sparseScatterKernel(FixedSupport support, Matrix values, Matrix dense) {
+            stage(d -> cuda.sparseScatter(support, d[0], d[1]), values, dense);
+        }
     }
 
-    @Override
-    protected void idctScatterKernel(Matrix r, Axis axis, int[] indices, float alpha, float beta, Matrix out) {
-        Matrix dout = beta == 0f ? cuda.allocate(out.rows(), out.cols()) : cuda.fromHost(out);
-        cuda.idctScatter(cuda.fromHost(r), axis, indices, alpha, beta, dout);
-        cuda.download(dout, out);
-    }
+    private final class Optimizer extends AbstractOptimizerOps {
+        Optimizer() {
+            super(StagedCudaBackend.this);
+        }
 
-    @Override
-    protected void spmmKernel(boolean transposeS, float alpha, Matrix x, FixedSupport support, Matrix values,
-                              float beta, Matrix y) {
-        Matrix dy = beta == 0f ? cuda.allocate(y.rows(), y.cols()) : cuda.fromHost(y);
-        cuda.spmm(transposeS, alpha, cuda.fromHost(x), support, cuda.fromHost(values), beta, dy);
-        cuda.download(dy, y);
-    }
+        @Override
+        protected void adamKernel(Matrix g, Matrix m, Matrix v, float beta1, float beta2, float epsilon, long step,
+                                  float alpha, float beta, Matrix out) {
+            stage(d -> cuda.adam(d[0], d[1], d[2], beta1, beta2, epsilon, step, alpha, beta, d[3]), g, m, v, out);
+        }
 
-    @Override
-    protected void sddmmKernel(float alpha, Matrix a, Matrix b, FixedSupport support, float beta, Matrix values) {
-        Matrix dv = beta == 0f ? cuda.allocate(1, values.cols()) : cuda.fromHost(values);
-        cuda.sddmm(alpha, cuda.fromHost(a), cuda.fromHost(b), support, beta, dv);
-        cuda.download(dv, values);
-    }
-
-    @Override
-    protected void sparseAddToKernel(FixedSupport support, Matrix values, float alpha, Matrix dense) {
-        Matrix dd = cuda.fromHost(dense);
-        cuda.sparseAddTo(support, cuda.fromHost(values), alpha, dd);
-        cuda.download(dd, dense);
-    }
-
-    @Override
-    protected void sparseGatherKernel(Matrix dense, FixedSupport support, Matrix values) {
-        Matrix dv = cuda.allocate(1, values.cols());
-        cuda.sparseGather(cuda.fromHost(dense), support, dv);
-        cuda.download(dv, values);
-    }
-
-    @Override
-    protected void sparseScatterKernel(FixedSupport support, Matrix values, Matrix dense) {
-        Matrix dd = cuda.fromHost(dense);
-        cuda.sparseScatter(support, cuda.fromHost(values), dd);
-        cuda.download(dd, dense);
-    }
-
-    @Override
-    protected void adamBf16Kernel(Matrix g, Matrix m16, Matrix v16, float beta1, float beta2, float epsilon,
-                                  long step, float alpha, float beta, Matrix out) {
-        Matrix dm = cuda.fromHost(m16);
-        Matrix dv = cuda.fromHost(v16);
-        Matrix dout = cuda.fromHost(out);
-        boolean inPlace = sameView(g, out);
-        cuda.adamBf16(inPlace ? dout : cuda.fromHost(g), dm, dv, beta1, beta2, epsilon, step, alpha, beta, dout);
-        cuda.download(dm, m16);
-        cuda.download(dv, v16);
-        cuda.download(dout, out);
-    }
-
-    @Override
-    protected void adamKernel(Matrix g, Matrix m, Matrix v, float beta1, float beta2, float epsilon, long step,
-                              float alpha, float beta, Matrix out) {
-        Matrix dm = cuda.fromHost(m);
-        Matrix dv = cuda.fromHost(v);
-        Matrix dout = cuda.fromHost(out);
-        boolean inPlace = sameView(g, out);
-        cuda.adam(inPlace ? dout : cuda.fromHost(g), dm, dv, beta1, beta2, epsilon, step, alpha, beta, dout);
-        cuda.download(dm, m);
-        cuda.download(dv, v);
-        cuda.download(dout, out);
-    }
-
-    // the same elements (AbstractBackend lets an output be exactly an input view): stage them once, as one device copy
-    private static boolean sameView(Matrix x, Matrix y) {
-        return x.segment().equals(y.segment()) && x.offset() == y.offset() && x.ld() == y.ld();
+        @Override
+        protected void adamBf16Kernel(Matrix g, Matrix m16, Matrix v16, float beta1, float beta2, float epsilon,
+                                      long step, float alpha, float beta, Matrix out) {
+            stage(d -> cuda.adamBf16(d[0], d[1], d[2], beta1, beta2, epsilon, step, alpha, beta, d[3]), g, m16, v16,
+                    out);
+        }
     }
 }

@@ -1,0 +1,209 @@
+package org.slimgrad.cuda;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import org.slimgrad.Matrix;
+import org.slimgrad.MemoryDomain;
+
+/**
+ * What every CUDA operation stands on, and nothing of the {@code Backend} API: the device (driver, stream, cuBLAS,
+ * cuSOLVER), its memory pool and arenas, the compiled kernels, copies between host and device, and the small results
+ * (scalars, index lists) that travel back to the host. The capability objects and the {@code Device*} helpers all
+ * take the context; it never calls back into them.
+ */
+final class CudaContext implements AutoCloseable {
+
+    private final String name;
+    private final MemoryDomain domain;
+    private final Device device;
+    private final DeviceMemory memory;
+    private final DeviceKernels kernels;
+    /** 1024 partial results and one total for the reductions. */
+    private final Matrix reductionScratch;
+    private boolean closed;
+
+    CudaContext(String name, Device device) {
+        this.name = name;
+        this.domain = new MemoryDomain(device.description());
+        this.device = device;
+        this.memory = new DeviceMemory(device);
+        this.kernels = new DeviceKernels(device);
+        this.reductionScratch = allocateUninitialised(1, 2 * 1025);
+    }
+
+    String name() {
+        return name;
+    }
+
+    MemoryDomain domain() {
+        return domain;
+    }
+
+    Device device() {
+        requireOpen("device");
+        return device;
+    }
+
+    DeviceKernels kernels() {
+        requireOpen("kernels");
+        return kernels;
+    }
+
+    DeviceMemory memory() {
+        return memory;
+    }
+
+    /** A zero-filled pooled matrix (pooled blocks hold old data). */
+    Matrix allocate(int rows, int cols) {
+        Matrix matrix = allocateUninitialised(rows, cols);
+        if (matrix.size() != 0) {
+            kernels().scale(0f, matrix);
+        }
+        return matrix;
+    }
+
+    /**
+     * A pooled block that returns to the pool when the matrix becomes unreachable, holding whatever it last held: for
+     * workspaces whose every element is written before it is read.
+     */
+    Matrix allocateUninitialised(int rows, int cols) {
+        long bytes = bytes(name + ".allocate", rows, cols);
+        long size = DeviceMemory.blockSize(bytes);
+        long address = memory.take(bytes);
+        DeviceMemory pool = memory;
+        MemorySegment segment = MemorySegment.ofAddress(address).reinterpret(size, Arena.ofAuto(),
+                unused -> pool.give(address, size));
+        return Matrix.inDomain(domain, segment, 0, rows, cols, Math.max(cols, 1));
+    }
+
+    /** A scope for device matrices that go back to the pool, and become unusable, when it closes. */
+    DeviceArena arena() {
+        requireOpen("arena");
+        return new DeviceArena(domain, memory);
+    }
+
+    /** Copies between a host and a device matrix of the same shape (validated by the caller), in row order. */
+    void transfer(Matrix host, Matrix onDevice, boolean toDevice) {
+        boolean flat = host.isContiguous() && onDevice.isContiguous();
+        int rows = flat ? Math.min(1, host.rows()) : host.rows();
+        long length = (flat ? host.size() : host.cols()) * Float.BYTES;
+        for (int i = 0; i < rows && length > 0; i++) {
+            MemorySegment hostRow = host.segment().asSlice(host.index(i, 0) * Float.BYTES, length);
+            long deviceRow = DeviceKernels.address(onDevice) + (long) i * onDevice.ld() * Float.BYTES;
+            if (toDevice) {
+                device().upload(hostRow, deviceRow, length);
+            } else {
+                device().download(deviceRow, hostRow, length);
+            }
+        }
+    }
+
+    /** A new dense device copy of a host matrix; every element is uploaded, so it needs no zero fill. */
+    Matrix fromHost(Matrix host) {
+        Matrix copy = allocateUninitialised(host.rows(), host.cols());
+        transfer(host, copy, true);
+        return copy;
+    }
+
+    // Small results and int32/int64 index arrays travel in float matrices of the same bytes. Host arrays go straight
+    // to the device's copies, which stage heap memory through native memory themselves.
+
+    /** The values of a 1×n device matrix. */
+    float[] floats(Matrix row) {
+        float[] values = new float[row.cols()];
+        device().download(DeviceKernels.address(row), MemorySegment.ofArray(values), (long) values.length * Float.BYTES);
+        return values;
+    }
+
+    /** The first {@code count} int32 values held in a device matrix. */
+    int[] ints(Matrix onDevice, int count) {
+        int[] values = new int[count];
+        device().download(DeviceKernels.address(onDevice), MemorySegment.ofArray(values), (long) count * Integer.BYTES);
+        return values;
+    }
+
+    /** The first {@code count} int64 values held in a device matrix. */
+    long[] longs(Matrix onDevice, int count) {
+        long[] values = new long[count];
+        device().download(DeviceKernels.address(onDevice), MemorySegment.ofArray(values), (long) count * Long.BYTES);
+        return values;
+    }
+
+    /** A device copy of int32 values that lives while the returned matrix is reachable. */
+    Matrix fromHost(int[] values) {
+        return put(values, allocateUninitialised(1, Math.max(1, values.length)));
+    }
+
+    /** A device copy of int32 values that lives until {@code scope} closes. */
+    Matrix fromHost(int[] values, DeviceArena scope) {
+        return put(values, scope.allocate(1, Math.max(1, values.length)));
+    }
+
+    /** A device copy of int64 values that lives until {@code scope} closes. */
+    Matrix fromHost(long[] values, DeviceArena scope) {
+        Matrix onDevice = scope.allocate(1, Math.max(2, 2 * values.length));
+        device().upload(MemorySegment.ofArray(values), DeviceKernels.address(onDevice), (long) values.length * Long.BYTES);
+        return onDevice;
+    }
+
+    private Matrix put(int[] values, Matrix onDevice) {
+        device().upload(MemorySegment.ofArray(values), DeviceKernels.address(onDevice), (long) values.length * Integer.BYTES);
+        return onDevice;
+    }
+
+    /** ‖X‖_F² of a device matrix, accumulated in float64. */
+    double sumOfSquares(Matrix x) {
+        return reduce(x, false);
+    }
+
+    /** max |G − I| of a square device matrix, NaN counted as +∞. */
+    double deviationFromIdentity(Matrix g) {
+        return reduce(g, true);
+    }
+
+    private double reduce(Matrix x, boolean deviation) {
+        long partials = DeviceKernels.address(reductionScratch);
+        long total = partials + 1024L * Double.BYTES;
+        kernels().reduce(x, deviation, partials, total);
+        double[] result = new double[1];
+        device().download(total, MemorySegment.ofArray(result), Double.BYTES);
+        return result[0];
+    }
+
+    /** Refuses a cuSOLVER routine's non-zero info. */
+    void check(String routine, int info) {
+        if (info != 0) {
+            throw new ArithmeticException(name + ": cuSOLVER " + routine + " did not converge (info " + info + ")");
+        }
+    }
+
+    void requireOpen(String op) {
+        if (closed) {
+            throw new IllegalStateException(name + "." + op + ": the backend was closed");
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                memory.close();
+            } finally {
+                device.close();
+            }
+        }
+    }
+
+    static long bytes(String op, int rows, int cols) {
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException(op + ": " + rows + "x" + cols + "; need non-negative sizes");
+        }
+        return (long) rows * cols * Float.BYTES;
+    }
+}

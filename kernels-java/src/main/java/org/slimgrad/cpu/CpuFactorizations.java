@@ -1,0 +1,50 @@
+package org.slimgrad.cpu;
+
+import org.slimgrad.AbstractFactorizations;
+import org.slimgrad.Backend;
+import org.slimgrad.Matrix;
+import org.slimgrad.OrthoMethod;
+import org.slimgrad.Svd;
+import org.slimgrad.SymmetricEigen;
+import org.slimgrad.linalg.CholeskyQr;
+import org.slimgrad.linalg.RandomizedSvd;
+import org.slimgrad.linalg.SmallSvd;
+
+/**
+ * The host factorisations: Cholesky QR and randomized SVD on the owner's GEMM (the heavy part), float64 host code
+ * for the small k×k steps and the exact small SVD and eigendecomposition. Open for the native backend, which
+ * replaces the orthonormalisation, SVD and eigendecomposition with LAPACK's and keeps the randomized SVD (on
+ * OpenBLAS's GEMM).
+ */
+public class CpuFactorizations extends AbstractFactorizations {
+
+    private final Backend owner;
+
+    /** Factorisations computed with {@code owner}'s dense operations. */
+    protected CpuFactorizations(Backend owner) {
+        super(owner);
+        this.owner = owner;
+    }
+
+    @Override
+    protected OrthoMethod orthonormalizeKernel(Matrix a) {
+        return new CholeskyQr(owner, a.rows(), a.cols()).orthonormalize(a, null);
+    }
+
+    @Override
+    protected SymmetricEigen symmetricEigenKernel(Matrix s) {
+        return SmallSvd.symmetricEigen(s);
+    }
+
+    @Override
+    protected Svd svdKernel(Matrix a) {
+        return SmallSvd.svd(a);
+    }
+
+    @Override
+    protected final Svd randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
+                                            Svd warmStart) {
+        return new RandomizedSvd(owner, a.rows(), a.cols(), rank, oversample)
+                .compute(a, powerIterations, seed, warmStart);
+    }
+}
