@@ -1,5 +1,7 @@
 package org.slimgrad;
 
+import java.util.function.Function;
+
 /**
  * A backend assembled from one object per capability: each {@link Backend} operation goes to the object that
  * provides it, and each of those validates its arguments ({@link AbstractDenseOps} and its siblings). A backend that
@@ -11,27 +13,43 @@ public abstract class AbstractBackend implements Backend {
     private final String name;
     private final MemoryDomain domain;
     private final Checks checks;
+    private final Capabilities capabilities;
 
-    protected AbstractBackend(String name, MemoryDomain domain) {
+    /**
+     * A backend called {@code name} computing on {@code domain} memory, whose capability objects {@code assemble}
+     * builds for it (it receives this backend, with its name and domain set, as the objects' owner).
+     */
+    protected AbstractBackend(String name, MemoryDomain domain, Function<Backend, Capabilities> assemble) {
         this.name = name;
         this.domain = domain;
         this.checks = new Checks(this);
+        this.capabilities = assemble.apply(this);
     }
 
     /** The dense operations, gemm to lowRankUpdate. */
-    public abstract DenseOps dense();
+    public final DenseOps dense() {
+        return capabilities.dense();
+    }
 
     /** orthonormalize, symmetricEigen, svd and randomizedSvd. */
-    public abstract Factorizations factorizations();
+    public final Factorizations factorizations() {
+        return capabilities.factorizations();
+    }
 
     /** The DCT transforms, scores, selection, gather and scatter. */
-    public abstract DctOps dctOps();
+    public final DctOps dctOps() {
+        return capabilities.dct();
+    }
 
     /** The fixed-support sparse operations. */
-    public abstract SparseOps sparse();
+    public final SparseOps sparse() {
+        return capabilities.sparse();
+    }
 
     /** The optimizer steps. */
-    public abstract OptimizerOps optimizer();
+    public final OptimizerOps optimizer() {
+        return capabilities.optimizer();
+    }
 
     /** {@link #toHost} after validation: m itself on a host backend, else a new host copy. */
     protected abstract Matrix toHostKernel(Matrix m);

@@ -1,13 +1,15 @@
 package org.slimgrad;
 
+import java.util.function.Function;
+
 /**
  * A backend that computes on {@link MemoryDomain#HOST} memory and allocates plain Java arrays: host memory is its
  * memory, so {@link #toHost} and {@link #fromHost} return their argument.
  */
 public abstract class HostBackend extends AbstractBackend {
 
-    protected HostBackend(String name) {
-        super(name, MemoryDomain.HOST);
+    protected HostBackend(String name, Function<Backend, Capabilities> assemble) {
+        super(name, MemoryDomain.HOST, assemble);
     }
 
     @Override

@@ -1,11 +1,7 @@
 package org.slimgrad.cpu;
 
-import org.slimgrad.DctOps;
-import org.slimgrad.DenseOps;
-import org.slimgrad.Factorizations;
+import org.slimgrad.Capabilities;
 import org.slimgrad.HostBackend;
-import org.slimgrad.OptimizerOps;
-import org.slimgrad.SparseOps;
 import org.slimgrad.simd.VectorWidth;
 
 /**
@@ -17,21 +13,12 @@ import org.slimgrad.simd.VectorWidth;
  */
 public final class CpuBackend extends HostBackend {
 
-    private final CpuThreads threads;
-    private final CpuDense dense;
-    private final CpuFactorizations factorizations;
-    private final CpuDct dct;
-    private final CpuSparse sparse;
-    private final CpuOptimizer optimizer;
+    private final int threads;
 
-    private CpuBackend(int threads) {
-        super("cpu");
-        this.threads = new CpuThreads(threads);
-        this.dense = new CpuDense(this, this.threads);
-        this.factorizations = new CpuFactorizations(this);
-        this.dct = new CpuDct(this, this.threads);
-        this.sparse = new CpuSparse(this);
-        this.optimizer = new CpuOptimizer(this);
+    private CpuBackend(CpuThreads threads) {
+        super("cpu", owner -> new Capabilities(new CpuDense(owner, threads), new CpuFactorizations(owner),
+                new CpuDct(owner, threads), new CpuSparse(owner), new CpuOptimizer(owner)));
+        this.threads = threads.threads();
     }
 
     /** A backend using up to {@code threads} threads (the caller's included) per operation. */
@@ -40,42 +27,17 @@ public final class CpuBackend extends HostBackend {
             throw new IllegalArgumentException("CpuBackend.withThreads: threads = " + threads + ", need >= 1");
         }
         VectorWidth.requireValid("CpuBackend.withThreads");
-        return new CpuBackend(threads);
+        return new CpuBackend(new CpuThreads(threads));
     }
 
     /** Threads one operation may use, the caller's included. */
     public int threads() {
-        return threads.threads();
+        return threads;
     }
 
     /** Vector width in bits of this JVM's CPU kernels. */
     public int vectorBits() {
         return VectorWidth.bits();
-    }
-
-    @Override
-    public DenseOps dense() {
-        return dense;
-    }
-
-    @Override
-    public Factorizations factorizations() {
-        return factorizations;
-    }
-
-    @Override
-    public DctOps dctOps() {
-        return dct;
-    }
-
-    @Override
-    public SparseOps sparse() {
-        return sparse;
-    }
-
-    @Override
-    public OptimizerOps optimizer() {
-        return optimizer;
     }
 
     @Override

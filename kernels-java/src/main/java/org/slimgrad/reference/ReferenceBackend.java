@@ -1,11 +1,7 @@
 package org.slimgrad.reference;
 
-import org.slimgrad.DctOps;
-import org.slimgrad.DenseOps;
-import org.slimgrad.Factorizations;
+import org.slimgrad.Capabilities;
 import org.slimgrad.HostBackend;
-import org.slimgrad.OptimizerOps;
-import org.slimgrad.SparseOps;
 
 /**
  * The oracle: every kernel is the textbook loop, accumulating in float64 and rounding once to fp32, so its
@@ -15,38 +11,9 @@ import org.slimgrad.SparseOps;
  */
 public final class ReferenceBackend extends HostBackend {
 
-    private final DenseOps dense = new ReferenceDense(this);
-    private final Factorizations factorizations = new ReferenceFactorizations(this);
-    private final DctOps dct = new ReferenceDctOps(this);
-    private final SparseOps sparse = new ReferenceSparse(this);
-    private final OptimizerOps optimizer = new ReferenceOptimizer(this);
-
     public ReferenceBackend() {
-        super("reference");
+        super("reference", owner -> new Capabilities(new ReferenceDense(owner), new ReferenceFactorizations(owner),
+                new ReferenceDctOps(owner), new ReferenceSparse(owner), new ReferenceOptimizer(owner)));
     }
 
-    @Override
-    public DenseOps dense() {
-        return dense;
-    }
-
-    @Override
-    public Factorizations factorizations() {
-        return factorizations;
-    }
-
-    @Override
-    public DctOps dctOps() {
-        return dct;
-    }
-
-    @Override
-    public SparseOps sparse() {
-        return sparse;
-    }
-
-    @Override
-    public OptimizerOps optimizer() {
-        return optimizer;
-    }
 }

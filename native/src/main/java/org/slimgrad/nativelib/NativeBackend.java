@@ -1,11 +1,7 @@
 package org.slimgrad.nativelib;
 
-import org.slimgrad.DctOps;
-import org.slimgrad.DenseOps;
-import org.slimgrad.Factorizations;
+import org.slimgrad.Capabilities;
 import org.slimgrad.HostBackend;
-import org.slimgrad.OptimizerOps;
-import org.slimgrad.SparseOps;
 import org.slimgrad.cpu.CpuBackend;
 
 /**
@@ -22,16 +18,13 @@ public final class NativeBackend extends HostBackend {
 
     private final OpenBlas blas;
     private final int threads;
-    private final DenseOps dense;
-    private final Factorizations factorizations;
-    private final CpuBackend singleThreadedCpu = CpuBackend.withThreads(1);
 
-    private NativeBackend(int threads) {
-        super("native");
-        this.blas = OpenBlas.get();
+    private NativeBackend(OpenBlas blas, int threads, CpuBackend singleThreadedCpu) {
+        super("native", owner -> new Capabilities(new NativeDense(owner, blas, threads),
+                new NativeFactorizations(owner, blas), singleThreadedCpu.dctOps(), singleThreadedCpu.sparse(),
+                singleThreadedCpu.optimizer()));
+        this.blas = blas;
         this.threads = threads;
-        this.dense = new NativeDense(this, blas, threads);
-        this.factorizations = new NativeFactorizations(this, blas);
     }
 
     /** A backend running OpenBLAS on {@code threads} threads. */
@@ -39,7 +32,7 @@ public final class NativeBackend extends HostBackend {
         if (threads < 1) {
             throw new IllegalArgumentException("NativeBackend.withThreads: threads = " + threads + ", need >= 1");
         }
-        return new NativeBackend(threads);
+        return new NativeBackend(OpenBlas.get(), threads, CpuBackend.withThreads(1));
     }
 
     public int threads() {
@@ -49,31 +42,6 @@ public final class NativeBackend extends HostBackend {
     /** OpenBLAS's kernel family for this processor. */
     public String coreName() {
         return blas.coreName();
-    }
-
-    @Override
-    public DenseOps dense() {
-        return dense;
-    }
-
-    @Override
-    public Factorizations factorizations() {
-        return factorizations;
-    }
-
-    @Override
-    public DctOps dctOps() {
-        return singleThreadedCpu.dctOps();
-    }
-
-    @Override
-    public SparseOps sparse() {
-        return singleThreadedCpu.sparse();
-    }
-
-    @Override
-    public OptimizerOps optimizer() {
-        return singleThreadedCpu.optimizer();
     }
 
     @Override
