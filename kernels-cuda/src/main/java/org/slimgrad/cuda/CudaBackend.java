@@ -3,13 +3,9 @@ package org.slimgrad.cuda;
 import java.lang.foreign.MemorySegment;
 
 import org.slimgrad.AbstractBackend;
-import org.slimgrad.DctOps;
-import org.slimgrad.DenseOps;
-import org.slimgrad.Factorizations;
+import org.slimgrad.Capabilities;
 import org.slimgrad.FixedSupport;
 import org.slimgrad.Matrix;
-import org.slimgrad.OptimizerOps;
-import org.slimgrad.SparseOps;
 
 /**
  * The CUDA backend: slimgrad's {@link org.slimgrad.Backend} on one NVIDIA GPU. Matrices live in device memory (its
@@ -30,11 +26,6 @@ import org.slimgrad.SparseOps;
 public final class CudaBackend extends AbstractBackend implements AutoCloseable {
 
     private final CudaContext context;
-    private final CudaDense dense;
-    private final CudaFactorizations factorizations;
-    private final CudaDct dct;
-    private final CudaSparse sparse;
-    private final CudaOptimizer optimizer;
     /** The instance {@code Backends.named("cuda")} hands to everyone: it lives as long as the JVM. */
     private final boolean shared;
 
@@ -44,14 +35,13 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     }
 
     private CudaBackend(CudaContext context, boolean shared) {
-        super(context.name(), context.domain());
+        super(context.name(), context.domain(), owner -> {
+            CudaDense dense = new CudaDense(owner, context);
+            return new Capabilities(dense, new CudaFactorizations(owner, context, dense), new CudaDct(owner, context),
+                    new CudaSparse(owner, context), new CudaOptimizer(owner, context));
+        });
         this.context = context;
         this.shared = shared;
-        this.dense = new CudaDense(this, context);
-        this.factorizations = new CudaFactorizations(this, context, dense);
-        this.dct = new CudaDct(this, context);
-        this.sparse = new CudaSparse(this, context);
-        this.optimizer = new CudaOptimizer(this, context);
     }
 
     /** The backend on CUDA device {@code ordinal}; {@link IllegalStateException} saying why when there is none. */
@@ -164,31 +154,6 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     /** The context under this backend, for kernels-cuda's tests. */
     CudaContext context() {
         return context;
-    }
-
-    @Override
-    public DenseOps dense() {
-        return dense;
-    }
-
-    @Override
-    public Factorizations factorizations() {
-        return factorizations;
-    }
-
-    @Override
-    public DctOps dctOps() {
-        return dct;
-    }
-
-    @Override
-    public SparseOps sparse() {
-        return sparse;
-    }
-
-    @Override
-    public OptimizerOps optimizer() {
-        return optimizer;
     }
 
     private void transfer(String op, Matrix host, Matrix onDevice, boolean toDevice) {

@@ -33,7 +33,7 @@ interface Device extends AutoCloseable {
     void download(long device, MemorySegment host, long bytes);
 
     /** Queues {@code kernel} (a name from the PTX sources) on a grid of blocks, with cuLaunchKernel's parameters. */
-    void launch(String kernel, int gridX, int gridY, int blockX, int blockY, MemorySegment params);
+    void launch(String kernel, int gridX, int gridY, int blockX, int blockY, KernelArgs params);
 
     /** Row-major {@code C = α·op(A)·op(B) + β·C}, op(A) m×k. */
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long b, int ldb,

@@ -31,35 +31,35 @@ final class DeviceKernels {
     void scale(float alpha, Matrix x) {
         try (Arena arena = Arena.ofConfined()) {
             elementwise("sg_scale", x.rows(), x.cols(), new KernelArgs(arena).i32(x.rows()).i32(x.cols()).f32(alpha)
-                    .i64(address(x)).i32(x.ld()));
+                    .ptr(address(x)).i32(x.ld()));
         }
     }
 
     void fill(Matrix x, float value) {
         try (Arena arena = Arena.ofConfined()) {
             elementwise("sg_fill", x.rows(), x.cols(), new KernelArgs(arena).i32(x.rows()).i32(x.cols()).f32(value)
-                    .i64(address(x)).i32(x.ld()));
+                    .ptr(address(x)).i32(x.ld()));
         }
     }
 
     void hadamard(Matrix x, Matrix y, Matrix out) {
         try (Arena arena = Arena.ofConfined()) {
             elementwise("sg_hadamard", out.rows(), out.cols(), new KernelArgs(arena).i32(out.rows()).i32(out.cols())
-                    .i64(address(x)).i32(x.ld()).i64(address(y)).i32(y.ld()).i64(address(out)).i32(out.ld()));
+                    .ptr(address(x)).i32(x.ld()).ptr(address(y)).i32(y.ld()).ptr(address(out)).i32(out.ld()));
         }
     }
 
     void axpy(float alpha, Matrix x, Matrix y) {
         try (Arena arena = Arena.ofConfined()) {
             elementwise("sg_axpy", y.rows(), y.cols(), new KernelArgs(arena).i32(y.rows()).i32(y.cols()).f32(alpha)
-                    .i64(address(x)).i32(x.ld()).i64(address(y)).i32(y.ld()));
+                    .ptr(address(x)).i32(x.ld()).ptr(address(y)).i32(y.ld()));
         }
     }
 
     void copy(Matrix x, Matrix y) {
         try (Arena arena = Arena.ofConfined()) {
             elementwise("sg_copy", y.rows(), y.cols(), new KernelArgs(arena).i32(y.rows()).i32(y.cols())
-                    .i64(address(x)).i32(x.ld()).i64(address(y)).i32(y.ld()));
+                    .ptr(address(x)).i32(x.ld()).ptr(address(y)).i32(y.ld()));
         }
     }
 
@@ -71,8 +71,8 @@ final class DeviceKernels {
         try (Arena arena = Arena.ofConfined()) {
             elementwise("sg_adam", g.rows(), g.cols(), new KernelArgs(arena).i32(g.rows()).i32(g.cols()).f32(beta1)
                     .f32(beta2).f32(epsilon).f32(inverseBias1).f32(inverseBias2).f32(alpha).f32(beta)
-                    .i64(address(g)).i32(g.ld()).i64(address(m)).i32(m.ld()).i64(address(v)).i32(v.ld())
-                    .i64(address(out)).i32(out.ld()));
+                    .ptr(address(g)).i32(g.ld()).ptr(address(m)).i32(m.ld()).ptr(address(v)).i32(v.ld())
+                    .ptr(address(out)).i32(out.ld()));
         }
     }
 
@@ -83,23 +83,23 @@ final class DeviceKernels {
     void spmm(boolean transposeS, float alpha, Matrix x, DeviceSupports.OnDevice s, Matrix values, float beta,
               Matrix y) {
         try (Arena arena = Arena.ofConfined()) {
-            KernelArgs args = new KernelArgs(arena).i32(y.rows()).i32(y.cols()).f32(alpha).i64(address(x)).i32(x.ld());
+            KernelArgs args = new KernelArgs(arena).i32(y.rows()).i32(y.cols()).f32(alpha).ptr(address(x)).i32(x.ld());
             if (transposeS) {
-                args.i64(address(s.rowPointers())).i64(address(s.columns())).i64(0L);
+                args.ptr(address(s.rowPointers())).ptr(address(s.columns())).ptr(0L);
             } else {
-                args.i64(address(s.columnPointers())).i64(address(s.rowsByColumn()))
-                        .i64(address(s.positionByColumn()));
+                args.ptr(address(s.columnPointers())).ptr(address(s.rowsByColumn()))
+                        .ptr(address(s.positionByColumn()));
             }
-            elementwise("sg_spmm", y.rows(), y.cols(), args.i64(address(values)).f32(beta).i64(address(y)).i32(y.ld()));
+            elementwise("sg_spmm", y.rows(), y.cols(), args.ptr(address(values)).f32(beta).ptr(address(y)).i32(y.ld()));
         }
     }
 
     /** values[p] = α·(Aᵀ·B)[i_p, j_p] + β·values[p]. */
     void sddmm(float alpha, Matrix a, Matrix b, DeviceSupports.OnDevice s, int nnz, float beta, Matrix values) {
         try (Arena arena = Arena.ofConfined()) {
-            linear("sg_sddmm", nnz, new KernelArgs(arena).i32(nnz).i32(a.rows()).f32(alpha).i64(address(a))
-                    .i32(a.ld()).i64(address(b)).i32(b.ld()).i64(address(s.rowOf())).i64(address(s.columns()))
-                    .f32(beta).i64(address(values)));
+            linear("sg_sddmm", nnz, new KernelArgs(arena).i32(nnz).i32(a.rows()).f32(alpha).ptr(address(a))
+                    .i32(a.ld()).ptr(address(b)).i32(b.ld()).ptr(address(s.rowOf())).ptr(address(s.columns()))
+                    .f32(beta).ptr(address(values)));
         }
     }
 
@@ -108,7 +108,7 @@ final class DeviceKernels {
                      Matrix dense) {
         try (Arena arena = Arena.ofConfined()) {
             linear("sg_sparse_dense", nnz, new KernelArgs(arena).i32(mode.ordinal()).i32(nnz).f32(alpha)
-                    .i64(address(s.rowOf())).i64(address(s.columns())).i64(address(values)).i64(address(dense))
+                    .ptr(address(s.rowOf())).ptr(address(s.columns())).ptr(address(values)).ptr(address(dense))
                     .i32(dense.ld()));
         }
     }
@@ -117,7 +117,7 @@ final class DeviceKernels {
     void dctLoad(int lines, int n, Matrix x, Axis axis, Matrix work) {
         try (Arena arena = Arena.ofConfined()) {
             lineIndexed("sg_dct_load", lines, n, axis, new KernelArgs(arena).i32(lines).i32(n).i32(linesInner(axis))
-                    .i64(address(x)).i32(lineStride(x, axis)).i32(elementStride(x, axis)).i64(address(work)));
+                    .ptr(address(x)).i32(lineStride(x, axis)).i32(elementStride(x, axis)).ptr(address(work)));
         }
     }
 
@@ -125,8 +125,8 @@ final class DeviceKernels {
     void idctLoad(int lines, int n, Matrix y, Axis axis, long slots, Matrix shifts, Matrix work) {
         try (Arena arena = Arena.ofConfined()) {
             lineIndexed("sg_idct_load", lines, n, axis, new KernelArgs(arena).i32(lines).i32(n).i32(linesInner(axis))
-                    .i64(address(y)).i32(lineStride(y, axis)).i32(elementStride(y, axis)).i64(slots)
-                    .i64(address(shifts)).i64(address(work)));
+                    .ptr(address(y)).i32(lineStride(y, axis)).i32(elementStride(y, axis)).ptr(slots)
+                    .ptr(address(shifts)).ptr(address(work)));
         }
     }
 
@@ -134,7 +134,7 @@ final class DeviceKernels {
     void fftStage(int lines, int n, int p, int span, Axis axis, Matrix roots, Matrix in, Matrix out) {
         try (Arena arena = Arena.ofConfined()) {
             lineIndexed("sg_fft_stage", lines, n / p, axis, new KernelArgs(arena).i32(lines).i32(n).i32(p)
-                    .i32(span).i32(linesInner(axis)).i64(address(roots)).i64(address(in)).i64(address(out)));
+                    .i32(span).i32(linesInner(axis)).ptr(address(roots)).ptr(address(in)).ptr(address(out)));
         }
     }
 
@@ -142,7 +142,7 @@ final class DeviceKernels {
     void dctStore(int lines, int n, int count, Matrix work, Matrix shifts, long index, Matrix out, Axis axis) {
         try (Arena arena = Arena.ofConfined()) {
             lineIndexed("sg_dct_store", lines, count, axis, new KernelArgs(arena).i32(lines).i32(n).i32(count)
-                    .i32(linesInner(axis)).i64(address(work)).i64(address(shifts)).i64(index).i64(address(out))
+                    .i32(linesInner(axis)).ptr(address(work)).ptr(address(shifts)).ptr(index).ptr(address(out))
                     .i32(lineStride(out, axis)).i32(elementStride(out, axis)));
         }
     }
@@ -151,7 +151,7 @@ final class DeviceKernels {
     void idctStore(int lines, int n, Matrix work, float alpha, float beta, Matrix out, Axis axis) {
         try (Arena arena = Arena.ofConfined()) {
             lineIndexed("sg_idct_store", lines, n, axis, new KernelArgs(arena).i32(lines).i32(n)
-                    .i32(linesInner(axis)).i64(address(work)).f32(alpha).f32(beta).i64(address(out))
+                    .i32(linesInner(axis)).ptr(address(work)).f32(alpha).f32(beta).ptr(address(out))
                     .i32(lineStride(out, axis)).i32(elementStride(out, axis)));
         }
     }
@@ -165,8 +165,8 @@ final class DeviceKernels {
             int grid = axis == Axis.COLUMNS ? Math.min(n, device.maxGrid())
                     : Math.min(blocks(n, REDUCTION_THREADS), device.maxGrid());
             device.launch("sg_dct_scores", grid, 1, REDUCTION_THREADS, 1, new KernelArgs(arena).i32(lines).i32(n)
-                    .i32(l1 ? 1 : 0).i32(linesInner(axis)).i64(address(work)).i64(address(shifts))
-                    .i64(address(scores)).array());
+                    .i32(l1 ? 1 : 0).i32(linesInner(axis)).ptr(address(work)).ptr(address(shifts))
+                    .ptr(address(scores)));
         }
     }
 
@@ -174,7 +174,7 @@ final class DeviceKernels {
     void topK(int n, int k, Matrix scores, Matrix out, Matrix firstNaN) {
         try (Arena arena = Arena.ofConfined()) {
             device.launch("sg_top_k", 1, 1, REDUCTION_THREADS, 1, new KernelArgs(arena).i32(n).i32(k)
-                    .i64(address(scores)).i64(address(out)).i64(address(firstNaN)).array());
+                    .ptr(address(scores)).ptr(address(out)).ptr(address(firstNaN)));
         }
     }
 
@@ -204,7 +204,7 @@ final class DeviceKernels {
     void supportHistogram(long total, long seed, Matrix histogram) {
         try (Arena arena = Arena.ofConfined()) {
             linear("sg_support_histogram", (int) Math.min(total, Integer.MAX_VALUE), new KernelArgs(arena).i64(total)
-                    .i64(seed).i64(address(histogram)));
+                    .i64(seed).ptr(address(histogram)));
         }
     }
 
@@ -212,7 +212,7 @@ final class DeviceKernels {
     void supportMembers(long total, long seed, int bucket, Matrix count, Matrix keys, Matrix positions) {
         try (Arena arena = Arena.ofConfined()) {
             linear("sg_support_members", (int) Math.min(total, Integer.MAX_VALUE), new KernelArgs(arena).i64(total)
-                    .i64(seed).i32(bucket).i64(address(count)).i64(address(keys)).i64(address(positions)));
+                    .i64(seed).i32(bucket).ptr(address(count)).ptr(address(keys)).ptr(address(positions)));
         }
     }
 
@@ -220,7 +220,7 @@ final class DeviceKernels {
     void supportRowCounts(int rows, int cols, long seed, int bucket, Matrix counts) {
         try (Arena arena = Arena.ofConfined()) {
             linear("sg_support_row_counts", rows, new KernelArgs(arena).i32(rows).i32(cols).i64(seed).i32(bucket)
-                    .i64(address(counts)));
+                    .ptr(address(counts)));
         }
     }
 
@@ -229,7 +229,7 @@ final class DeviceKernels {
                         Matrix chosenStart, Matrix columns) {
         try (Arena arena = Arena.ofConfined()) {
             linear("sg_support_columns", rows, new KernelArgs(arena).i32(rows).i32(cols).i64(seed).i32(bucket)
-                    .i64(address(pointers)).i64(address(chosen)).i64(address(chosenStart)).i64(address(columns)));
+                    .ptr(address(pointers)).ptr(address(chosen)).ptr(address(chosenStart)).ptr(address(columns)));
         }
     }
 
@@ -251,8 +251,8 @@ final class DeviceKernels {
         try (Arena arena = Arena.ofConfined()) {
             elementwise("sg_adam_bf16", g.rows(), m16.cols(), new KernelArgs(arena).i32(g.rows()).i32(g.cols())
                     .f32(beta1).f32(beta2).f32(epsilon).f32(inverseBias1).f32(inverseBias2).f32(alpha).f32(beta)
-                    .i64(address(g)).i32(g.ld()).i64(address(m16)).i32(m16.ld()).i64(address(v16)).i32(v16.ld())
-                    .i64(address(out)).i32(out.ld()));
+                    .ptr(address(g)).i32(g.ld()).ptr(address(m16)).i32(m16.ld()).ptr(address(v16)).i32(v16.ld())
+                    .ptr(address(out)).i32(out.ld()));
         }
     }
 
@@ -262,7 +262,7 @@ final class DeviceKernels {
             int gridX = Math.min(tiles(x.cols()), device.maxGrid());
             int gridY = Math.min(tiles(x.rows()), device.maxGrid());
             device.launch("sg_transpose", gridX, gridY, TILE, TILE_ROWS, new KernelArgs(arena).i32(x.rows())
-                    .i32(x.cols()).i64(address(x)).i32(x.ld()).i64(address(y)).i32(y.ld()).array());
+                    .i32(x.cols()).ptr(address(x)).i32(x.ld()).ptr(address(y)).i32(y.ld()));
         }
     }
 
@@ -270,7 +270,7 @@ final class DeviceKernels {
     void fillSketch(Matrix z, int firstCol, long seed) {
         try (Arena arena = Arena.ofConfined()) {
             elementwise("sg_fill_sketch", z.rows(), z.cols() - firstCol, new KernelArgs(arena).i32(z.rows())
-                    .i32(z.cols()).i32(firstCol).i64(seed).i64(address(z)).i32(z.ld()));
+                    .i32(z.cols()).i32(firstCol).i64(seed).ptr(address(z)).i32(z.ld()));
         }
     }
 
@@ -278,15 +278,15 @@ final class DeviceKernels {
     void fillUniform(Matrix x, float bound, long seed) {
         try (Arena arena = Arena.ofConfined()) {
             elementwise("sg_fill_uniform", x.rows(), x.cols(), new KernelArgs(arena).i32(x.rows()).i32(x.cols())
-                    .f32(bound).i64(seed).i64(address(x)).i32(x.ld()));
+                    .f32(bound).i64(seed).ptr(address(x)).i32(x.ld()));
         }
     }
 
     /** r (n×n, row-major) = the upper triangle of the column-major factor at {@code a}, zeros below. */
     void upperFromColumnMajor(int n, long a, int lda, Matrix r) {
         try (Arena arena = Arena.ofConfined()) {
-            elementwise("sg_upper_from_column_major", n, n, new KernelArgs(arena).i32(n).i64(a).i32(lda)
-                    .i64(address(r)).i32(r.ld()));
+            elementwise("sg_upper_from_column_major", n, n, new KernelArgs(arena).i32(n).ptr(a).i32(lda)
+                    .ptr(address(r)).i32(r.ld()));
         }
     }
 
@@ -295,7 +295,7 @@ final class DeviceKernels {
         try (Arena arena = Arena.ofConfined()) {
             int n = a.rows();
             device.launch("sg_add_diagonal", Math.min(blocks(n, REDUCTION_THREADS), device.maxGrid()), 1,
-                    REDUCTION_THREADS, 1, new KernelArgs(arena).i32(n).f32(shift).i64(address(a)).i32(a.ld()).array());
+                    REDUCTION_THREADS, 1, new KernelArgs(arena).i32(n).f32(shift).ptr(address(a)).i32(a.ld()));
         }
     }
 
@@ -304,8 +304,7 @@ final class DeviceKernels {
         try (Arena arena = Arena.ofConfined()) {
             int n = a.rows();
             device.launch("sg_diagonal", Math.min(blocks(n, REDUCTION_THREADS), device.maxGrid()), 1,
-                    REDUCTION_THREADS, 1, new KernelArgs(arena).i32(n).i64(address(a)).i32(a.ld()).i64(address(out))
-                            .array());
+                    REDUCTION_THREADS, 1, new KernelArgs(arena).i32(n).ptr(address(a)).i32(a.ld()).ptr(address(out)));
         }
     }
 
@@ -313,7 +312,7 @@ final class DeviceKernels {
     void transposeReversed(Matrix x, Matrix y) {
         try (Arena arena = Arena.ofConfined()) {
             elementwise("sg_transpose_reversed", y.rows(), y.cols(), new KernelArgs(arena).i32(y.rows())
-                    .i64(address(x)).i32(x.ld()).i64(address(y)).i32(y.ld()));
+                    .ptr(address(x)).i32(x.ld()).ptr(address(y)).i32(y.ld()));
         }
     }
 
@@ -325,10 +324,10 @@ final class DeviceKernels {
         try (Arena arena = Arena.ofConfined()) {
             int blocks = partialCount(x.rows());
             device.launch(deviation ? "sg_max_deviation_from_identity" : "sg_sum_squares", blocks, 1,
-                    REDUCTION_THREADS, 1, new KernelArgs(arena).i32(x.rows()).i32(x.cols()).i64(address(x))
-                            .i32(x.ld()).i64(partials).array());
+                    REDUCTION_THREADS, 1, new KernelArgs(arena).i32(x.rows()).i32(x.cols()).ptr(address(x))
+                            .i32(x.ld()).ptr(partials));
             device.launch(deviation ? "sg_max_partials" : "sg_sum_partials", 1, 1, REDUCTION_THREADS, 1,
-                    new KernelArgs(arena).i32(blocks).i64(partials).i64(out).array());
+                    new KernelArgs(arena).i32(blocks).ptr(partials).ptr(out));
         }
     }
 
@@ -340,13 +339,13 @@ final class DeviceKernels {
     private void elementwise(String kernel, int rows, int cols, KernelArgs args) {
         int gridX = Math.min(blocks(cols, TILE), device.maxGrid());
         int gridY = Math.min(blocks(rows, TILE_ROWS), device.maxGrid());
-        device.launch(kernel, gridX, gridY, TILE, TILE_ROWS, args.array());
+        device.launch(kernel, gridX, gridY, TILE, TILE_ROWS, args);
     }
 
     // one thread per item along x, 256-thread blocks
     private void linear(String kernel, int count, KernelArgs args) {
         device.launch(kernel, Math.min(blocks(count, REDUCTION_THREADS), device.maxGrid()), 1, REDUCTION_THREADS, 1,
-                args.array());
+                args);
     }
 
     private static int tiles(int n) {

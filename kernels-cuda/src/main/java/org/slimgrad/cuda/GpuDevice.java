@@ -121,10 +121,10 @@ final class GpuDevice implements Device {
     }
 
     @Override
-    public void launch(String kernel, int gridX, int gridY, int blockX, int blockY, MemorySegment params) {
+    public void launch(String kernel, int gridX, int gridY, int blockX, int blockY, KernelArgs params) {
         context.makeCurrent();
         MemorySegment function = functions.computeIfAbsent(kernel, this::find);
-        context.launch(function, gridX, gridY, blockX, blockY, params);
+        context.launch(function, gridX, gridY, blockX, blockY, params.array());
     }
 
     @Override

@@ -133,7 +133,13 @@ final class EmulatedDevice implements Device {
 
     @Override
     public synchronized void launch(String kernel, int gridX, int gridY, int blockX, int blockY,
-                                    MemorySegment params) {
+                                    KernelArgs params) {
+        String declared = KernelSignatures.of(kernel);
+        if (!params.kinds().equals(declared)) {
+            throw new IllegalStateException("cuda emulation: " + kernel + " launched with parameters of kinds "
+                    + params.kinds() + " but src/main/cuda declares " + declared + " (i int, f float, l long long,"
+                    + " p pointer)");
+        }
         if ((blockX * blockY) % 32 != 0) {
             throw new IllegalArgumentException("cuda emulation: " + kernel + " launched with a " + blockX + "x"
                     + blockY + " block; the emulation needs full warps");
@@ -143,7 +149,7 @@ final class EmulatedDevice implements Device {
                         "cuda emulation: no kernel " + name + " in the library")),
                 FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS)));
         try {
-            entry.invokeExact(gridX, gridY, blockX, blockY, params);
+            entry.invokeExact(gridX, gridY, blockX, blockY, params.array());
         } catch (Throwable t) {
             throw new IllegalStateException("cuda emulation: launching " + kernel + " failed", t);
         }
