@@ -1,7 +1,5 @@
 package org.slimgrad.cuda;
 
-import java.lang.foreign.MemorySegment;
-
 import org.slimgrad.AbstractBackend;
 import org.slimgrad.Capabilities;
 import org.slimgrad.FixedSupport;
@@ -86,10 +84,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
 
     @Override
     protected Matrix toHostKernel(Matrix from) {
-        Matrix host = Matrix.wrap(new float[Math.toIntExact((long) from.rows() * from.cols())], from.rows(),
-                from.cols());
-        context.transfer(host, from, false);
-        return host;
+        return context.toHost(from);
     }
 
     @Override
@@ -106,15 +101,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
      * for slimgrad's; an owner on its own non-blocking stream synchronises it first.
      */
     public Matrix wrap(long address, int rows, int cols, int ld) {
-        context.requireOpen("wrap");
-        if (address == 0 || address % Float.BYTES != 0 || rows < 0 || cols < 0 || ld < Math.max(cols, 1)) {
-            throw new IllegalArgumentException(name() + ".wrap: " + rows + "x" + cols + ", ld " + ld + " at 0x"
-                    + Long.toHexString(address) + "; need a non-null address aligned to 4 bytes, non-negative sizes"
-                    + " and ld >= max(cols, 1)");
-        }
-        return Matrix.inDomain(domain(),
-                MemorySegment.ofAddress(address).reinterpret(Matrix.span(rows, cols, ld) * Float.BYTES), 0, rows, cols,
-                ld);
+        return context.wrap(address, rows, cols, ld);
     }
 
     /** Waits until the work queued on the backend's stream has finished (for timing). */
@@ -157,15 +144,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     }
 
     private void transfer(String op, Matrix host, Matrix onDevice, boolean toDevice) {
-        if (host == null || !host.domain().isHost()) {
-            throw new IllegalArgumentException(name() + "." + op + ": the host matrix is "
-                    + (host == null ? "null" : "in " + host.domain() + " memory") + "; need a host matrix");
-        }
         requireOwn(name() + "." + op, "device matrix", onDevice, toDevice);
-        if (host.rows() != onDevice.rows() || host.cols() != onDevice.cols()) {
-            throw new IllegalArgumentException(name() + "." + op + ": host " + host.shape() + ", device "
-                    + onDevice.shape() + "; need equal shapes");
-        }
-        context.transfer(host, onDevice, toDevice);
+        context.checkedTransfer(op, host, onDevice, toDevice);
     }
 }

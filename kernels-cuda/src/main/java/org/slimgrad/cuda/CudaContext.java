@@ -99,6 +99,40 @@ final class CudaContext implements AutoCloseable {
         }
     }
 
+    /** {@link #transfer} after checking that host is a host matrix of onDevice's shape; op names the call. */
+    void checkedTransfer(String op, Matrix host, Matrix onDevice, boolean toDevice) {
+        if (host == null || !host.domain().isHost()) {
+            throw new IllegalArgumentException(name + "." + op + ": the host matrix is "
+                    + (host == null ? "null" : "in " + host.domain() + " memory") + "; need a host matrix");
+        }
+        if (host.rows() != onDevice.rows() || host.cols() != onDevice.cols()) {
+            throw new IllegalArgumentException(name + "." + op + ": host " + host.shape() + ", device "
+                    + onDevice.shape() + "; need equal shapes");
+        }
+        transfer(host, onDevice, toDevice);
+    }
+
+    /** A new dense row-major host copy of a device matrix. */
+    Matrix toHost(Matrix onDevice) {
+        Matrix host = Matrix.wrap(new float[Math.toIntExact((long) onDevice.rows() * onDevice.cols())],
+                onDevice.rows(), onDevice.cols());
+        transfer(host, onDevice, false);
+        return host;
+    }
+
+    /** A view of foreign device memory; see {@code CudaBackend.wrap}. */
+    Matrix wrap(long address, int rows, int cols, int ld) {
+        requireOpen("wrap");
+        if (address == 0 || address % Float.BYTES != 0 || rows < 0 || cols < 0 || ld < Math.max(cols, 1)) {
+            throw new IllegalArgumentException(name + ".wrap: " + rows + "x" + cols + ", ld " + ld + " at 0x"
+                    + Long.toHexString(address) + "; need a non-null address aligned to 4 bytes, non-negative sizes"
+                    + " and ld >= max(cols, 1)");
+        }
+        return Matrix.inDomain(domain,
+                MemorySegment.ofAddress(address).reinterpret(Matrix.span(rows, cols, ld) * Float.BYTES), 0, rows, cols,
+                ld);
+    }
+
     /** A new dense device copy of a host matrix; every element is uploaded, so it needs no zero fill. */
     Matrix fromHost(Matrix host) {
         Matrix copy = allocateUninitialised(host.rows(), host.cols());
