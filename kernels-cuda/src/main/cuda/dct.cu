@@ -13,6 +13,13 @@
 // and writes consecutive addresses.
 #include "common.cuh"
 
+// Headroom: the load kernels scale every value by 2⁻²⁴ and the store kernels scale back by 2²⁴, exactly (powers of
+// two), so the unnormalised FFT, whose values grow up to N·max|x|, cannot overflow for any finite line of length
+// N < 2²³; results are bit for bit the unscaled ones except for lines whose values lie below ~2⁻¹⁰² (subnormal in the
+// workspace). A finite line whose exact transform is finite so gives a finite result, as on the cpu backend.
+#define SG_HEADROOM 0x1p-24f
+#define SG_HEADROOM_BACK 0x1p24f
+
 struct sg_complex {
     float re;
     float im;
@@ -43,7 +50,7 @@ extern "C" __global__ void sg_dct_load(int lines, int n, int linesInner, const f
     FOR_LINE_INDEX(l, k, lines, n, linesInner) {
         int j = 2 * k < n ? 2 * k : 2 * (n - 1 - k) + 1;
         work[sg_at(linesInner, lines, n, l, k)] =
-                sg_complex{x[(long long)l * lineStride + (long long)j * elemStride], 0.0f};
+                sg_complex{x[(long long)l * lineStride + (long long)j * elemStride] * SG_HEADROOM, 0.0f};
     }
 }
 SLIMGRAD_EXPORT(sg_dct_load)
@@ -57,8 +64,8 @@ extern "C" __global__ void sg_idct_load(int lines, int n, int linesInner, const 
         const float* line = y + (long long)l * lineStride;
         int a = slot == nullptr ? k : slot[k];
         int b = k == 0 ? -1 : (slot == nullptr ? n - k : slot[n - k]);
-        float ya = a < 0 ? 0.0f : line[(long long)a * elemStride] / (n * sg_scale(k, n));
-        float yb = b < 0 ? 0.0f : line[(long long)b * elemStride] / (n * sg_scale(n - k, n));
+        float ya = a < 0 ? 0.0f : line[(long long)a * elemStride] * SG_HEADROOM / (n * sg_scale(k, n));
+        float yb = b < 0 ? 0.0f : line[(long long)b * elemStride] * SG_HEADROOM / (n * sg_scale(n - k, n));
         // conj(V_k) = conj(e^{iπk/2N})·(ya + i·yb) = shift[k]·(ya + i·yb)
         work[sg_at(linesInner, lines, n, l, k)] = sg_mul(shift[k], sg_complex{ya, yb});
     }
@@ -100,7 +107,7 @@ extern "C" __global__ void sg_dct_store(int lines, int n, int count, int linesIn
     FOR_LINE_INDEX(l, o, lines, count, linesInner) {
         int k = index == nullptr ? o : index[o];
         sg_complex v = work[sg_at(linesInner, lines, n, l, k)];
-        float value = (v.re * shift[k].re - v.im * shift[k].im) * sg_scale(k, n);
+        float value = (v.re * shift[k].re - v.im * shift[k].im) * sg_scale(k, n) * SG_HEADROOM_BACK;
         out[(long long)l * lineStride + (long long)o * elemStride] = value;
     }
 }
@@ -111,7 +118,7 @@ extern "C" __global__ void sg_idct_store(int lines, int n, int linesInner, const
                                          float beta, float* out, int lineStride, int elemStride) {
     FOR_LINE_INDEX(l, j, lines, n, linesInner) {
         int m = j % 2 == 0 ? j / 2 : n - 1 - (j - 1) / 2;
-        float x = work[sg_at(linesInner, lines, n, l, m)].re;
+        float x = work[sg_at(linesInner, lines, n, l, m)].re * SG_HEADROOM_BACK;
         float* at = out + (long long)l * lineStride + (long long)j * elemStride;
         *at = beta == 0.0f ? alpha * x : fmaf(alpha, x, beta * *at);
     }
@@ -122,7 +129,7 @@ SLIMGRAD_EXPORT(sg_idct_store)
 // Rows: one thread per coefficient, lines in order. Columns (lines adjacent): one block per coefficient, its threads
 // across the lines, a block reduction. Float64 sums in a fixed order either way: deterministic.
 __device__ __forceinline__ double sg_coefficient_norm(sg_complex v, sg_complex shift, float scale, int l1) {
-    double y = (double)((v.re * shift.re - v.im * shift.im) * scale);
+    double y = (double)((v.re * shift.re - v.im * shift.im) * scale) * SG_HEADROOM_BACK;
     return l1 ? fabs(y) : y * y;
 }
 

@@ -182,6 +182,23 @@ extern "C" __global__ void sg_max_partials(int count, const double* partials, do
 }
 SLIMGRAD_EXPORT(sg_max_partials)
 
+// (1−β₂)·g², through (√(1−β₂)·g)² where g² alone overflows, and √(v/(1−β₂ᵗ)) through √v·√(1/(1−β₂ᵗ)) where the
+// corrected moment alone overflows: a finite g whose moment is representable never makes v or the update infinite
+// (the cpu backend's rule); both are ≥ 0, so overflow is +∞ exactly.
+__device__ __forceinline__ float sg_second_moment_term(float g, float beta2) {
+    float squares = g * g;
+    if (squares == __uint_as_float(0x7F800000u)) {
+        float scaled = g * sqrtf(1.0f - beta2);
+        return scaled * scaled;
+    }
+    return (1.0f - beta2) * squares;
+}
+
+__device__ __forceinline__ float sg_root_of_corrected(float v, float inverseBias2) {
+    float corrected = v * inverseBias2;
+    return corrected == __uint_as_float(0x7F800000u) ? sqrtf(v) * sqrtf(inverseBias2) : sqrtf(corrected);
+}
+
 // One Adam step (org.slimgrad.Backend#adam): m = β₁m + (1−β₁)g, v = β₂v + (1−β₂)g², out = α·m̂/(√v̂ + ε) + β·out,
 // with the bias corrections passed in as reciprocals. β = 0 does not read out; out may be g itself.
 extern "C" __global__ void sg_adam(int rows, int cols, float beta1, float beta2, float epsilon, float inverseBias1,
@@ -194,10 +211,10 @@ extern "C" __global__ void sg_adam(int rows, int cols, float beta1, float beta2,
             float* vij = v + (long long)i * ldv + j;
             float* oij = out + (long long)i * ldo + j;
             float mNew = beta1 * *mij + (1.0f - beta1) * gij;
-            float vNew = beta2 * *vij + (1.0f - beta2) * gij * gij;
+            float vNew = beta2 * *vij + sg_second_moment_term(gij, beta2);
             *mij = mNew;
             *vij = vNew;
-            float update = alpha * (mNew * inverseBias1 / (sqrtf(vNew * inverseBias2) + epsilon));
+            float update = alpha * (mNew * inverseBias1 / (sg_root_of_corrected(vNew, inverseBias2) + epsilon));
             *oij = beta == 0.0f ? update : beta * *oij + update;
         }
     }
@@ -252,10 +269,10 @@ extern "C" __global__ void sg_adam_bf16(int rows, int cols, float beta1, float b
                 int j = 2 * w + half;
                 float gij = g[(long long)i * ldg + j];
                 float mij = beta1 * sg_bf16_to_float(mWord >> (16 * half)) + (1.0f - beta1) * gij;
-                float vij = beta2 * sg_bf16_to_float(vWord >> (16 * half)) + (1.0f - beta2) * gij * gij;
+                float vij = beta2 * sg_bf16_to_float(vWord >> (16 * half)) + sg_second_moment_term(gij, beta2);
                 mNew |= sg_float_to_bf16(mij) << (16 * half);
                 vNew |= sg_float_to_bf16(vij) << (16 * half);
-                float update = alpha * (mij * inverseBias1 / (sqrtf(vij * inverseBias2) + epsilon));
+                float update = alpha * (mij * inverseBias1 / (sg_root_of_corrected(vij, inverseBias2) + epsilon));
                 float* oij = out + (long long)i * ldo + j;
                 *oij = beta == 0.0f ? update : beta * *oij + update;
             }

@@ -10,9 +10,10 @@ package org.slimgrad;
  * operation and the shapes, and leaves every output untouched.
  *
  * <p>Outputs are the arguments named as modified; every other argument is only read, and an output that views
- * read-only memory is refused. The host backends (reference, cpu, native) are thread-safe: an instance may be used
- * from several threads at once as long as the outputs of concurrent calls do not overlap. The cuda backend is not yet:
- * one thread at a time (see CudaBackend).
+ * read-only memory is refused. Every backend is thread-safe: an instance may be used from several threads at once as
+ * long as no concurrent call writes what another reads or writes, and each caller gets bit for bit what it would get
+ * alone. The host backends run concurrent calls in parallel; the cuda backend runs them one after another on its
+ * stream.
  *
  * <p>Non-finite values stay where they are: in the line-wise DCT operations a NaN or ±Inf in one line affects only
  * that line's output, and finite input whose exact result is representable in float32 gives a finite result. The

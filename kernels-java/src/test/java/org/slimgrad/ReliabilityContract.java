@@ -26,7 +26,7 @@ public abstract class ReliabilityContract {
 
     private final Backend reference = Backends.reference();
 
-    // ---- the thread-safety rule (Backend): a host backend may be called from several threads at once ----
+    // ---- the thread-safety rule (Backend): any backend may be called from several threads at once ----
 
     /**
      * Four threads calling the backend at once on their own matrices (large enough to use the backend's worker

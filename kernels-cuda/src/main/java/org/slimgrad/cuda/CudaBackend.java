@@ -2,8 +2,13 @@ package org.slimgrad.cuda;
 
 import org.slimgrad.AbstractBackend;
 import org.slimgrad.Capabilities;
+import org.slimgrad.DctOps;
+import org.slimgrad.DenseOps;
+import org.slimgrad.Factorizations;
 import org.slimgrad.FixedSupport;
 import org.slimgrad.Matrix;
+import org.slimgrad.OptimizerOps;
+import org.slimgrad.SparseOps;
 
 /**
  * The CUDA backend: slimgrad's {@link org.slimgrad.Backend} on one NVIDIA GPU. Matrices live in device memory (its
@@ -17,7 +22,7 @@ import org.slimgrad.Matrix;
  * shares refuses to close (others may be using it), so code that wants to close its backend opens its own with
  * {@link #open}.
  *
- * <p>Threads: one stream per backend; any thread may call, one at a time (the backend is not thread-safe). Data
+ * <p>Threads: one stream per backend; calls from several threads run one after another ({@link Serialized}). Data
  * moves with {@link #fromHost}/{@link #toHost} or {@link #upload}/{@link #download} into existing matrices, which
  * wait for the queued work.
  */
@@ -35,8 +40,11 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     private CudaBackend(CudaContext context, boolean shared) {
         super(context.name(), context.domain(), owner -> {
             CudaDense dense = new CudaDense(owner, context);
-            return new Capabilities(dense, new CudaFactorizations(owner, context, dense), new CudaDct(owner, context),
-                    new CudaSparse(owner, context), new CudaOptimizer(owner, context));
+            return new Capabilities(Serialized.of(DenseOps.class, dense, context),
+                    Serialized.of(Factorizations.class, new CudaFactorizations(owner, context, dense), context),
+                    Serialized.of(DctOps.class, new CudaDct(owner, context), context),
+                    Serialized.of(SparseOps.class, new CudaSparse(owner, context), context),
+                    Serialized.of(OptimizerOps.class, new CudaOptimizer(owner, context), context));
         });
         this.context = context;
         this.shared = shared;
@@ -111,7 +119,9 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
 
     /** {@link FixedSupport#random}'s support, drawn on the device ({@link DeviceSupportDraw}); equal to the host's. */
     public FixedSupport randomSupport(int rows, int cols, double density, long seed) {
-        return DeviceSupportDraw.draw(context, rows, cols, density, seed);
+        synchronized (context) {
+            return DeviceSupportDraw.draw(context, rows, cols, density, seed);
+        }
     }
 
     /** Bytes of device memory the backend's pool holds (in use or cached for reuse). */

@@ -10,7 +10,9 @@ import org.slimgrad.MemoryDomain;
  * What every CUDA operation stands on, and nothing of the {@code Backend} API: the device (driver, stream, cuBLAS,
  * cuSOLVER), its memory pool and arenas, the compiled kernels, copies between host and device, and the small results
  * (scalars, index lists) that travel back to the host. The capability objects and the {@code Device*} helpers all
- * take the context; it never calls back into them.
+ * take the context; it never calls back into them. Its monitor serialises the backend's operations: the capability
+ * objects hold it for a whole operation ({@link Serialized}), and every method here that reaches the device holds it
+ * too.
  */
 final class CudaContext implements AutoCloseable {
 
@@ -55,7 +57,7 @@ final class CudaContext implements AutoCloseable {
     }
 
     /** A zero-filled pooled matrix (pooled blocks hold old data). */
-    Matrix allocate(int rows, int cols) {
+    synchronized Matrix allocate(int rows, int cols) {
         Matrix matrix = allocateUninitialised(rows, cols);
         if (matrix.size() != 0) {
             kernels().scale(0f, matrix);
@@ -84,7 +86,7 @@ final class CudaContext implements AutoCloseable {
     }
 
     /** Copies between a host and a device matrix of the same shape (validated by the caller), in row order. */
-    void transfer(Matrix host, Matrix onDevice, boolean toDevice) {
+    synchronized void transfer(Matrix host, Matrix onDevice, boolean toDevice) {
         boolean flat = host.isContiguous() && onDevice.isContiguous();
         int rows = flat ? Math.min(1, host.rows()) : host.rows();
         long length = (flat ? host.size() : host.cols()) * Float.BYTES;
@@ -113,7 +115,7 @@ final class CudaContext implements AutoCloseable {
     }
 
     /** A new dense row-major host copy of a device matrix. */
-    Matrix toHost(Matrix onDevice) {
+    synchronized Matrix toHost(Matrix onDevice) {
         Matrix host = Matrix.wrap(new float[Math.toIntExact((long) onDevice.rows() * onDevice.cols())],
                 onDevice.rows(), onDevice.cols());
         transfer(host, onDevice, false);
@@ -134,7 +136,7 @@ final class CudaContext implements AutoCloseable {
     }
 
     /** A new dense device copy of a host matrix; every element is uploaded, so it needs no zero fill. */
-    Matrix fromHost(Matrix host) {
+    synchronized Matrix fromHost(Matrix host) {
         Matrix copy = allocateUninitialised(host.rows(), host.cols());
         transfer(host, copy, true);
         return copy;
@@ -144,38 +146,38 @@ final class CudaContext implements AutoCloseable {
     // to the device's copies, which stage heap memory through native memory themselves.
 
     /** The values of a 1×n device matrix. */
-    float[] floats(Matrix row) {
+    synchronized float[] floats(Matrix row) {
         float[] values = new float[row.cols()];
         device().download(DeviceKernels.address(row), MemorySegment.ofArray(values), (long) values.length * Float.BYTES);
         return values;
     }
 
     /** The first {@code count} int32 values held in a device matrix. */
-    int[] ints(Matrix onDevice, int count) {
+    synchronized int[] ints(Matrix onDevice, int count) {
         int[] values = new int[count];
         device().download(DeviceKernels.address(onDevice), MemorySegment.ofArray(values), (long) count * Integer.BYTES);
         return values;
     }
 
     /** The first {@code count} int64 values held in a device matrix. */
-    long[] longs(Matrix onDevice, int count) {
+    synchronized long[] longs(Matrix onDevice, int count) {
         long[] values = new long[count];
         device().download(DeviceKernels.address(onDevice), MemorySegment.ofArray(values), (long) count * Long.BYTES);
         return values;
     }
 
     /** A device copy of int32 values that lives while the returned matrix is reachable. */
-    Matrix fromHost(int[] values) {
+    synchronized Matrix fromHost(int[] values) {
         return put(values, allocateUninitialised(1, Math.max(1, values.length)));
     }
 
     /** A device copy of int32 values that lives until {@code scope} closes. */
-    Matrix fromHost(int[] values, DeviceArena scope) {
+    synchronized Matrix fromHost(int[] values, DeviceArena scope) {
         return put(values, scope.allocate(1, Math.max(1, values.length)));
     }
 
     /** A device copy of int64 values that lives until {@code scope} closes. */
-    Matrix fromHost(long[] values, DeviceArena scope) {
+    synchronized Matrix fromHost(long[] values, DeviceArena scope) {
         Matrix onDevice = scope.allocate(1, Math.max(2, 2 * values.length));
         device().upload(MemorySegment.ofArray(values), DeviceKernels.address(onDevice), (long) values.length * Long.BYTES);
         return onDevice;
@@ -196,7 +198,7 @@ final class CudaContext implements AutoCloseable {
         return reduce(g, true);
     }
 
-    private double reduce(Matrix x, boolean deviation) {
+    private synchronized double reduce(Matrix x, boolean deviation) {
         long partials = DeviceKernels.address(reductionScratch);
         long total = partials + 1024L * Double.BYTES;
         kernels().reduce(x, deviation, partials, total);

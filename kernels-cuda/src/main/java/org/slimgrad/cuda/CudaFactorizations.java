@@ -34,7 +34,12 @@ final class CudaFactorizations extends AbstractFactorizations {
         try (DeviceArena scratch = context.arena()) {
             Matrix work = scratch.allocate(n, n);
             Matrix values = scratch.allocate(1, n);
+            Matrix transposed = scratch.allocate(n, n);
+            // the symmetric part (S + Sᵀ)/2, as every backend uses: 0.5·S + 0.5·Sᵀ, one rounding per element
             context.kernels().copy(s, work);
+            context.kernels().transpose(s, transposed);
+            context.kernels().scale(0.5f, work);
+            context.kernels().axpy(0.5f, transposed, work);
             // row-major work = column-major work (symmetric); syevd leaves vector k in row k, ascending
             context.check("syevd", context.device().syevd(n, DeviceKernels.address(work), work.ld(),
                     DeviceKernels.address(values)));
