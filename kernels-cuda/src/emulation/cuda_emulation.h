@@ -83,19 +83,13 @@ T __shfl_xor_sync(unsigned, T value, int lane_mask) {
     return out;
 }
 
-// one OS thread runs every fiber, and a fiber yields only at barriers: plain read-modify-writes are atomic here
-inline double atomicAdd(double* address, double value) {
-    double old = *address;
-    *address = old + value;
-    return old;
-}
-inline float atomicAdd(float* address, float value) {
-    float old = *address;
-    *address = old + value;
-    return old;
-}
-inline unsigned atomicAdd(unsigned* address, unsigned value) {
-    unsigned old = *address;
+// one OS thread runs every fiber, and a fiber yields only at barriers: plain read-modify-writes are atomic here.
+// The value's type follows the address (as CUDA's overloads convert it), so atomicAdd(&count, 1) adds to an unsigned.
+template <typename T>
+struct emulation_same { using type = T; };
+template <typename T>
+T atomicAdd(T* address, typename emulation_same<T>::type value) {
+    T old = *address;
     *address = old + value;
     return old;
 }

@@ -48,18 +48,12 @@ final class DeviceDct {
     void transform(Matrix x, Matrix y, Axis axis, boolean inverse) {
         int lines = axis.lineCount(x);
         int n = axis.lineLength(x);
-        Plan plan = plan(n);
-        try (DeviceArena scratch = context.arena()) {
-            Matrix[] work = workspace(scratch, lines, n);
-            if (inverse) {
-                kernels.idctLoad(lines, n, x, axis, 0L, plan.shifts(), work[0]);
-                Matrix v = fft(plan, lines, n, axis, work);
-                kernels.idctStore(lines, n, v, 1f, 0f, y, axis);
-            } else {
-                kernels.dctLoad(lines, n, x, axis, work[0]);
-                Matrix v = fft(plan, lines, n, axis, work);
-                kernels.dctStore(lines, n, n, v, plan.shifts(), 0L, y, axis);
-            }
+        if (inverse) {
+            run(lines, n, axis, (plan, work) -> kernels.idctLoad(lines, n, x, axis, 0L, plan.shifts(), work),
+                    (plan, v) -> kernels.idctStore(lines, n, v, 1f, 0f, y, axis));
+        } else {
+            run(lines, n, axis, (plan, work) -> kernels.dctLoad(lines, n, x, axis, work),
+                    (plan, v) -> kernels.dctStore(lines, n, n, v, plan.shifts(), 0L, y, axis));
         }
     }
 
@@ -67,40 +61,41 @@ final class DeviceDct {
     void scores(Matrix g, Axis axis, ScoreNorm norm, Matrix scores) {
         int lines = axis.lineCount(g);
         int n = axis.lineLength(g);
-        Plan plan = plan(n);
-        try (DeviceArena scratch = context.arena()) {
-            Matrix[] work = workspace(scratch, lines, n);
-            kernels.dctLoad(lines, n, g, axis, work[0]);
-            Matrix v = fft(plan, lines, n, axis, work);
-            kernels.dctScores(lines, n, norm == ScoreNorm.L1, v, plan.shifts(), scores, axis);
-        }
+        run(lines, n, axis, (plan, work) -> kernels.dctLoad(lines, n, g, axis, work),
+                (plan, v) -> kernels.dctScores(lines, n, norm == ScoreNorm.L1, v, plan.shifts(), scores, axis));
     }
 
     /** r = the coefficients {@code indices} of every line of g (lines × k for rows, k × lines for columns). */
     void gather(Matrix g, Axis axis, int[] indices, Matrix r) {
         int lines = axis.lineCount(g);
         int n = axis.lineLength(g);
-        Plan plan = plan(n);
-        try (DeviceArena scratch = context.arena()) {
-            Matrix[] work = workspace(scratch, lines, n);
-            Matrix index = deviceIndices(indices);
-            kernels.dctLoad(lines, n, g, axis, work[0]);
-            Matrix v = fft(plan, lines, n, axis, work);
-            kernels.dctStore(lines, n, indices.length, v, plan.shifts(), DeviceKernels.address(index), r, axis);
-        }
+        long index = DeviceKernels.address(deviceIndices(indices));
+        run(lines, n, axis, (plan, work) -> kernels.dctLoad(lines, n, g, axis, work),
+                (plan, v) -> kernels.dctStore(lines, n, indices.length, v, plan.shifts(), index, r, axis));
     }
 
     /** out = α·(the inverse DCT of each line's coefficients, r's values at {@code indices}, zero elsewhere) + β·out. */
     void scatter(Matrix r, Axis axis, int[] indices, float alpha, float beta, Matrix out) {
         int lines = axis.lineCount(out);
         int n = axis.lineLength(out);
+        long slots = DeviceKernels.address(deviceSlots(indices, n));
+        run(lines, n, axis, (plan, work) -> kernels.idctLoad(lines, n, r, axis, slots, plan.shifts(), work),
+                (plan, v) -> kernels.idctStore(lines, n, v, alpha, beta, out, axis));
+    }
+
+    /** A kernel at one end of the pipeline, given the length's plan and a complex lines × n buffer. */
+    @FunctionalInterface
+    private interface Stage {
+        void run(Plan plan, Matrix buffer);
+    }
+
+    // every DCT operation: load (into the first buffer), the FFT of every line, store (from the buffer holding it)
+    private void run(int lines, int n, Axis axis, Stage load, Stage store) {
         Plan plan = plan(n);
         try (DeviceArena scratch = context.arena()) {
             Matrix[] work = workspace(scratch, lines, n);
-            Matrix slots = deviceSlots(indices, n);
-            kernels.idctLoad(lines, n, r, axis, DeviceKernels.address(slots), plan.shifts(), work[0]);
-            Matrix v = fft(plan, lines, n, axis, work);
-            kernels.idctStore(lines, n, v, alpha, beta, out, axis);
+            load.run(plan, work[0]);
+            store.run(plan, fft(plan, lines, n, axis, work));
         }
     }
 
@@ -144,7 +139,6 @@ final class DeviceDct {
     private static Matrix[] workspace(DeviceArena scratch, int lines, int n) {
         return new Matrix[]{scratch.allocate(lines, 2 * n), scratch.allocate(lines, 2 * n)};
     }
-
 
     private synchronized Plan plan(int n) {
         return plans.computeIfAbsent(n, this::newPlan);
