@@ -4,7 +4,7 @@
 #      into the jar's resources, listed in modules.txt, then ptxas for sm_90 as a compile check: its register/spill
 #      report goes to the build log and an error fails the build;
 #   2. the same sources, with src/emulation/cuda_emulation.h force-included, into a host library (g++) that the
-#      GPU-less tests run the kernels through.
+#      GPU-less tests run the kernels through; the sources are copied beside it (their declarations are checked).
 # A missing nvcc or g++ skips its part with a message: the build passes and the backend (or the emulated tests)
 # say why they cannot run.
 set -euo pipefail
@@ -32,6 +32,8 @@ if command -v g++ >/dev/null; then
   g++ -std=c++20 -O1 -shared -fPIC -Wall -Wno-unknown-pragmas -x c++ \
       -include "$module/src/emulation/cuda_emulation.h" "${sources[@]}" \
       -o "$emulation/libslimgrad_cuda_emulation.so"
+  # the kernels' declarations beside the library: the emulated device checks every launch's parameters against them
+  cp "${sources[@]}" "$emulation/"
   echo "[kernels-cuda] emulation library built: $emulation/libslimgrad_cuda_emulation.so"
 else
   echo "[kernels-cuda] WARNING: g++ not found: the emulated kernel checks will be skipped"

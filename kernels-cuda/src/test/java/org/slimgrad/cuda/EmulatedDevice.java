@@ -55,12 +55,17 @@ final class EmulatedDevice implements Device {
 
     /** The emulation library named by {@value #LIBRARY_PROPERTY}, or an exception saying why it cannot be used. */
     static EmulatedDevice load() {
+        return new EmulatedDevice(SymbolLookup.libraryLookup(libraryPath(), Arena.global()));
+    }
+
+    /** The emulation library's file, or an exception saying why there is none. */
+    static Path libraryPath() {
         String path = System.getProperty(LIBRARY_PROPERTY);
         if (path == null || !Files.isRegularFile(Path.of(path))) {
             throw new IllegalStateException("cuda emulation: no library at " + LIBRARY_PROPERTY + " = " + path
                     + " (kernels-cuda's build makes it with g++)");
         }
-        return new EmulatedDevice(SymbolLookup.libraryLookup(Path.of(path), Arena.global()));
+        return Path.of(path);
     }
 
     @Override

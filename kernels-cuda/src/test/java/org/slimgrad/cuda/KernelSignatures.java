@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The parameter kinds of every {@code extern "C" __global__} kernel in src/main/cuda, read from the sources, in
+ * The parameter kinds of every {@code extern "C" __global__} kernel in src/main/cuda, read from the copies the build
+ * puts beside the emulation library (so any module testing on the emulation finds them), in
  * {@link KernelArgs#kinds()}'s letters: a pointer of any type is p, {@code long long} (signed or not) l, {@code float}
  * f, {@code int} or {@code unsigned} i.
  */
@@ -19,7 +20,7 @@ final class KernelSignatures {
 
     private static final Pattern KERNEL =
             Pattern.compile("extern \"C\" __global__ void (\\w+)\\(([^)]*)\\)", Pattern.DOTALL);
-    private static final Map<String, String> KINDS = read(Path.of("src/main/cuda"));
+    private static final Map<String, String> KINDS = read(EmulatedDevice.libraryPath().getParent());
 
     private KernelSignatures() {
     }

@@ -18,12 +18,13 @@ class KernelSignaturesTest {
     @Test
     void readsEveryKernelsDeclaration() throws IOException {
         long declared = 0;
-        try (Stream<Path> files = Files.list(Path.of("src/main/cuda"))) {
+        try (Stream<Path> files = Files.list(Path.of("src/main/cuda"))) { // the module's own sources
             for (Path file : files.filter(f -> f.toString().endsWith(".cu")).toList()) {
                 declared += Files.readString(file).split("extern \"C\" __global__", -1).length - 1;
             }
         }
-        assertEquals(declared, KernelSignatures.all().size(), "kernels read: " + KernelSignatures.all().keySet());
+        assertEquals(declared, KernelSignatures.all().size(), "kernels read beside the emulation library: "
+                + KernelSignatures.all().keySet());
         assertEquals("iifpi", KernelSignatures.of("sg_scale"));               // rows, cols, alpha, x, ldx
         assertEquals("llp", KernelSignatures.of("sg_support_histogram"));     // total, seed, histogram
         assertEquals("iiilpi", KernelSignatures.of("sg_fill_sketch"));
