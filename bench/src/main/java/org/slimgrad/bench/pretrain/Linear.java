@@ -11,6 +11,7 @@ import org.slimgrad.train.FullAdam;
 import org.slimgrad.train.DctProjector;
 import org.slimgrad.train.GradientProjector;
 import org.slimgrad.train.LowRankAdam;
+import org.slimgrad.train.MatrixState;
 import org.slimgrad.train.MemoryReport;
 import org.slimgrad.train.NonFinitePolicy;
 import org.slimgrad.train.SparsePlusLowRankLinear;
@@ -126,7 +127,7 @@ abstract class Linear {
 
         @Override
         void save(DataOutputStream out) throws IOException {
-            Weights.write(out, w);
+            MatrixState.write(out, backend, w);
             if (full != null) {
                 full.save(out);
             } else {
@@ -136,7 +137,7 @@ abstract class Linear {
 
         @Override
         void load(DataInputStream in) throws IOException {
-            Weights.read(in, w);
+            MatrixState.read(in, "pretrain", "W", backend, w);
             if (full != null) {
                 full.load(in);
             } else {
@@ -147,6 +148,7 @@ abstract class Linear {
 
     /** SLTrain's W = s·B·A + S (s = α/r from the config, δ = 0.03) with full-rank AdamW on B, A and S's values. */
     static final class SparseLowRank extends Linear {
+        private final Backend backend;
         private final SparsePlusLowRankLinear layer;
         private final FullAdam b;
         private final FullAdam a;
@@ -155,6 +157,7 @@ abstract class Linear {
         private final float decay;
 
         SparseLowRank(Backend backend, int out, int in, PretrainRun.Config config, long seed) {
+            this.backend = backend;
             this.lr = config.lr();
             this.decay = config.decay();
             int rank = config.rank();
@@ -190,9 +193,9 @@ abstract class Linear {
 
         @Override
         void save(DataOutputStream out) throws IOException {
-            Weights.write(out, layer.b());
-            Weights.write(out, layer.a());
-            Weights.write(out, layer.values());
+            MatrixState.write(out, backend, layer.b());
+            MatrixState.write(out, backend, layer.a());
+            MatrixState.write(out, backend, layer.values());
             b.save(out);
             a.save(out);
             values.save(out);
@@ -200,9 +203,9 @@ abstract class Linear {
 
         @Override
         void load(DataInputStream in) throws IOException {
-            Weights.read(in, layer.b());
-            Weights.read(in, layer.a());
-            Weights.read(in, layer.values());
+            MatrixState.read(in, "pretrain", "B", backend, layer.b());
+            MatrixState.read(in, "pretrain", "A", backend, layer.a());
+            MatrixState.read(in, "pretrain", "S values", backend, layer.values());
             b.load(in);
             a.load(in);
             values.load(in);

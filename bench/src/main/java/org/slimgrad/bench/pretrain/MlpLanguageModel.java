@@ -7,6 +7,7 @@ import java.io.IOException;
 import org.slimgrad.Backend;
 import org.slimgrad.Matrix;
 import org.slimgrad.train.FullAdam;
+import org.slimgrad.train.MatrixState;
 import org.slimgrad.train.MemoryReport;
 
 /**
@@ -207,7 +208,7 @@ final class MlpLanguageModel {
 
     void save(DataOutputStream stream) throws IOException {
         for (Matrix m : new Matrix[]{e1, e2, out}) {
-            Weights.write(stream, m);
+            MatrixState.write(stream, backend, m);
         }
         e1State.save(stream);
         e2State.save(stream);
@@ -219,9 +220,9 @@ final class MlpLanguageModel {
     }
 
     void load(DataInputStream stream) throws IOException {
-        for (Matrix m : new Matrix[]{e1, e2, out}) {
-            Weights.read(stream, m);
-        }
+        MatrixState.read(stream, "pretrain", "E1", backend, e1);
+        MatrixState.read(stream, "pretrain", "E2", backend, e2);
+        MatrixState.read(stream, "pretrain", "W_out", backend, out);
         e1State.load(stream);
         e2State.load(stream);
         outState.load(stream);
