@@ -239,6 +239,12 @@ public abstract class AbstractBackend implements Backend {
     }
 
     @Override
+    public final void sparseBackward(Matrix dy, Matrix x, FixedSupport support, Matrix values, Matrix gradValues,
+                                     Matrix dx) {
+        sparse().sparseBackward(dy, x, support, values, gradValues, dx);
+    }
+
+    @Override
     public final void adam(Matrix g, Matrix m, Matrix v, float beta1, float beta2, float epsilon, long step,
                            float alpha, float beta, Matrix out) {
         optimizer().adam(g, m, v, beta1, beta2, epsilon, step, alpha, beta, out);

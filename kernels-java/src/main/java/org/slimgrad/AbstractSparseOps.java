@@ -90,6 +90,58 @@ public abstract class AbstractSparseOps implements SparseOps {
         }
     }
 
+    @Override
+    public final void sparseBackward(Matrix dy, Matrix x, FixedSupport support, Matrix values, Matrix gradValues,
+                                     Matrix dx) {
+        Call op = new Call("sparseBackward", "dY", dy, "X", x, "values", values, "gradValues", gradValues, "dX", dx);
+        checks.readable(op, "dY", dy);
+        checks.readable(op, "X", x);
+        support(op, support, values, false);
+        checks.writable(op, "gradValues", gradValues);
+        if (gradValues.rows() != 1 || gradValues.cols() != support.nnz()) {
+            throw new IllegalArgumentException(op + ": gradValues is " + gradValues.shape() + " for a "
+                    + support.shape() + "; need 1x" + support.nnz());
+        }
+        if (dy.rows() != x.rows() || dy.cols() != support.rows() || x.cols() != support.cols()) {
+            throw new IllegalArgumentException(op + ": dY is " + dy.shape() + ", X is " + x.shape() + ", S is "
+                    + support.shape() + "; need dY t x m and X t x n for an m x n support");
+        }
+        disjoint(op, "gradValues", gradValues, "dY", dy);
+        disjoint(op, "gradValues", gradValues, "X", x);
+        disjoint(op, "gradValues", gradValues, "values", values);
+        if (dx != null) {
+            checks.writable(op, "dX", dx);
+            if (dx.rows() != x.rows() || dx.cols() != x.cols()) {
+                throw new IllegalArgumentException(op + ": X is " + x.shape() + " but dX is " + dx.shape()
+                        + "; need equal shapes");
+            }
+            disjoint(op, "dX", dx, "dY", dy);
+            disjoint(op, "dX", dx, "X", x);
+            disjoint(op, "dX", dx, "values", values);
+            disjoint(op, "dX", dx, "gradValues", gradValues);
+        }
+        if (support.nnz() == 0) {
+            return;
+        }
+        if (dy.rows() == 0) {
+            owner.scale(0f, gradValues);
+            return;
+        }
+        sparseBackwardKernel(dy, x, support, values, gradValues, dx);
+    }
+
+    /**
+     * {@link #sparseBackward} on validated arguments with nnz ≥ 1 and at least one token: this default runs the sddmm
+     * and spmm kernels one after the other; a backend with a fused kernel (one walk over the support) overrides it.
+     */
+    protected void sparseBackwardKernel(Matrix dy, Matrix x, FixedSupport support, Matrix values, Matrix gradValues,
+                                        Matrix dx) {
+        sddmmKernel(1f, dy, x, support, 0f, gradValues);
+        if (dx != null) {
+            spmmKernel(false, 1f, dy, support, values, 1f, dx);
+        }
+    }
+
     /** {@code Y = α·X·op(S) + β·Y} on validated arguments with nnz ≥ 1, a non-empty Y and inner dimension, α ≠ 0. */
     protected abstract void spmmKernel(boolean transposeS, float alpha, Matrix x, FixedSupport support, Matrix values,
                                        float beta, Matrix y);

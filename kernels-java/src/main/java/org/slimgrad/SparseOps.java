@@ -36,4 +36,12 @@ public interface SparseOps {
      * leaves every other element as it was. Modifies dense.
      */
     void sparseScatter(FixedSupport support, Matrix values, Matrix dense);
+
+    /**
+     * The backward pass of S in an SLTrain layer {@code Y = X·Sᵀ + …}, from the output gradient dY (tokens×m) and the
+     * layer input X (tokens×n): {@code gradValues = (dYᵀ·X)} on the support (as {@link #sddmm} with α = 1, β = 0)
+     * and, when {@code dx} is not null, {@code dx = dx + dY·S} (as {@link #spmm} without transposing S, β = 1). The
+     * outputs must not overlap each other or the inputs. Modifies gradValues and dx.
+     */
+    void sparseBackward(Matrix dy, Matrix x, FixedSupport support, Matrix values, Matrix gradValues, Matrix dx);
 }

@@ -192,4 +192,51 @@ public abstract class SparseContract {
                 () -> backend().sparseAddTo(support, v, 1f, backend().allocate(5, 6)));
         assertThrows(IllegalArgumentException.class, () -> backend().sparseGather(x, null, v));
     }
+
+    /**
+     * The layer backward of S is the sddmm and spmm it stands for, bit for bit (on every backend, fused or not), on
+     * every shape and density; dX = null computes only the values' gradient; a misshapen output is refused before
+     * anything is written.
+     */
+    @Test
+    void sparseBackwardIsSddmmThenSpmm() {
+        SplittableRandom rng = new SplittableRandom(SEED + 3);
+        for (int[] shape : SHAPES) {
+            for (double density : DENSITIES) {
+                int m = shape[0];
+                int n = shape[1];
+                int tokens = shape[2];
+                FixedSupport support = FixedSupport.random(m, n, density, rng.nextLong());
+                Matrix values = values(rng, support, true);
+                Matrix dy = TestData.random(rng, tokens, m, true);
+                Matrix x = TestData.random(rng, tokens, n, true);
+                Matrix dx = TestData.random(rng, tokens, n, true);
+                Matrix expectedValues = TestData.random(rng, 1, support.nnz(), true);
+                Matrix expectedDx = TestData.copy(dx);
+                backend().sddmm(1f, dy, x, support, 0f, expectedValues);
+                backend().spmm(false, 1f, dy, support, values, 1f, expectedDx);
+                Matrix gradValues = TestData.random(rng, 1, support.nnz(), true);
+                String context = backend() + " sparseBackward " + m + "x" + n + " density " + density + ", "
+                        + tokens + " tokens";
+                backend().sparseBackward(dy, x, support, values, gradValues, dx);
+                TestData.assertSameBits(expectedValues, gradValues, context + ": gradValues");
+                TestData.assertSameBits(expectedDx, dx, context + ": dX");
+                TestData.assertGuardsIntact(dx, context);
+                Matrix valuesOnly = TestData.random(rng, 1, support.nnz(), true);
+                backend().sparseBackward(dy, x, support, values, valuesOnly, null);
+                TestData.assertSameBits(expectedValues, valuesOnly, context + ": gradValues without dX");
+            }
+        }
+        FixedSupport support = FixedSupport.random(6, 5, 0.5, 1);
+        Matrix values = backend().allocate(1, support.nnz());
+        Matrix gradValues = backend().allocate(1, support.nnz());
+        Matrix wrongDx = TestData.random(rng, 4, 6, false);
+        Matrix before = TestData.copy(wrongDx);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> backend().sparseBackward(
+                backend().allocate(4, 6), backend().allocate(4, 5), support, values, gradValues, wrongDx));
+        if (!e.getMessage().contains("sparseBackward") || !e.getMessage().contains("4x6")) {
+            fail("message should name sparseBackward and dX's shape: " + e.getMessage());
+        }
+        TestData.assertSameBits(before, wrongDx, "refused sparseBackward left dX as it was");
+    }
 }

@@ -9,7 +9,7 @@ import org.slimgrad.Matrix;
  * a fixed random support of density δ whose values alone are trained. Forward is
  * {@code Y = s·(X·Aᵀ)·Bᵀ + X·Sᵀ} for X (tokens×n); backward, with {@code G = dY·B},
  * <pre>
- *   dB = s·dYᵀ·H (H = X·Aᵀ kept from forward)   dA = s·Gᵀ·X   dS = (dYᵀ·X) on the support (sddmm)
+ *   dB = s·dYᵀ·H (H = X·Aᵀ kept from forward)   dA = s·Gᵀ·X   dS = (dYᵀ·X) on the support (sparseBackward)
  *   dX = s·G·A + dY·S
  * </pre>
  * No m×n matrix is ever formed; {@link #mergeInto} exports the dense W for inference when asked.
@@ -142,11 +142,10 @@ public final class SparsePlusLowRankLinear {
         backend.gemm(false, false, 1f, dy, b, 0f, g);
         backend.gemm(true, false, scaling, dy, h, 0f, gradB);
         backend.gemm(true, false, scaling, g, x, 0f, gradA);
-        backend.sddmm(1f, dy, x, support, 0f, gradValues);
         if (dx != null) {
             backend.gemm(false, false, scaling, g, a, 0f, dx);
-            backend.spmm(false, 1f, dy, support, values, 1f, dx);
         }
+        backend.sparseBackward(dy, x, support, values, gradValues, dx);
     }
 
     /** W = s·B·A + S written into the dense m×n {@code w} (for inference or checking). Modifies w. */
