@@ -191,7 +191,7 @@ class SlimgradOptimizerTest {
         assertTrue(output.contains("the view sees the update"), output);
     }
 
-    /** The child JVM's main: warm steps on a 128×192 tensor, then the median allocation of 21 more. */
+    /** The child JVM's main: steps on a 128×192 tensor until warm, then the median allocation of 21 more. */
     static final class InPlaceSteps {
         public static void main(String[] args) {
             int rows = 128;
@@ -203,13 +203,20 @@ class SlimgradOptimizerTest {
                         .updateGap(1000).build();
                 MemorySegment view = MemorySegment.ofBuffer(weight.toByteBuffer(true));
                 NDArray g = gradient(manager, new SplittableRandom(2), weight.getShape());
-                // the refresh, the workspaces' first use, and the JIT's warm-up (until C2 has compiled the Vector
-                // API kernels, vectors are boxed: measured 1 MB per step at 500 steps, 1.6 KB from 1500 on)
-                for (int t = 0; t < 4000; t++) {
-                    optimizer.update("w", weight, g);
-                }
+                // the refresh, the workspaces' first use, and the JIT's warm-up: until C2 has compiled the Vector
+                // API kernels, vectors are boxed (measured 1 MB per step at 500 steps, 1.6 KB from 1500 on, but
+                // later where the compiler threads share two cores with a busy parent JVM). So warm up until the
+                // steps stop allocating an m×n's worth, in rounds of 500, for at most 40 rounds (20000 steps).
                 com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
                         .getThreadMXBean();
+                long matrixBytes = (long) rows * cols * Float.BYTES;
+                for (int round = 0, quiet = 0; round < 40 && quiet < 3; round++) {
+                    long before = threads.getCurrentThreadAllocatedBytes();
+                    for (int t = 0; t < 500; t++) {
+                        optimizer.update("w", weight, g);
+                    }
+                    quiet = (threads.getCurrentThreadAllocatedBytes() - before) / 500 < matrixBytes / 8 ? quiet + 1 : 0;
+                }
                 // the median of 21 steps: a recompilation while measuring boxes vectors for a step or two
                 long[] allocations = new long[21];
                 for (int t = 0; t < allocations.length; t++) {
@@ -218,8 +225,7 @@ class SlimgradOptimizerTest {
                     allocations[t] = threads.getCurrentThreadAllocatedBytes() - before;
                 }
                 java.util.Arrays.sort(allocations);
-                System.out.println("allocated " + allocations[allocations.length / 2] + " of "
-                        + (long) rows * cols * Float.BYTES);
+                System.out.println("allocated " + allocations[allocations.length / 2] + " of " + matrixBytes);
                 float[] now = weight.toFloatArray();
                 for (int e = 0; e < now.length; e += 997) {
                     if (now[e] != view.getAtIndex(ValueLayout.JAVA_FLOAT, e)) {
