@@ -55,48 +55,55 @@ public final class InProcessCollective implements Collective {
 
     @Override
     public void allReduceSum(Matrix m) {
-        Object[] posts = exchange("allReduceSum", m.shape(), m.toArray());
-        float[] sum = new float[m.rows() * m.cols()];
-        for (Object post : posts) { // rank order: the same additions, so the same bits, on every rank
-            float[] part = (float[]) post;
-            for (int e = 0; e < sum.length; e++) {
-                sum[e] += part[e];
-            }
-        }
+        float[][] posts = floats(exchange("allReduceSum", m.shape(), m.toArray()));
         group.release();
-        write(sum, m);
+        RankOrder.write(RankOrder.sum(posts, 0, m.rows() * m.cols()), m); // the same bits on every rank
     }
 
     @Override
     public void allReduceSum(double[] values) {
         Object[] posts = exchange("allReduceSum", "float64[" + values.length + "]", values.clone());
-        double[] sum = new double[values.length];
-        for (Object post : posts) {
-            double[] part = (double[]) post;
-            for (int e = 0; e < sum.length; e++) {
-                sum[e] += part[e];
-            }
+        double[][] parts = new double[posts.length][];
+        for (int r = 0; r < posts.length; r++) {
+            parts[r] = (double[]) posts[r];
         }
         group.release();
-        System.arraycopy(sum, 0, values, 0, sum.length);
+        System.arraycopy(RankOrder.sum(parts, values.length), 0, values, 0, values.length);
     }
 
     @Override
     public void broadcast(Matrix m, int root) {
-        requireRoot("broadcast", root);
+        RankOrder.requireRoot("broadcast", root, group.size);
         float[] value = ((float[]) exchange("broadcast from " + root, m.shape(), rank == root ? m.toArray() : null)[root])
                 .clone();
         group.release();
-        write(value, m);
+        RankOrder.write(value, m);
     }
 
     @Override
     public void broadcast(int[] values, int root) {
-        requireRoot("broadcast", root);
+        RankOrder.requireRoot("broadcast", root, group.size);
         int[] value = ((int[]) exchange("broadcast from " + root, "int32[" + values.length + "]",
                 rank == root ? values.clone() : null)[root]).clone();
         group.release();
         System.arraycopy(value, 0, values, 0, values.length);
+    }
+
+    @Override
+    public void allGather(Matrix part, Matrix all) {
+        RankOrder.requireStacked("allGather", part, all, group.size);
+        float[][] posts = floats(exchange("allGather", part.shape(), part.toArray()));
+        group.release();
+        RankOrder.write(RankOrder.stack(posts), all);
+    }
+
+    @Override
+    public void reduceScatter(Matrix full, Matrix part) {
+        RankOrder.requireStacked("reduceScatter", part, full, group.size);
+        float[][] posts = floats(exchange("reduceScatter", full.shape(), full.toArray()));
+        group.release();
+        int length = part.rows() * part.cols();
+        RankOrder.write(RankOrder.sum(posts, rank * length, length), part);
     }
 
     @Override
@@ -105,18 +112,12 @@ public final class InProcessCollective implements Collective {
         group.release();
     }
 
-    private void requireRoot(String op, int root) {
-        if (root < 0 || root >= group.size) {
-            throw new IllegalArgumentException("collective." + op + ": root " + root + " of " + group.size + " ranks");
+    private static float[][] floats(Object[] posts) {
+        float[][] parts = new float[posts.length][];
+        for (int r = 0; r < posts.length; r++) {
+            parts[r] = (float[]) posts[r];
         }
-    }
-
-    private static void write(float[] values, Matrix m) {
-        for (int i = 0; i < m.rows(); i++) {
-            for (int j = 0; j < m.cols(); j++) {
-                m.set(i, j, values[i * m.cols() + j]);
-            }
-        }
+        return parts;
     }
 
     // posts this rank's contribution; returns every rank's once all have posted the same call, else throws on

@@ -74,6 +74,33 @@ class InProcessCollectiveTest {
         }
     }
 
+    /**
+     * allGather stacks the parts in rank order; reduceScatter hands each rank the rank-order sum of its own block,
+     * the same bits as the matching rows of an allReduceSum.
+     */
+    @Test
+    void allGatherStacksAndReduceScatterSumsEachRanksBlock() throws Exception {
+        List<CompletableFuture<Matrix[]>> results = onEveryRank(Duration.ofSeconds(10), c -> {
+            Matrix part = Matrix.wrap(new float[]{c.rank(), 10 + c.rank()}, 1, 2);
+            Matrix all = Matrix.wrap(new float[RANKS * 2], RANKS, 2);
+            c.allGather(part, all);
+            Matrix full = TestData.random(new SplittableRandom(50 + c.rank()), RANKS * 2, 3, false);
+            Matrix reduced = TestData.copy(full);
+            c.allReduceSum(reduced);
+            Matrix mine = Matrix.wrap(new float[6], 2, 3);
+            c.reduceScatter(full, mine);
+            return new Matrix[]{all, mine, reduced.view(2 * c.rank(), 0, 2, 3)};
+        });
+        for (CompletableFuture<Matrix[]> result : results) {
+            assertArrayEquals(new float[]{0, 10, 1, 11, 2, 12}, result.get()[0].toArray());
+            TestData.assertSameBits(result.get()[2], result.get()[1], "reduceScatter against allReduceSum's rows");
+        }
+        Collective alone = InProcessCollective.create(1, Duration.ofSeconds(1)).get(0);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> alone.allGather(Matrix.wrap(new float[2], 1, 2), Matrix.wrap(new float[4], 2, 2)));
+        assertTrue(e.getMessage().contains("allGather") && e.getMessage().contains("2x2"), e.getMessage());
+    }
+
     /** Ranks calling with different shapes all fail, each naming every rank's call. */
     @Test
     void aShapeMismatchFailsOnEveryRank() {

@@ -26,6 +26,7 @@ import java.util.Optional;
 public final class NativeLibraries {
 
     private static final int RTLD_NOW = 2;
+    private static final int RTLD_GLOBAL = 0x100;
 
     private NativeLibraries() {
     }
@@ -61,6 +62,33 @@ public final class NativeLibraries {
             } catch (IllegalArgumentException e) {
                 tried.add("system library " + soname + " (" + loaderMessage(soname) + ")");
             }
+        }
+        throw new IllegalStateException(what + " could not be loaded; tried: " + String.join("; ", tried));
+    }
+
+    /**
+     * Loads {@code what} from the first of {@code sonames} the dynamic linker finds, with its symbols global
+     * (RTLD_GLOBAL): for a library whose own plug-ins, which it loads itself, link against it (Open MPI's
+     * components). Throws {@link IllegalStateException} with the linker's reason for each soname.
+     */
+    public static SymbolLookup loadGlobal(String what, List<String> sonames) {
+        Linker linker = Linker.nativeLinker();
+        MethodHandle dlopen = linker.downcallHandle(linker.defaultLookup().find("dlopen").orElseThrow(),
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+        List<String> tried = new ArrayList<>();
+        for (String soname : sonames) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment handle = (MemorySegment) dlopen.invokeExact(arena.allocateFrom(soname),
+                        RTLD_NOW | RTLD_GLOBAL);
+                if (!handle.equals(MemorySegment.NULL)) {
+                    return SymbolLookup.libraryLookup(soname, Arena.global()); // the same, already global, library
+                }
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(what + ": dlopen of " + soname + " failed", t);
+            }
+            tried.add("system library " + soname + " (" + loaderMessage(soname) + ")");
         }
         throw new IllegalStateException(what + " could not be loaded; tried: " + String.join("; ", tried));
     }
