@@ -17,7 +17,7 @@ import org.slimgrad.Matrix;
  * big-endian. {@link #load} checks everything before it installs anything: a refused state leaves this object as
  * it was. Not thread-safe: one thread steps it at a time.
  */
-public final class FullAdam {
+public final class FullAdam implements ParameterOptimizer {
 
     private static final String MAGIC = "SGFULADM";
     private static final int FORMAT_VERSION = 1;
@@ -49,6 +49,7 @@ public final class FullAdam {
     }
 
     /** One AdamW step of W with its gradient G at learning rate lr. Modifies W and the moments; G is only read. */
+    @Override
     public void step(Matrix w, Matrix g, float learningRate) {
         ProjectorChecks.shape("FullAdam", "step", "W", w, m.rows(), m.cols());
         ProjectorChecks.shape("FullAdam", "step", "G", g, m.rows(), m.cols());
@@ -76,6 +77,7 @@ public final class FullAdam {
     }
 
     /** Bytes held between steps: the two moments. */
+    @Override
     public long bytesHeld() {
         return 2 * m.size() * Float.BYTES;
     }

@@ -52,7 +52,7 @@ import org.slimgrad.Matrix;
  * <p>Not thread-safe: one thread steps an optimizer at a time. A call that overlaps another thread's call on the same
  * instance fails with {@link IllegalStateException} instead of computing a wrong W.
  */
-public final class LowRankAdam {
+public final class LowRankAdam implements ParameterOptimizer {
 
     /** What happens to the moments when the subspace changes. */
     public enum OnRefresh { KEEP, RESET, ROTATE }
@@ -178,6 +178,7 @@ public final class LowRankAdam {
      * {@link #step(Matrix, Matrix)} with this step's learning rate (a schedule's value) in place of the settings'
      * one; weight decay stays λ, applied as (1 − lr·λ)·W.
      */
+    @Override
     public void step(Matrix w, Matrix g, float learningRate) {
         requireLearningRate("step", learningRate);
         ProjectorChecks.shape("LowRankAdam", "step", "W", w, projector.rows(), projector.cols());
@@ -388,6 +389,7 @@ public final class LowRankAdam {
     }
 
     /** Bytes held between steps: the two moments, the workspace unless shared, and the projector's state. */
+    @Override
     public long bytesHeld() {
         return (2 * m.size() + (ownsWorkspace ? projected.size() : 0)) * Float.BYTES + projector.bytesHeld();
     }

@@ -10,12 +10,14 @@ import java.util.concurrent.CompletableFuture;
 import org.slimgrad.Matrix;
 import org.slimgrad.collective.Collective;
 import org.slimgrad.collective.InProcessCollective;
+import org.slimgrad.train.ShardedRun;
 
 /**
  * One MPI rank of {@link MpiCollectiveTest}'s scenarios, started by mpirun: {@code contract} runs every collective on
  * MPI and on an in-process group of as many threads (the same per-rank inputs) and prints whether this rank's results
- * are the same bits; {@code mismatch} has rank 0 call with another shape; {@code stuck} and {@code dies} leave rank 1
- * out of a barrier (asleep, or exited).
+ * are the same bits; {@code sharded} trains {@link ShardedRun}'s parameters with sharded optimizer state and compares
+ * them with the unsharded run; {@code mismatch} has rank 0 call with another shape; {@code stuck} and {@code dies}
+ * leave rank 1 out of a barrier (asleep, or exited).
  */
 final class MpiCheck {
 
@@ -61,6 +63,18 @@ final class MpiCheck {
                     }
                     mpi.barrier();
                     System.out.println("rank " + rank + ": passed a barrier rank 1 never reached");
+                }
+                case "sharded" -> {
+                    ShardedRun.Sharded mine = ShardedRun.sharded(mpi);
+                    ShardedRun.Unsharded alone = ShardedRun.unsharded();
+                    boolean same = true;
+                    for (int p = 0; p < mine.weights().size(); p++) {
+                        same &= Arrays.equals(bits(alone.weights().get(p)), bits(mine.weights().get(p)));
+                    }
+                    long total = Arrays.stream(alone.bytes()).sum();
+                    System.out.println("rank " + rank + " of " + mpi.size() + ": sharded weights "
+                            + (same ? "equal the unsharded run's bits" : "DIFFER from the unsharded run's")
+                            + "; optimizer state " + mine.bytesHeld() + " of " + total + " bytes");
                 }
                 default -> throw new IllegalArgumentException("MpiCheck: no scenario " + scenario);
             }

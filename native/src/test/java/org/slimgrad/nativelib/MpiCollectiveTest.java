@@ -33,6 +33,22 @@ class MpiCollectiveTest {
         }
     }
 
+    /**
+     * ZeRO-1 over MPI: every rank ends with the unsharded run's weights, bit for bit, holding part of the state (the
+     * shares' sum against the whole is checked in-process, ShardedOptimizerTest).
+     */
+    @Test
+    void shardedOptimizerStateOnTwoAndThreeRanksGivesTheUnshardedWeights() throws Exception {
+        for (int ranks : new int[]{2, 3}) {
+            Run run = mpirun(ranks, "sharded", 120);
+            assertEquals(0, run.status, run.output);
+            for (int r = 0; r < ranks; r++) {
+                assertTrue(run.output.contains("rank " + r + " of " + ranks
+                        + ": sharded weights equal the unsharded run's bits"), run.output);
+            }
+        }
+    }
+
     @Test
     void aMismatchedCallFailsOnEveryRankNamingEachRanksCall() throws Exception {
         Run run = mpirun(2, "mismatch", 120);
