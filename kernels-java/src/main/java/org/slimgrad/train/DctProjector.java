@@ -8,6 +8,7 @@ import org.slimgrad.Backend;
 import org.slimgrad.FixedSupport;
 import org.slimgrad.Matrix;
 import org.slimgrad.ScoreNorm;
+import org.slimgrad.collective.Collective;
 
 /**
  * The SVD-free projector of Modoranu et al. 2025 (arXiv 2505.17967): the basis is a fixed set of r columns of the
@@ -30,18 +31,54 @@ public final class DctProjector extends AbstractProjector {
     private final ScoreNorm norm;
     private final Axis axis;
     private final Matrix scores;
+    /** The ranks that hold the other lines of a tensor-parallel matrix; null for a whole matrix. */
+    private final Collective group;
     private int[] indices;
     private int[] previous;
 
     public DctProjector(Backend backend, int rows, int cols, int rank, int updateGap, float scale, ScoreNorm norm,
                         NonFinitePolicy nonFinite) {
+        this(backend, rows, cols, rank, updateGap, scale, norm, nonFinite, rows >= cols ? Axis.ROWS : Axis.COLUMNS,
+                null);
+    }
+
+    private DctProjector(Backend backend, int rows, int cols, int rank, int updateGap, float scale, ScoreNorm norm,
+                         NonFinitePolicy nonFinite, Axis lines, Collective group) {
         super("DctProjector", backend, rows, cols, rank, updateGap, scale, nonFinite);
-        if (norm == null) {
-            throw new IllegalArgumentException("DctProjector: norm must not be null");
+        if (norm == null || lines == null) {
+            throw new IllegalArgumentException("DctProjector: norm " + norm + ", lines " + lines
+                    + "; need both");
         }
         this.norm = norm;
-        this.axis = rows >= cols ? Axis.ROWS : Axis.COLUMNS;
-        this.scores = backend.allocate(1, rows >= cols ? cols : rows);
+        this.axis = lines;
+        this.scores = backend.allocate(1, lines == Axis.ROWS ? cols : rows);
+        this.group = group;
+    }
+
+    /**
+     * The projector of one rank's block of a matrix split across {@code group}'s ranks by its lines (tensor
+     * parallel): {@code rows × cols} is this rank's block, {@code lines} the whole matrix's side ({@link Axis#ROWS}:
+     * the whole has at least as many rows as columns, and the ranks hold blocks of its rows; {@link Axis#COLUMNS}:
+     * blocks of its columns). A refresh scores the local lines, sums the scores over the ranks ({@link
+     * Collective#allReduceSum}, n float64 values: for L2 the squares), and every rank chooses the same top-r
+     * frequencies from the same sums, then projects its own lines: no rank ever sees another's gradient. The indices
+     * equal the unsharded projector's on the whole matrix except where two scores are within rounding of each other
+     * (the sums are added in another order); every rank's R is then its lines of the whole R.
+     */
+    public static DctProjector sharded(Backend backend, int rows, int cols, Axis lines, int rank, int updateGap,
+                                       float scale, ScoreNorm norm, NonFinitePolicy nonFinite, Collective group) {
+        if (group == null || lines == null || rank > Math.min(rows, cols)) {
+            throw new IllegalArgumentException("DctProjector.sharded: block " + rows + "x" + cols + ", lines " + lines
+                    + ", rank " + rank + ", group " + group + "; need a group, the lines' axis, and a block with at"
+                    + " least rank rows and columns (every rank must choose the same number of frequencies)");
+        }
+        return new DctProjector(backend, rows, cols, rank, updateGap, scale, norm, nonFinite, lines, group);
+    }
+
+    /** The side the projector's lines give it (for a sharded block, the whole matrix's side). */
+    @Override
+    public boolean projectsRight() {
+        return axis == Axis.ROWS;
     }
 
     /** The chosen DCT frequencies, ascending (a copy); null before the first step. */
@@ -158,13 +195,38 @@ public final class DctProjector extends AbstractProjector {
     // scores, indices and R from one transform of g; a gradient holding NaN or ±Inf makes some score non-finite
     @Override
     protected boolean refresh(Matrix g, Matrix r) {
-        int[] chosen = backend.dctSelect(g, axis, norm, scores, rank, r);
+        int[] chosen = group == null ? backend.dctSelect(g, axis, norm, scores, rank, r) : selectAcrossRanks(g, r);
         if (chosen == null) {
             return false;
         }
         previous = indices;
         indices = chosen;
         return true;
+    }
+
+    // the local scores summed over the ranks (float64, rank order: the same bits everywhere), the same top-r chosen on
+    // every rank, and this rank's lines gathered; null on every rank when any rank's gradient holds NaN or ±Inf
+    private int[] selectAcrossRanks(Matrix g, Matrix r) {
+        backend.dctScores(g, axis, norm, scores);
+        Matrix local = backend.toHost(scores);
+        double[] sums = new double[local.cols()];
+        for (int k = 0; k < sums.length; k++) {
+            double score = local.get(0, k);
+            sums[k] = norm == ScoreNorm.L1 ? score : score * score;
+        }
+        group.allReduceSum(sums);
+        Matrix total = Matrix.wrap(new float[sums.length], 1, sums.length);
+        for (int k = 0; k < sums.length; k++) {
+            float score = (float) (norm == ScoreNorm.L1 ? sums[k] : Math.sqrt(sums[k]));
+            if (!Float.isFinite(score)) {
+                return null;
+            }
+            total.set(0, k, score);
+        }
+        backend.copy(backend.fromHost(total), scores);
+        int[] chosen = backend.topK(scores, rank);
+        backend.dctGather(g, axis, chosen, r);
+        return chosen;
     }
 
     @Override
