@@ -119,6 +119,24 @@ public final class FixedSupport {
         return columns[p];
     }
 
+    /** values[p] = dense[i_p, j_p] for host matrices of the support's shapes (the sparse operations check them). */
+    public void gather(Matrix dense, Matrix values) {
+        for (int i = 0; i < rows; i++) {
+            for (int p = rowStart(i); p < rowEnd(i); p++) {
+                values.set(0, p, dense.get(i, column(p)));
+            }
+        }
+    }
+
+    /** dense[i_p, j_p] = values[p] for host matrices, every other element of dense as it was. */
+    public void scatter(Matrix values, Matrix dense) {
+        for (int i = 0; i < rows; i++) {
+            for (int p = rowStart(i); p < rowEnd(i); p++) {
+                dense.set(i, column(p), values.get(0, p));
+            }
+        }
+    }
+
     /** Bytes of the index arrays: (m + 1) row pointers and nnz columns, int32 each. */
     public long bytes() {
         return ((long) rowPointers.length + columns.length) * Integer.BYTES;

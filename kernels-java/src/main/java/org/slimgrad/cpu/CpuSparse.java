@@ -5,7 +5,10 @@ import org.slimgrad.Backend;
 import org.slimgrad.FixedSupport;
 import org.slimgrad.Matrix;
 
-/** The cpu backend's fixed-support sparse operations ({@link SparseKernels}); gather and scatter are plain loops. */
+/**
+ * The cpu backend's fixed-support sparse operations ({@link SparseKernels}); gather and scatter are
+ * {@link FixedSupport}'s loops.
+ */
 final class CpuSparse extends AbstractSparseOps {
 
     CpuSparse(Backend owner) {
@@ -28,23 +31,13 @@ final class CpuSparse extends AbstractSparseOps {
         SparseKernels.addTo(support, values, alpha, dense);
     }
 
-    // values[p] = dense[i_p, j_p]: no arithmetic
     @Override
     protected void sparseGatherKernel(Matrix dense, FixedSupport support, Matrix values) {
-        for (int i = 0; i < support.rows(); i++) {
-            for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
-                values.set(0, p, dense.get(i, support.column(p)));
-            }
-        }
+        support.gather(dense, values);
     }
 
-    // dense[i_p, j_p] = values[p]
     @Override
     protected void sparseScatterKernel(FixedSupport support, Matrix values, Matrix dense) {
-        for (int i = 0; i < support.rows(); i++) {
-            for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
-                dense.set(i, support.column(p), values.get(0, p));
-            }
-        }
+        support.scatter(values, dense);
     }
 }

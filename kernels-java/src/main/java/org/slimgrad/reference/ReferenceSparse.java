@@ -65,19 +65,11 @@ final class ReferenceSparse extends AbstractSparseOps {
 
     @Override
     protected void sparseGatherKernel(Matrix dense, FixedSupport support, Matrix values) {
-        for (int i = 0; i < support.rows(); i++) {
-            for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
-                values.set(0, p, dense.get(i, support.column(p)));
-            }
-        }
+        support.gather(dense, values);
     }
 
     @Override
     protected void sparseScatterKernel(FixedSupport support, Matrix values, Matrix dense) {
-        for (int i = 0; i < support.rows(); i++) {
-            for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
-                dense.set(i, support.column(p), values.get(0, p));
-            }
-        }
+        support.scatter(values, dense);
     }
 }

@@ -164,15 +164,13 @@ public final class MpiCollective implements Collective, AutoCloseable {
     private void agree(String call) {
         byte[] mine = Arrays.copyOf(call.getBytes(StandardCharsets.UTF_8), DESCRIPTION_BYTES);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment sent = arena.allocateFrom(JAVA_BYTE, mine);
-            MemorySegment received = arena.allocate((long) DESCRIPTION_BYTES * size);
-            mpi.allgather(sent, received, DESCRIPTION_BYTES);
+            MemorySegment[] theirs = gather(arena, arena.allocateFrom(JAVA_BYTE, mine));
             String[] calls = new String[size];
             boolean agreed = true;
             for (int r = 0; r < size; r++) {
-                byte[] theirs = received.asSlice((long) r * DESCRIPTION_BYTES, DESCRIPTION_BYTES).toArray(JAVA_BYTE);
-                agreed &= Arrays.equals(theirs, mine);
-                calls[r] = new String(theirs, StandardCharsets.UTF_8).replace("\0", "");
+                byte[] described = theirs[r].toArray(JAVA_BYTE);
+                agreed &= Arrays.equals(described, mine);
+                calls[r] = new String(described, StandardCharsets.UTF_8).replace("\0", "");
             }
             if (!agreed) {
                 throw new IllegalArgumentException("collective on rank " + rank + ": the ranks' calls differ: "
@@ -183,29 +181,35 @@ public final class MpiCollective implements Collective, AutoCloseable {
 
     private float[][] gather(float[] mine) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment sent = arena.allocateFrom(JAVA_FLOAT, mine);
-            int bytes = (int) sent.byteSize();
-            MemorySegment received = arena.allocate((long) bytes * size);
-            mpi.allgather(sent, received, bytes);
-            float[][] parts = new float[size][];
+            MemorySegment[] parts = gather(arena, arena.allocateFrom(JAVA_FLOAT, mine));
+            float[][] values = new float[size][];
             for (int r = 0; r < size; r++) {
-                parts[r] = received.asSlice((long) r * bytes, bytes).toArray(JAVA_FLOAT);
+                values[r] = parts[r].toArray(JAVA_FLOAT);
             }
-            return parts;
+            return values;
         }
     }
 
     private double[][] gather(double[] mine) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment sent = arena.allocateFrom(JAVA_DOUBLE, mine);
-            int bytes = (int) sent.byteSize();
-            MemorySegment received = arena.allocate((long) bytes * size);
-            mpi.allgather(sent, received, bytes);
-            double[][] parts = new double[size][];
+            MemorySegment[] parts = gather(arena, arena.allocateFrom(JAVA_DOUBLE, mine));
+            double[][] values = new double[size][];
             for (int r = 0; r < size; r++) {
-                parts[r] = received.asSlice((long) r * bytes, bytes).toArray(JAVA_DOUBLE);
+                values[r] = parts[r].toArray(JAVA_DOUBLE);
             }
-            return parts;
+            return values;
         }
+    }
+
+    // every rank's bytes of the same length as sent, in rank order, as slices of one buffer in the arena
+    private MemorySegment[] gather(Arena arena, MemorySegment sent) {
+        int bytes = Math.toIntExact(sent.byteSize());
+        MemorySegment received = arena.allocate((long) bytes * size);
+        mpi.allgather(sent, received, bytes);
+        MemorySegment[] parts = new MemorySegment[size];
+        for (int r = 0; r < size; r++) {
+            parts[r] = received.asSlice((long) r * bytes, bytes);
+        }
+        return parts;
     }
 }

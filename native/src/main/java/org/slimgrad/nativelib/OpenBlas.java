@@ -18,8 +18,9 @@ import java.util.List;
  * segments over {@code float[]} go to native code without a copy (the garbage collector waits for the call).
  *
  * <p>The library comes from the org.bytedeco:openblas linux-x86_64 jar when it is on the class path (OpenBLAS
- * 0.3.28 with LAPACK, 32-bit integers), else from the system ({@code libopenblas.so.0}). OpenBLAS's thread count
- * is process-global: {@link #setThreads} affects every caller.
+ * 0.3.31 with LAPACK, 32-bit integers), else from the system ({@code libopenblas.so.0}); before it loads, {@link
+ * CoreType} points it at the widest kernels the processor has. OpenBLAS's thread count is process-global:
+ * {@link #setThreads} affects every caller.
  */
 public final class OpenBlas {
 
@@ -44,8 +45,10 @@ public final class OpenBlas {
     private final MethodHandle setThreads;
     private final MethodHandle getThreads;
     private final MethodHandle corename;
+    private final MethodHandle config;
 
     private static final class Holder {
+        static final String CORE_TYPE = CoreType.prepare(); // before the library's constructor reads it
         static final OpenBlas INSTANCE = new OpenBlas(NativeLibraries.load("OpenBLAS", BUNDLED,
                 List.of("libopenblas.so.0", "libopenblas.so")));
     }
@@ -73,6 +76,8 @@ public final class OpenBlas {
         setThreads = bind(lib, "openblas_set_num_threads", FunctionDescriptor.ofVoid(JAVA_INT));
         getThreads = bind(lib, "openblas_get_num_threads", FunctionDescriptor.of(JAVA_INT));
         corename = Linker.nativeLinker().downcallHandle(find(lib, "openblas_get_corename"),
+                FunctionDescriptor.of(ADDRESS));
+        config = Linker.nativeLinker().downcallHandle(find(lib, "openblas_get_config"),
                 FunctionDescriptor.of(ADDRESS));
     }
 
@@ -157,6 +162,20 @@ public final class OpenBlas {
         } catch (Throwable t) {
             throw rethrow("openblas_get_num_threads", t);
         }
+    }
+
+    /** OpenBLAS's build description, its version first (e.g. "OpenBLAS 0.3.31  DYNAMIC_ARCH NO_AFFINITY ..."). */
+    public String config() {
+        try {
+            return ((MemorySegment) config.invokeExact()).reinterpret(4096).getString(0).trim();
+        } catch (Throwable t) {
+            throw rethrow("openblas_get_config", t);
+        }
+    }
+
+    /** OPENBLAS_CORETYPE as this process loaded the library: set by slimgrad, from the environment, or null. */
+    public String coreTypeSetting() {
+        return Holder.CORE_TYPE;
     }
 
     /** The kernel family OpenBLAS picked for this processor (e.g. "SkylakeX", "Zen"). */

@@ -165,6 +165,7 @@ public final class Report {
         m.addProperty("cores", machine.cores());
         m.addProperty("jdk", machine.jdk());
         m.addProperty("vectorBits", machine.vectorBits());
+        m.addProperty("peers", machine.peers());
         m.add("gpu", null);
         root.add("machine", m);
         root.addProperty("suite", mode);

@@ -53,7 +53,7 @@ class ReportTest {
         assertEquals(2, report.groups().size());
         assertEquals(1.5, report.groups().get(0).speedup(), 1e-12, "OpenBLAS 3.0 ms / slimgrad 2.0 ms");
         assertEquals(8.0, report.groups().get(1).speedup(), 1e-12, "dense 10 ms / DCT 1.25 ms");
-        Machine machine = new Machine("Test CPU", 2, "25", 512);
+        Machine machine = new Machine("Test CPU", 2, "25", 512, "OpenBLAS 0.3.31 (Cooperlake kernels)");
         report.write(dir, machine, "quick");
 
         String md = Files.readString(dir.resolve("index.md"));
@@ -73,6 +73,8 @@ class ReportTest {
         JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("results.json"))).getAsJsonObject();
         assertEquals("Test CPU", json.getAsJsonObject("machine").get("cpu").getAsString());
         assertEquals(512, json.getAsJsonObject("machine").get("vectorBits").getAsInt());
+        assertEquals("OpenBLAS 0.3.31 (Cooperlake kernels)", json.getAsJsonObject("machine").get("peers").getAsString());
+        assertTrue(md.contains("peers: OpenBLAS 0.3.31 (Cooperlake kernels)"), md);
         JsonObject gemm = json.getAsJsonArray("kernels").get(0).getAsJsonObject();
         assertEquals(1.5, gemm.get("speedupVsBestPeer").getAsDouble(), 1e-12);
         assertEquals("OpenBLAS", gemm.get("bestPeer").getAsString());
