@@ -1,14 +1,8 @@
 package org.slimgrad.cuda;
 
 import org.slimgrad.AbstractBackend;
-import org.slimgrad.Capabilities;
-import org.slimgrad.DctOps;
-import org.slimgrad.DenseOps;
-import org.slimgrad.Factorizations;
 import org.slimgrad.FixedSupport;
 import org.slimgrad.Matrix;
-import org.slimgrad.OptimizerOps;
-import org.slimgrad.SparseOps;
 
 /**
  * The CUDA backend: slimgrad's {@link org.slimgrad.Backend} on one NVIDIA GPU. Matrices live in device memory (its
@@ -38,14 +32,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     }
 
     private CudaBackend(CudaContext context, boolean shared) {
-        super(context.name(), context.domain(), owner -> {
-            CudaDense dense = new CudaDense(owner, context);
-            return new Capabilities(Serialized.of(DenseOps.class, dense, context),
-                    Serialized.of(Factorizations.class, new CudaFactorizations(owner, context, dense), context),
-                    Serialized.of(DctOps.class, new CudaDct(owner, context), context),
-                    Serialized.of(SparseOps.class, new CudaSparse(owner, context), context),
-                    Serialized.of(OptimizerOps.class, new CudaOptimizer(owner, context), context));
-        });
+        super(context.name(), context.domain(), owner -> Serialized.capabilities(owner, context));
         this.context = context;
         this.shared = shared;
     }
