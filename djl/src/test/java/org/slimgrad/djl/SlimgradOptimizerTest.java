@@ -176,8 +176,11 @@ class SlimgradOptimizerTest {
     @Test
     void updatesTheTensorInPlaceWithoutAnMxNTemporary() throws IOException, InterruptedException {
         java.nio.file.Path launcher = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java");
+        // -Xbatch: each method waits for its compilation, so the kernels are compiled (not boxing their vectors)
+        // by the time the steps are measured, however busy the machine (after DjlTrainingTest in the same Surefire
+        // JVM, the child measured 124–567 KB a step without it: compilation starved, not the code)
         Process child = new ProcessBuilder(launcher.toString(), "--add-modules", "jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "--enable-native-access=ALL-UNNAMED", "-Xbatch", "-cp", System.getProperty("java.class.path"),
                 InPlaceSteps.class.getName()).redirectErrorStream(true).start();
         String output = new String(child.getInputStream().readAllBytes());
         assertEquals(0, child.waitFor(), output);
