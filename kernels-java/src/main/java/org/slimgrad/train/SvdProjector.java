@@ -1,8 +1,12 @@
 package org.slimgrad.train;
 
+import org.slimgrad.Axis;
 import org.slimgrad.Backend;
+import org.slimgrad.CounterRandom;
 import org.slimgrad.Matrix;
 import org.slimgrad.Svd;
+import org.slimgrad.SymmetricEigen;
+import org.slimgrad.collective.Collective;
 import org.slimgrad.linalg.RandomizedSvd;
 
 /**
@@ -38,15 +42,54 @@ public final class SvdProjector extends BasisProjector {
 
     private final Refresh refresh;
     private final long seed;
+    /** Whether P = V (n×r, the lines are rows); for a sharded block, the whole matrix's side. */
+    private final boolean right;
+    /** The ranks that hold the other lines of a tensor-parallel matrix; null for a whole matrix. */
+    private final Collective group;
 
     public SvdProjector(Backend backend, int rows, int cols, int rank, int updateGap, float scale, Refresh refresh,
                         NonFinitePolicy nonFinite, long seed) {
+        this(backend, rows, cols, rank, updateGap, scale, refresh, nonFinite, seed, rows >= cols, null);
+    }
+
+    private SvdProjector(Backend backend, int rows, int cols, int rank, int updateGap, float scale, Refresh refresh,
+                         NonFinitePolicy nonFinite, long seed, boolean right, Collective group) {
         super("SvdProjector", backend, rows, cols, rank, updateGap, scale, nonFinite);
         if (refresh == null) {
             throw new IllegalArgumentException("SvdProjector: refresh must not be null");
         }
         this.refresh = refresh;
         this.seed = seed;
+        this.right = right;
+        this.group = group;
+    }
+
+    /**
+     * The projector of one rank's block of a matrix split across {@code group}'s ranks by its lines (tensor
+     * parallel), as {@link DctProjector#sharded}: {@code rows × cols} is this rank's block; {@link Axis#ROWS} when the
+     * whole matrix has at least as many rows as columns and the ranks hold blocks of its rows (P = V, n×r, the same on
+     * every rank), {@link Axis#COLUMNS} for blocks of the columns of a wide one (P = U, m×r). The refresh is a
+     * randomized range finder on GᵀG (GGᵀ) from the seeded sketch, without any rank seeing another's gradient:
+     * {@code powerIterations + 1} products Z ← Σ_ranks G_iᵀ·(G_i·Z), each all-reduced (n×l values) and
+     * orthonormalised, then the l×l matrix Σ_ranks (G_i·Z)ᵀ·(G_i·Z) all-reduced and diagonalised; P is Z times its
+     * top-r eigenvectors. Randomized refreshes only; host matrices (the collective's).
+     */
+    public static SvdProjector sharded(Backend backend, int rows, int cols, Axis lines, int rank, int updateGap,
+                                       float scale, Refresh refresh, NonFinitePolicy nonFinite, long seed,
+                                       Collective group) {
+        if (group == null || lines == null || refresh == null || refresh.exactSvd()
+                || rank > Math.min(rows, cols)) {
+            throw new IllegalArgumentException("SvdProjector.sharded: block " + rows + "x" + cols + ", lines " + lines
+                    + ", rank " + rank + ", refresh " + refresh + ", group " + group + "; need a group, the lines'"
+                    + " axis, a randomized refresh and a block with at least rank rows and columns");
+        }
+        return new SvdProjector(backend, rows, cols, rank, updateGap, scale, refresh, nonFinite, seed,
+                lines == Axis.ROWS, group);
+    }
+
+    @Override
+    public boolean projectsRight() {
+        return right;
     }
 
     /** Bytes a refresh allocates and releases: the randomized SVD's workspace (0 for the exact refresh's). */
@@ -66,6 +109,9 @@ public final class SvdProjector extends BasisProjector {
      */
     @Override
     protected boolean computeBasis(Matrix g, Matrix current, Matrix into) {
+        if (group != null) {
+            return basisAcrossRanks(g, into);
+        }
         if (!Double.isFinite(backend.sumOfSquares(g))) {
             return false;
         }
@@ -86,6 +132,34 @@ public final class SvdProjector extends BasisProjector {
         } else {
             backend.copy(svd.u().view(0, 0, rows, rank), into);
         }
+    }
+
+    // the sharded refresh (see sharded): G_i is this rank's block; "lines" of length d = n (right) or m (left)
+    private boolean basisAcrossRanks(Matrix g, Matrix into) {
+        double[] squares = {backend.sumOfSquares(g)};
+        group.allReduceSum(squares);
+        if (!Double.isFinite(squares[0])) {
+            return false; // on every rank: the same sum
+        }
+        int d = right ? cols : rows;
+        int l = Math.min(rank + refresh.oversample(), d);
+        int local = right ? rows : cols;
+        Matrix z = Matrix.wrap(new float[d * l], d, l);
+        CounterRandom.fillSketch(z, seed + steps());
+        Matrix y = backend.allocate(local, l);
+        for (int it = 0; it <= refresh.powerIterations(); it++) {
+            backend.gemm(!right, false, 1f, g, z, 0f, y);       // Y = G_i·Z (right) or G_iᵀ·Z (left)
+            backend.gemm(right, false, 1f, g, y, 0f, z);        // Z = G_iᵀ·Y (right) or G_i·Y (left)
+            group.allReduceSum(z);
+            backend.orthonormalize(z);
+        }
+        backend.gemm(!right, false, 1f, g, z, 0f, y);
+        Matrix gram = Matrix.wrap(new float[l * l], l, l);
+        backend.gemm(true, false, 1f, y, y, 0f, gram);
+        group.allReduceSum(gram);
+        SymmetricEigen eigen = backend.symmetricEigen(gram);
+        backend.gemm(false, false, 1f, z, eigen.vectors().view(0, 0, l, rank), 0f, into);
+        return Double.isFinite(backend.sumOfSquares(into));
     }
 
     /**
