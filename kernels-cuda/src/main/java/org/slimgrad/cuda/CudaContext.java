@@ -220,10 +220,6 @@ final class CudaContext implements AutoCloseable {
         }
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     @Override
     public void close() {
         if (!closed) {

@@ -16,11 +16,12 @@ import org.slimgrad.linalg.Transpose;
 public class CpuDense extends AbstractDenseOps {
 
     private final Sgemm sgemm;
-    private final Sgemm callerOnlySgemm = new Sgemm(new Workers(1));
+    private final Sgemm callerOnlySgemm;
 
     CpuDense(Backend owner, CpuThreads threads) {
         super(owner);
         this.sgemm = new Sgemm(threads.all());
+        this.callerOnlySgemm = new Sgemm(threads.callerOnly());
     }
 
     /** The dense operations of a backend whose GEMM, axpy and scale the subclass provides. */

@@ -27,6 +27,11 @@ final class CpuThreads {
         return workers;
     }
 
+    /** The caller's thread alone. */
+    Workers callerOnly() {
+        return callerOnly;
+    }
+
     /** The workers every operand may be touched by. */
     Workers forOperands(Matrix... operands) {
         return shared(operands) ? workers : callerOnly;

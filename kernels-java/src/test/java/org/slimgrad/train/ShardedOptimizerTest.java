@@ -43,6 +43,7 @@ class ShardedOptimizerTest {
                     assertArrayEquals(expected.get(p), weights.get(p), ranks + " ranks, parameter " + p);
                 }
                 long held = result.get().bytesHeld();
+                assertEquals(held, result.get().reportedBytes(), ranks + " ranks: the memory report shows the share");
                 assertTrue(held <= total / ranks + largest, ranks + " ranks: a rank holds " + held + " of " + total);
                 sum += held;
             }

@@ -72,8 +72,11 @@ public final class ShardedRun {
         return new Unsharded(weights, bytes);
     }
 
-    /** This rank's weights (as arrays) after the steps through a {@link ShardedOptimizer}, and its state bytes. */
-    public record Sharded(List<float[]> weights, long bytesHeld) {
+    /**
+     * This rank's weights (as arrays) after the steps through a {@link ShardedOptimizer}, its state bytes, and the
+     * bytes its {@link MemoryReport} entries hold.
+     */
+    public record Sharded(List<float[]> weights, long bytesHeld, long reportedBytes) {
     }
 
     public static Sharded sharded(Collective rank) {
@@ -90,7 +93,7 @@ public final class ShardedRun {
         for (ShardedOptimizer.Parameter p : parameters) {
             weights.add(p.weight().toArray());
         }
-        return new Sharded(weights, sharded.bytesHeld());
+        return new Sharded(weights, sharded.bytesHeld(), sharded.addTo(new MemoryReport()).heldBytes());
     }
 
     private ShardedRun() {
