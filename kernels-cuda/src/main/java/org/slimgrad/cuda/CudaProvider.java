@@ -12,6 +12,10 @@ import org.slimgrad.nativelib.cuda.Cuda;
  */
 public final class CudaProvider implements BackendProvider {
 
+    /** For {@link java.util.ServiceLoader}; callers get the backend from {@link org.slimgrad.Backends}. */
+    public CudaProvider() {
+    }
+
     @Override
     public String name() {
         return "cuda";

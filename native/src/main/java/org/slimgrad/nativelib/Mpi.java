@@ -11,6 +11,8 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
 
+import org.slimgrad.nativelib.loader.NativeLibraries;
+
 /**
  * The few MPI calls slimgrad makes, bound through FFM to Open MPI's {@code libmpi.so.40} (Debian's
  * {@code libopenmpi3}/{@code openmpi-bin}), on {@code MPI_COMM_WORLD} with byte buffers. Open MPI's handles are the

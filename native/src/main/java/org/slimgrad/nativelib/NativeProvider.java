@@ -11,6 +11,10 @@ import org.slimgrad.BackendProvider;
  */
 public final class NativeProvider implements BackendProvider {
 
+    /** For {@link java.util.ServiceLoader}; callers get the backend from {@link org.slimgrad.Backends}. */
+    public NativeProvider() {
+    }
+
     @Override
     public String name() {
         return "native";

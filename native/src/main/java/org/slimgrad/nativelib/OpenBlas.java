@@ -12,6 +12,8 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
 
+import org.slimgrad.nativelib.loader.NativeLibraries;
+
 /**
  * OpenBLAS and its LAPACKE, bound through FFM. Row-major throughout (CBLAS 101 / LAPACK_ROW_MAJOR); matrices are
  * passed as segments starting at element (0, 0) with their leading dimension. Calls are {@code critical}, so heap

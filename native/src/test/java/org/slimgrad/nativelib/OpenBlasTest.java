@@ -10,6 +10,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.slimgrad.Backends;
+import org.slimgrad.nativelib.loader.NativeLibraries;
 
 class OpenBlasTest {
 

@@ -11,7 +11,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
 
-import org.slimgrad.nativelib.LibraryOnce;
+import org.slimgrad.nativelib.loader.LibraryOnce;
 
 /**
  * cuBLAS through FFM (libcublas.so.13, else .12; JCuda's own binding wants .12 exactly). One handle on a

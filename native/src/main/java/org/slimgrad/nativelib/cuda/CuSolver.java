@@ -11,7 +11,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
 
-import org.slimgrad.nativelib.LibraryOnce;
+import org.slimgrad.nativelib.loader.LibraryOnce;
 
 /**
  * cuSOLVER's dense routines through FFM (libcusolver.so.12, else .11): one handle on a {@link Context}'s stream.

@@ -13,7 +13,7 @@ import java.lang.invoke.MethodHandle;
 import java.util.List;
 import java.util.Optional;
 
-import org.slimgrad.nativelib.NativeLibraries;
+import org.slimgrad.nativelib.loader.NativeLibraries;
 
 /**
  * The CUDA driver API (libcuda.so.1) through FFM: just what the vendor-library bindings need, device memory,

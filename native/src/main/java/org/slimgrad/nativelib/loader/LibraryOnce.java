@@ -1,4 +1,4 @@
-package org.slimgrad.nativelib;
+package org.slimgrad.nativelib.loader;
 
 import java.lang.foreign.SymbolLookup;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.slimgrad.nativelib;
+package org.slimgrad.nativelib.loader;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;

@@ -1,4 +1,4 @@
-package org.slimgrad.nativelib;
+package org.slimgrad.nativelib.loader;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
