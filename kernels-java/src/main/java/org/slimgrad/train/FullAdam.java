@@ -83,6 +83,7 @@ public final class FullAdam implements ParameterOptimizer {
     }
 
     /** Writes the state (see the class comment for the layout). */
+    @Override
     public void save(OutputStream out) throws IOException {
         StateWriter.writeChecked(out, MAGIC, FORMAT_VERSION, data -> {
             data.writeInt(m.rows());
@@ -101,6 +102,7 @@ public final class FullAdam implements ParameterOptimizer {
      * Restores a state written by {@link #save} for the same shape and hyper-parameters. Any refusal is an
      * {@link IllegalArgumentException} naming the part and expected vs found, and leaves this object unchanged.
      */
+    @Override
     public void load(InputStream in) throws IOException {
         StateReader.readChecked(in, "FullAdam", MAGIC, FORMAT_VERSION, FORMAT_VERSION, FORMAT_VERSION,
                 (data, version) -> {

@@ -294,6 +294,7 @@ public final class LowRankAdam implements ParameterOptimizer {
     }
 
     /** Writes the whole optimizer state to {@code out} (see the class comment for the layout). */
+    @Override
     public void save(OutputStream out) throws IOException {
         if (accumulated != 0) {
             throw new IllegalStateException("LowRankAdam.save: " + accumulated + " accumulated gradients are pending");
@@ -330,6 +331,7 @@ public final class LowRankAdam implements ParameterOptimizer {
      * names the part of the state and what was expected and found, and the optimizer and its projector are exactly as
      * they were. Refused while accumulated gradients are pending.
      */
+    @Override
     public void load(InputStream in) throws IOException {
         if (accumulated != 0) {
             throw new IllegalStateException("LowRankAdam.load: " + accumulated + " accumulated gradients are pending;"

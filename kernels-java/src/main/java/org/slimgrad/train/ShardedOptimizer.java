@@ -1,5 +1,8 @@
 package org.slimgrad.train;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -69,7 +72,7 @@ public final class ShardedOptimizer {
                 owned[p].step(parameters.get(p).weight(), gradients.get(p), learningRate);
             }
         }
-        for (int p = 0; p < owned.length; p++) {
+        for (int p = 0; p < owned.length && group.size() > 1; p++) {
             group.broadcast(parameters.get(p).weight(), owners[p]);
         }
     }
@@ -81,6 +84,38 @@ public final class ShardedOptimizer {
             bytes += optimizer == null ? 0 : optimizer.bytesHeld();
         }
         return bytes;
+    }
+
+    /**
+     * Writes the state of the optimizers this rank owns, in parameter order: each rank checkpoints its own share
+     * (the weights, the same on every rank, are the caller's to save).
+     */
+    public void save(OutputStream out) throws IOException {
+        for (ParameterOptimizer optimizer : owned) {
+            if (optimizer != null) {
+                optimizer.save(out);
+            }
+        }
+    }
+
+    /**
+     * Restores what {@link #save} wrote on this rank, for the same parameters and group size. Every part is read
+     * into a fresh optimizer first; the state changes only when all of it was accepted.
+     */
+    public void load(InputStream in) throws IOException {
+        ParameterOptimizer[] loaded = new ParameterOptimizer[owned.length];
+        for (int p = 0; p < owned.length; p++) {
+            if (owned[p] != null) {
+                loaded[p] = parameters.get(p).optimizer().get();
+                loaded[p].load(in);
+            }
+        }
+        System.arraycopy(loaded, 0, owned, 0, owned.length);
+    }
+
+    /** The optimizer of parameter p if this rank owns it, else null. */
+    public ParameterOptimizer optimizer(int p) {
+        return owned[p];
     }
 
     /** This rank's optimizers, by parameter name, for a {@link MemoryReport}. */

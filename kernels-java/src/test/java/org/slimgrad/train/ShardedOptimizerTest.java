@@ -5,12 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
+import org.slimgrad.Backends;
 import org.slimgrad.Matrix;
 import org.slimgrad.collective.Collective;
 import org.slimgrad.collective.InProcessCollective;
@@ -48,6 +54,55 @@ class ShardedOptimizerTest {
                 sum += held;
             }
             assertEquals(total, sum, ranks + " ranks: the shards add up to the whole state");
+        }
+    }
+
+    /**
+     * Each rank checkpoints its share halfway; fresh optimizers on fresh parameters (weights restored) load the shares
+     * and finish with the uninterrupted run's weights, bit for bit. A truncated share is refused and leaves the
+     * loaded state as it was.
+     */
+    @Test
+    void eachRankResumesFromItsOwnShareBitIdentically() throws Exception {
+        List<float[]> expected = ShardedRun.unsharded().weights();
+        int half = ShardedRun.STEPS / 2;
+        List<CompletableFuture<List<float[]>>> results = new ArrayList<>();
+        List<Collective> first = InProcessCollective.create(2, Duration.ofSeconds(60));
+        List<Collective> second = InProcessCollective.create(2, Duration.ofSeconds(60));
+        for (int r = 0; r < 2; r++) {
+            Collective before = first.get(r);
+            Collective after = second.get(r);
+            results.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    List<ShardedOptimizer.Parameter> parameters = ShardedRun.parameters();
+                    ShardedOptimizer sharded = new ShardedOptimizer(before, parameters);
+                    ShardedRun.steps(sharded, parameters.size(), 0, half);
+                    ByteArrayOutputStream share = new ByteArrayOutputStream();
+                    sharded.save(share);
+                    List<float[]> weights = ShardedRun.weights(parameters);
+
+                    List<ShardedOptimizer.Parameter> fresh = ShardedRun.parameters();
+                    for (int p = 0; p < fresh.size(); p++) {
+                        Matrix w = fresh.get(p).weight();
+                        Backends.cpu().copy(Matrix.wrap(weights.get(p), w.rows(), w.cols()), w);
+                    }
+                    ShardedOptimizer resumed = new ShardedOptimizer(after, fresh);
+                    resumed.load(new ByteArrayInputStream(share.toByteArray()));
+                    byte[] truncated = Arrays.copyOf(share.toByteArray(), share.size() / 2);
+                    assertThrows(IllegalArgumentException.class,
+                            () -> resumed.load(new ByteArrayInputStream(truncated)));
+                    ShardedRun.steps(resumed, fresh.size(), half, ShardedRun.STEPS);
+                    return ShardedRun.weights(fresh);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, r2 -> new Thread(r2).start()));
+        }
+        for (int r = 0; r < 2; r++) {
+            List<float[]> weights = results.get(r).get();
+            for (int p = 0; p < weights.size(); p++) {
+                assertArrayEquals(expected.get(p), weights.get(p), "rank " + r + ", parameter " + p);
+            }
         }
     }
 

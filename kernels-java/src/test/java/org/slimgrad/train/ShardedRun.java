@@ -82,18 +82,28 @@ public final class ShardedRun {
     public static Sharded sharded(Collective rank) {
         List<ShardedOptimizer.Parameter> parameters = parameters();
         ShardedOptimizer sharded = new ShardedOptimizer(rank, parameters);
-        for (int t = 0; t < STEPS; t++) {
+        steps(sharded, parameters.size(), 0, STEPS);
+        return new Sharded(weights(parameters), sharded.bytesHeld(), sharded.addTo(new MemoryReport()).heldBytes());
+    }
+
+    /** Steps [from, to) of the run through {@code sharded}, whose parameters are {@code count} of {@link #SHAPES}. */
+    static void steps(ShardedOptimizer sharded, int count, int from, int to) {
+        for (int t = from; t < to; t++) {
             List<Matrix> gradients = new ArrayList<>();
-            for (int p = 0; p < parameters.size(); p++) {
+            for (int p = 0; p < count; p++) {
                 gradients.add(gradient(p, t));
             }
             sharded.step(gradients, 1e-2f);
         }
+    }
+
+    /** The parameters' weights, as arrays. */
+    static List<float[]> weights(List<ShardedOptimizer.Parameter> parameters) {
         List<float[]> weights = new ArrayList<>();
         for (ShardedOptimizer.Parameter p : parameters) {
             weights.add(p.weight().toArray());
         }
-        return new Sharded(weights, sharded.bytesHeld(), sharded.addTo(new MemoryReport()).heldBytes());
+        return weights;
     }
 
     private ShardedRun() {
