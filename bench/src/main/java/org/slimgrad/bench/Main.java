@@ -6,9 +6,13 @@ import java.util.Arrays;
 public final class Main {
 
     private static final String USAGE = """
-            usage: Main main               the main job: pretrain, djl-pretrain, the report, the CUDA comparison (GPU only)
+            usage: Main main               the main job: pretrain, djl-pretrain, scale-out, the report, the CUDA comparison
                    Main pretrain [--steps N] [--out DIR]
                                            a small LM trained with full AdamW, GaLore, DCT and SLTrain: report/pretrain.md
+                   Main pretrain-mpi RANKS METHOD STEPS
+                                           that LM data-parallel on RANKS MPI ranks (METHOD: full, svd, dct, sltrain)
+                   Main scale-out [--steps N] [--out DIR]
+                                           pretrain-mpi on 1 and 2 ranks, refresh traffic at 1B/7B: report/scale-out.md
                    Main djl-pretrain [--steps N] [--out DIR]
                                            a small GPT trained by DJL on the JDK's sources, DJL's AdamW beside slimgrad's
                                            AdamW, GaLore and DCT through SlimgradOptimizer: report/djl-pretrain.md
@@ -32,12 +36,15 @@ public final class Main {
             case "main" -> {
                 org.slimgrad.bench.pretrain.PretrainJob.run(new String[0]);
                 org.slimgrad.bench.pretrain.DjlPretrainJob.run(new String[0]);
+                org.slimgrad.bench.pretrain.ScaleOutJob.run(new String[0]);
                 ReportJob.run(rest);
                 CudaComparison.run(new String[0]); // report/cuda.md: figures on a GPU, else why not
             }
             case "report" -> ReportJob.run(rest);
             case "pretrain" -> org.slimgrad.bench.pretrain.PretrainJob.run(rest);
             case "djl-pretrain" -> org.slimgrad.bench.pretrain.DjlPretrainJob.run(rest);
+            case "pretrain-mpi" -> org.slimgrad.bench.pretrain.ScaleOutJob.runDemo(rest);
+            case "scale-out" -> org.slimgrad.bench.pretrain.ScaleOutJob.run(rest);
             case "gemm" -> GemmComparison.run(rest);
             case "svd" -> SvdComparison.run();
             case "svd-accuracy" -> SvdAccuracy.run();

@@ -3,6 +3,8 @@ package org.slimgrad.bench.pretrain;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.List;
+import java.util.function.IntFunction;
 
 import org.slimgrad.Backend;
 import org.slimgrad.Matrix;
@@ -14,12 +16,16 @@ import org.slimgrad.train.LowRankAdam;
 import org.slimgrad.train.MatrixState;
 import org.slimgrad.train.MemoryReport;
 import org.slimgrad.train.NonFinitePolicy;
+import org.slimgrad.train.ParameterOptimizer;
+import org.slimgrad.train.ShardedOptimizer;
 import org.slimgrad.train.SparsePlusLowRankLinear;
 import org.slimgrad.train.SvdProjector;
 
 /**
- * One trainable linear map y = x·Wᵀ (W out×in) with its optimizer, in one of the four forms the pretraining runs
- * compare. The training code stays thin: every product and every optimizer step is the library's.
+ * One trainable linear map y = x·Wᵀ (W out×in) in one of the four forms the pretraining runs compare: its
+ * parameters, the gradients backward writes, and how to build each parameter's optimizer (the model steps them all
+ * through one {@link ShardedOptimizer}). The training code stays thin: every product and every optimizer step is the
+ * library's.
  */
 abstract class Linear {
 
@@ -40,21 +46,31 @@ abstract class Linear {
     /** y = x·Wᵀ. Modifies y. */
     abstract void forward(Matrix x, Matrix y);
 
-    /** Stores the weight gradient for dy and writes dx = dy·W. Modifies dx. */
+    /** Stores the parameters' gradients for dy and writes dx = dy·W. Modifies dx. */
     abstract void backward(Matrix x, Matrix dy, Matrix dx);
 
-    /** Applies the stored gradient. */
-    abstract void step();
+    /**
+     * Appends this map's parameters (named after {@code name}) and, at the same positions, the gradients backward
+     * writes for them.
+     */
+    abstract void addParameters(String name, List<ShardedOptimizer.Parameter> parameters, List<Matrix> gradients);
 
-    abstract void addTo(MemoryReport report, String name);
+    /**
+     * Adds the optimizer memory of this map to the report: {@code owned} gives the optimizer of the model's
+     * parameter p where this rank holds it, else null; this map's parameters start at {@code first}.
+     */
+    abstract void addTo(MemoryReport report, String name, int first, IntFunction<ParameterOptimizer> owned);
 
+    /** Writes the parameters' values. */
     abstract void save(DataOutputStream out) throws IOException;
 
+    /** Reads what {@link #save} wrote. */
     abstract void load(DataInputStream in) throws IOException;
 
-    /** Full-rank AdamW (β 0.9, 0.999, ε 1e-8) for one parameter matrix of the model. */
-    static FullAdam fullAdam(Backend backend, Matrix parameter, float decay) {
-        return new FullAdam(backend, parameter.rows(), parameter.cols(), 0.9f, 0.999f, 1e-8f, decay);
+    /** A parameter trained with full-rank AdamW (β 0.9, 0.999, ε 1e-8): two moments of its size. */
+    static ShardedOptimizer.Parameter fullAdam(String name, Backend backend, Matrix weight, float decay) {
+        return new ShardedOptimizer.Parameter(name, weight, 2L * weight.rows() * weight.cols() * Float.BYTES,
+                () -> new FullAdam(backend, weight.rows(), weight.cols(), 0.9f, 0.999f, 1e-8f, decay));
     }
 
     static Linear create(Method method, Backend backend, int out, int in, PretrainRun.Config config, long seed) {
@@ -67,33 +83,20 @@ abstract class Linear {
     /** A dense W with full-rank AdamW or low-rank Adam on its m×n gradient. */
     static final class Dense extends Linear {
         private final Backend backend;
+        private final Method method;
         private final Matrix w;
         private final Matrix grad;
-        private final FullAdam full;
-        private final LowRankAdam lowRank;
-        private final float lr;
-        private final float decay;
+        private final PretrainRun.Config config;
+        private final long seed;
 
         Dense(Method method, Backend backend, int out, int in, PretrainRun.Config config, long seed) {
             this.backend = backend;
-            this.lr = config.lr();
-            this.decay = config.decay();
-            int rank = config.rank();
-            int updateGap = config.updateGap();
-            float scale = config.projectionScale();
+            this.method = method;
+            this.config = config;
+            this.seed = seed;
             this.w = backend.allocate(out, in);
             this.grad = backend.allocate(out, in);
             backend.fillUniform(w, (float) (1 / Math.sqrt(in)), seed);
-            this.full = method == Method.FULL_ADAMW ? fullAdam(backend, w, decay) : null;
-            GradientProjector projector = switch (method) {
-                case GALORE_SVD -> new SvdProjector(backend, out, in, rank, updateGap, scale,
-                        SvdProjector.Refresh.randomized(10, 2), NonFinitePolicy.THROW, seed + 1);
-                case DCT -> new DctProjector(backend, out, in, rank, updateGap, scale, ScoreNorm.L1,
-                        NonFinitePolicy.THROW);
-                default -> null;
-            };
-            this.lowRank = projector == null ? null : new LowRankAdam(backend, projector,
-                    new LowRankAdam.Settings(config.lr(), 0.9f, 0.999f, 1e-8f, decay, LowRankAdam.OnRefresh.ROTATE));
         }
 
         @Override
@@ -108,41 +111,48 @@ abstract class Linear {
         }
 
         @Override
-        void step() {
-            if (full != null) {
-                full.step(w, grad, lr);
+        void addParameters(String name, List<ShardedOptimizer.Parameter> parameters, List<Matrix> gradients) {
+            if (method == Method.FULL_ADAMW) {
+                parameters.add(fullAdam(name, backend, w, config.decay()));
             } else {
-                lowRank.step(w, grad);
+                // the balance needs only an estimate: moments and basis of the projected r×n (or m×r) side
+                long stateBytes = (long) Float.BYTES * config.rank() * (3L * Math.max(w.rows(), w.cols())
+                        + Math.min(w.rows(), w.cols()));
+                parameters.add(new ShardedOptimizer.Parameter(name, w, stateBytes, this::lowRankAdam));
             }
+            gradients.add(grad);
+        }
+
+        private LowRankAdam lowRankAdam() {
+            int out = w.rows();
+            int in = w.cols();
+            GradientProjector projector = method == Method.GALORE_SVD
+                    ? new SvdProjector(backend, out, in, config.rank(), config.updateGap(), config.projectionScale(),
+                            SvdProjector.Refresh.randomized(10, 2), NonFinitePolicy.THROW, seed + 1)
+                    : new DctProjector(backend, out, in, config.rank(), config.updateGap(), config.projectionScale(),
+                            ScoreNorm.L1, NonFinitePolicy.THROW);
+            return new LowRankAdam(backend, projector, new LowRankAdam.Settings(config.lr(), 0.9f, 0.999f, 1e-8f,
+                    config.decay(), LowRankAdam.OnRefresh.ROTATE));
         }
 
         @Override
-        void addTo(MemoryReport report, String name) {
-            if (full != null) {
-                report.add(name, full.bytesHeld(), 0, full.bytesHeld());
-            } else {
+        void addTo(MemoryReport report, String name, int first, IntFunction<ParameterOptimizer> owned) {
+            ParameterOptimizer optimizer = owned.apply(first);
+            if (optimizer instanceof LowRankAdam lowRank) {
                 report.add(name, lowRank);
+            } else if (optimizer != null) {
+                report.add(name, optimizer.bytesHeld(), 0, optimizer.bytesHeld());
             }
         }
 
         @Override
         void save(DataOutputStream out) throws IOException {
             MatrixState.write(out, backend, w);
-            if (full != null) {
-                full.save(out);
-            } else {
-                lowRank.save(out);
-            }
         }
 
         @Override
         void load(DataInputStream in) throws IOException {
             MatrixState.read(in, "pretrain", "W", backend, w);
-            if (full != null) {
-                full.load(in);
-            } else {
-                lowRank.load(in);
-            }
         }
     }
 
@@ -150,22 +160,14 @@ abstract class Linear {
     static final class SparseLowRank extends Linear {
         private final Backend backend;
         private final SparsePlusLowRankLinear layer;
-        private final FullAdam b;
-        private final FullAdam a;
-        private final FullAdam values;
-        private final float lr;
         private final float decay;
 
         SparseLowRank(Backend backend, int out, int in, PretrainRun.Config config, long seed) {
             this.backend = backend;
-            this.lr = config.lr();
             this.decay = config.decay();
             int rank = config.rank();
             this.layer = new SparsePlusLowRankLinear(backend, out, in, rank, config.sparseLowRankScale() * rank, 0.03,
                     seed);
-            this.b = fullAdam(backend, layer.b(), decay);
-            this.a = fullAdam(backend, layer.a(), decay);
-            this.values = fullAdam(backend, layer.values(), decay);
         }
 
         @Override
@@ -179,15 +181,19 @@ abstract class Linear {
         }
 
         @Override
-        void step() {
-            b.step(layer.b(), layer.gradB(), lr);
-            a.step(layer.a(), layer.gradA(), lr);
-            values.step(layer.values(), layer.gradValues(), lr);
+        void addParameters(String name, List<ShardedOptimizer.Parameter> parameters, List<Matrix> gradients) {
+            parameters.add(fullAdam(name + " B", backend, layer.b(), decay));
+            parameters.add(fullAdam(name + " A", backend, layer.a(), decay));
+            parameters.add(fullAdam(name + " S values", backend, layer.values(), decay));
+            gradients.addAll(List.of(layer.gradB(), layer.gradA(), layer.gradValues()));
         }
 
         @Override
-        void addTo(MemoryReport report, String name) {
-            long optimizer = b.bytesHeld() + a.bytesHeld() + values.bytesHeld();
+        void addTo(MemoryReport report, String name, int first, IntFunction<ParameterOptimizer> owned) {
+            long optimizer = 0;
+            for (int p = first; p < first + 3; p++) {
+                optimizer += owned.apply(p) == null ? 0 : owned.apply(p).bytesHeld();
+            }
             report.add(name, optimizer, 0, 2 * layer.denseWeightBytes());
         }
 
@@ -196,9 +202,6 @@ abstract class Linear {
             MatrixState.write(out, backend, layer.b());
             MatrixState.write(out, backend, layer.a());
             MatrixState.write(out, backend, layer.values());
-            b.save(out);
-            a.save(out);
-            values.save(out);
         }
 
         @Override
@@ -206,9 +209,6 @@ abstract class Linear {
             MatrixState.read(in, "pretrain", "B", backend, layer.b());
             MatrixState.read(in, "pretrain", "A", backend, layer.a());
             MatrixState.read(in, "pretrain", "S values", backend, layer.values());
-            b.load(in);
-            a.load(in);
-            values.load(in);
         }
     }
 }

@@ -1,10 +1,13 @@
 package org.slimgrad.bench.pretrain;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.slimgrad.Backend;
 import org.slimgrad.CounterRandom;
+import org.slimgrad.collective.Collective;
+import org.slimgrad.collective.InProcessCollective;
 import org.slimgrad.train.MemoryReport;
 
 /**
@@ -71,28 +74,67 @@ final class PretrainRun {
         return new MlpLanguageModel(backend, method, config, config.seed() + 100);
     }
 
-    /** Trains steps [from, to) of {@code model}. Returns the train losses of those steps. */
+    /** A group of one rank: the runs of a single process. */
+    static Collective alone() {
+        return InProcessCollective.create(1, Duration.ofMinutes(1)).get(0);
+    }
+
+    /** Trains steps [from, to) of {@code model}, a whole batch per forward. Returns the train losses of those steps. */
     double[] train(MlpLanguageModel model, int from, int to) {
         double[] losses = new double[to - from];
-        int[] positions = new int[config.batch()];
         for (int step = from; step < to; step++) {
-            for (int i = 0; i < positions.length; i++) {
-                long word = CounterRandom.bits(config.seed() + 3, (long) step * positions.length + i);
-                positions[i] = 2 + (int) Long.remainderUnsigned(word, train.length - 2);
-            }
+            int[] positions = batch(step);
             losses[step - from] = model.forward(train, positions);
-            model.backwardAndStep(train, positions);
+            model.backward(train, positions);
+            model.step();
         }
         return losses;
+    }
+
+    /**
+     * Trains steps [from, to) data-parallel: each step's batch in the exchange's micro-batches ({@code model.rows()}
+     * positions each), this rank's share computed here, the gradients exchanged and added in micro-batch order (see
+     * {@link GradientExchange}), then the model's (sharded) optimizer step. Returns the mean train loss of this
+     * rank's micro-batches at each step.
+     */
+    double[] train(MlpLanguageModel model, GradientExchange exchange, int from, int to) {
+        double[] losses = new double[to - from];
+        int[] micro = new int[model.rows()];
+        for (int step = from; step < to; step++) {
+            int[] positions = batch(step);
+            if (positions.length % micro.length != 0) {
+                throw new IllegalArgumentException("PretrainRun.train: a batch of " + positions.length
+                        + " positions in micro-batches of " + micro.length);
+            }
+            for (int local = 0; local < exchange.perRank(); local++) {
+                System.arraycopy(positions, exchange.microBatch(local) * micro.length, micro, 0, micro.length);
+                losses[step - from] += model.forward(train, micro) / exchange.perRank();
+                model.backward(train, micro);
+                exchange.keep(local);
+            }
+            exchange.reduce();
+            model.step();
+        }
+        return losses;
+    }
+
+    /** The positions of step {@code step}'s batch: the same for every method and every number of ranks. */
+    private int[] batch(int step) {
+        int[] positions = new int[config.batch()];
+        for (int i = 0; i < positions.length; i++) {
+            long word = CounterRandom.bits(config.seed() + 3, (long) step * positions.length + i);
+            positions[i] = 2 + (int) Long.remainderUnsigned(word, train.length - 2);
+        }
+        return positions;
     }
 
     /** Mean loss over the validation positions (forward only). */
     double validate(MlpLanguageModel model) {
         double sum = 0;
-        int batches = validationPositions.length / config.batch();
-        int[] positions = new int[config.batch()];
+        int[] positions = new int[model.rows()];
+        int batches = validationPositions.length / positions.length;
         for (int k = 0; k < batches; k++) {
-            System.arraycopy(validationPositions, k * config.batch(), positions, 0, positions.length);
+            System.arraycopy(validationPositions, k * positions.length, positions, 0, positions.length);
             sum += model.forward(validation, positions);
         }
         return sum / batches;
