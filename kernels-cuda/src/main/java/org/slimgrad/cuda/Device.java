@@ -2,6 +2,8 @@ package org.slimgrad.cuda;
 
 import java.lang.foreign.MemorySegment;
 
+import org.slimgrad.collective.Collective;
+
 /**
  * What the CUDA backend needs from a GPU: memory, copies, kernel launches and the few vendor routines (cuBLAS,
  * cuSOLVER), on raw device addresses. {@link GpuDevice} is the real one; the tests' {@code EmulatedDevice} runs the same PTX
@@ -62,6 +64,12 @@ interface Device extends AutoCloseable {
 
     /** {free, total} bytes of device memory. */
     long[] memoryInfo();
+
+    /**
+     * This rank's communicator among one device per rank of {@code bootstrap}'s group (the same call on every rank),
+     * which carries what the device library needs to connect the ranks (NCCL's unique id).
+     */
+    DeviceCommunicator communicator(Collective bootstrap);
 
     @Override
     void close();

@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.slimgrad.collective.Collective;
 import org.slimgrad.nativelib.cuda.Context;
 import org.slimgrad.nativelib.cuda.CuBlas;
 import org.slimgrad.nativelib.cuda.CuSolver;
 import org.slimgrad.nativelib.cuda.Cuda;
+import org.slimgrad.nativelib.cuda.Nccl;
 
 /**
  * A real GPU: the CUDA driver's primary context of one device with one stream (the native module's FFM bindings),
@@ -180,6 +182,58 @@ final class GpuDevice implements Device {
     public long[] memoryInfo() {
         context.makeCurrent();
         return context.memoryInfo();
+    }
+
+    /**
+     * NCCL: every rank first learns whether every rank can load it (so that none waits for an id that will not
+     * come), then rank 0's unique id reaches the others through {@code bootstrap} and each joins on this stream.
+     */
+    @Override
+    public DeviceCommunicator communicator(Collective bootstrap) {
+        Optional<String> missing = Nccl.unavailableReason();
+        double[] unable = new double[bootstrap.size()];
+        unable[bootstrap.rank()] = missing.isPresent() ? 1 : 0;
+        bootstrap.allReduceSum(unable);
+        for (int r = 0; r < unable.length; r++) {
+            if (unable[r] != 0) {
+                throw new IllegalStateException("NCCL on rank " + bootstrap.rank() + ": rank " + r
+                        + " cannot load NCCL" + (r == bootstrap.rank() ? " (" + missing.orElse("") + ")" : ""));
+            }
+        }
+        int[] words = new int[Nccl.UNIQUE_ID_BYTES / Integer.BYTES];
+        if (bootstrap.rank() == 0) {
+            java.nio.ByteBuffer.wrap(Nccl.uniqueId()).asIntBuffer().get(words);
+        }
+        bootstrap.broadcast(words, 0);
+        byte[] id = new byte[Nccl.UNIQUE_ID_BYTES];
+        java.nio.ByteBuffer.wrap(id).asIntBuffer().put(words);
+        Nccl nccl = Nccl.join(context, id, bootstrap.size(), bootstrap.rank());
+        return new DeviceCommunicator() {
+            @Override
+            public void allReduceSum(long buffer, long count, Nccl.Type type) {
+                nccl.allReduceSum(buffer, count, type);
+            }
+
+            @Override
+            public void broadcast(long buffer, long count, Nccl.Type type, int root) {
+                nccl.broadcast(buffer, count, type, root);
+            }
+
+            @Override
+            public void allGather(long send, long receive, long count) {
+                nccl.allGather(send, receive, count, Nccl.Type.FLOAT32);
+            }
+
+            @Override
+            public void reduceScatterSum(long send, long receive, long count) {
+                nccl.reduceScatterSum(send, receive, count, Nccl.Type.FLOAT32);
+            }
+
+            @Override
+            public void close() {
+                nccl.close();
+            }
+        };
     }
 
     @Override

@@ -19,6 +19,7 @@ import org.slimgrad.Backend;
 import org.slimgrad.Matrix;
 import org.slimgrad.Svd;
 import org.slimgrad.SymmetricEigen;
+import org.slimgrad.collective.Collective;
 import org.slimgrad.cpu.CpuBackend;
 import org.slimgrad.linalg.SmallSvd;
 
@@ -32,6 +33,12 @@ import org.slimgrad.linalg.SmallSvd;
  * translation of the backend. What it cannot check: PTX code generation, the real libraries, timing.
  */
 final class EmulatedDevice implements Device {
+
+    /**
+     * The emulation library's scheduler (block and thread indices, fibers) is process-wide: one launch at a time in
+     * the process, whichever emulated device makes it (the collective tests run one device per thread).
+     */
+    private static final Object LAUNCHES = new Object();
 
     /** System property naming the emulation library; Maven's Surefire sets it for kernels-cuda's tests. */
     static final String LIBRARY_PROPERTY = "slimgrad.cuda.emulation";
@@ -154,7 +161,9 @@ final class EmulatedDevice implements Device {
                         "cuda emulation: no kernel " + name + " in the library")),
                 FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS)));
         try {
-            entry.invokeExact(gridX, gridY, blockX, blockY, params.array());
+            synchronized (LAUNCHES) {
+                entry.invokeExact(gridX, gridY, blockX, blockY, params.array());
+            }
         } catch (Throwable t) {
             throw new IllegalStateException("cuda emulation: launching " + kernel + " failed", t);
         }
@@ -314,6 +323,11 @@ final class EmulatedDevice implements Device {
     @Override
     public void synchronize() {
         // launches and routines run synchronously here
+    }
+
+    @Override
+    public DeviceCommunicator communicator(Collective bootstrap) {
+        return new EmulatedCommunicator(this, bootstrap);
     }
 
     @Override

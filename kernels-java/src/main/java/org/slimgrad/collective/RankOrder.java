@@ -11,6 +11,37 @@ public final class RankOrder {
     private RankOrder() {
     }
 
+    /** Characters of a call's description that {@link #agree} compares. */
+    private static final int DESCRIPTION_CHARS = 96;
+
+    /**
+     * Refuses, on every rank, a call that is not the same on every rank of {@code group}: each rank's description
+     * (operation and shapes; its first 96 characters) is gathered over {@code group} and compared, and the exception
+     * names each rank's call. For a collective that runs its data through another engine (a device library) and its
+     * checks through {@code group}.
+     */
+    public static void agree(Collective group, String who, String call) {
+        float[] mine = new float[DESCRIPTION_CHARS];
+        for (int c = 0; c < Math.min(call.length(), DESCRIPTION_CHARS); c++) {
+            mine[c] = call.charAt(c); // a char is exact in a float
+        }
+        Matrix all = Matrix.wrap(new float[group.size() * DESCRIPTION_CHARS], group.size(), DESCRIPTION_CHARS);
+        group.allGather(Matrix.wrap(mine, 1, DESCRIPTION_CHARS), all);
+        String[] calls = new String[group.size()];
+        for (int r = 0; r < calls.length; r++) {
+            StringBuilder text = new StringBuilder();
+            for (int c = 0; c < DESCRIPTION_CHARS && all.get(r, c) != 0; c++) {
+                text.append((char) all.get(r, c));
+            }
+            calls[r] = text.toString();
+        }
+        // decided from the gathered calls alone, so every rank decides the same
+        if (java.util.Arrays.stream(calls).distinct().count() > 1) {
+            throw new IllegalArgumentException(who + " on rank " + group.rank() + ": the ranks' calls differ: "
+                    + java.util.Arrays.toString(calls));
+        }
+    }
+
     /** Refuses a root outside [0, size). */
     public static void requireRoot(String op, int root, int size) {
         if (root < 0 || root >= size) {

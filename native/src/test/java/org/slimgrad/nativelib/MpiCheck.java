@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 
 import org.slimgrad.Matrix;
 import org.slimgrad.collective.Collective;
+import org.slimgrad.collective.CollectiveScript;
 import org.slimgrad.collective.InProcessCollective;
 import org.slimgrad.train.ShardedRun;
 
@@ -30,11 +30,11 @@ final class MpiCheck {
             int rank = mpi.rank();
             switch (scenario) {
                 case "contract" -> {
-                    float[][] mine = run(mpi);
+                    float[][] mine = CollectiveScript.run(mpi);
                     List<Collective> group = InProcessCollective.create(mpi.size(), Duration.ofSeconds(60));
                     List<CompletableFuture<float[][]>> threads = new ArrayList<>();
                     for (Collective c : group) {
-                        threads.add(CompletableFuture.supplyAsync(() -> run(c), r -> new Thread(r).start()));
+                        threads.add(CompletableFuture.supplyAsync(() -> CollectiveScript.run(c), r -> new Thread(r).start()));
                     }
                     float[][] expected = threads.get(rank).get();
                     boolean same = expected.length == mine.length;
@@ -82,50 +82,6 @@ final class MpiCheck {
     }
 
     // every collective once, on inputs drawn from the rank's own seed; returns every result in call order
-    private static float[][] run(Collective c) {
-        int size = c.size();
-        SplittableRandom rng = new SplittableRandom(1000 + c.rank());
-        List<float[]> results = new ArrayList<>();
-        Matrix sum = random(rng, 7, 5);
-        c.allReduceSum(sum);
-        results.add(sum.toArray());
-        double[] scores = rng.doubles(13).toArray();
-        c.allReduceSum(scores);
-        float[] scoreBits = new float[2 * scores.length];
-        for (int e = 0; e < scores.length; e++) {
-            long b = Double.doubleToRawLongBits(scores[e]);
-            scoreBits[2 * e] = Float.intBitsToFloat((int) b);
-            scoreBits[2 * e + 1] = Float.intBitsToFloat((int) (b >>> 32));
-        }
-        results.add(scoreBits);
-        Matrix rooted = random(rng, 4, 6);
-        c.broadcast(rooted, size - 1);
-        results.add(rooted.toArray());
-        int[] indices = rng.ints(9, 0, 1000).toArray();
-        c.broadcast(indices, 0);
-        float[] indexBits = new float[indices.length];
-        for (int e = 0; e < indices.length; e++) {
-            indexBits[e] = Float.intBitsToFloat(indices[e]);
-        }
-        results.add(indexBits);
-        Matrix all = Matrix.wrap(new float[size * 3 * 4], size * 3, 4);
-        c.allGather(random(rng, 3, 4), all);
-        results.add(all.toArray());
-        Matrix part = Matrix.wrap(new float[2 * 3], 2, 3);
-        c.reduceScatter(random(rng, size * 2, 3), part);
-        results.add(part.toArray());
-        c.barrier();
-        return results.toArray(new float[0][]);
-    }
-
-    private static Matrix random(SplittableRandom rng, int rows, int cols) {
-        float[] values = new float[rows * cols];
-        for (int e = 0; e < values.length; e++) {
-            values[e] = (float) (rng.nextDouble() * 2 - 1) * (1 + rng.nextInt(1000));
-        }
-        return Matrix.wrap(values, rows, cols);
-    }
-
     private static int[] bits(float[] values) {
         int[] bits = new int[values.length];
         for (int e = 0; e < values.length; e++) {
