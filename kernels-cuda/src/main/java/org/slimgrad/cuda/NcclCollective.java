@@ -56,19 +56,16 @@ public final class NcclCollective implements Collective, AutoCloseable {
     @Override
     public void allReduceSum(Matrix m) {
         requireDense("allReduceSum", m);
-        RankOrder.agree(bootstrap, "NcclCollective", "allReduceSum " + m.shape());
-        synchronized (context) {
-            communicator.allReduceSum(DeviceKernels.address(m), m.size(), Nccl.Type.FLOAT32);
-            context.device().synchronize();
-        }
+        onDevice("allReduceSum " + m.shape(),
+                () -> communicator.allReduceSum(DeviceKernels.address(m), m.size(), Nccl.Type.FLOAT32));
     }
 
     @Override
     public void allReduceSum(double[] values) {
-        RankOrder.agree(bootstrap, "NcclCollective", "allReduceSum float64[" + values.length + "]");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment host = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, values);
-            staged(host, buffer -> communicator.allReduceSum(buffer, values.length, Nccl.Type.FLOAT64));
+            staged("allReduceSum float64[" + values.length + "]", host,
+                    buffer -> communicator.allReduceSum(buffer, values.length, Nccl.Type.FLOAT64));
             MemorySegment.copy(host, ValueLayout.JAVA_DOUBLE, 0, values, 0, values.length);
         }
     }
@@ -77,20 +74,17 @@ public final class NcclCollective implements Collective, AutoCloseable {
     public void broadcast(Matrix m, int root) {
         requireDense("broadcast", m);
         RankOrder.requireRoot("broadcast", root, size());
-        RankOrder.agree(bootstrap, "NcclCollective", "broadcast " + m.shape() + " from " + root);
-        synchronized (context) {
-            communicator.broadcast(DeviceKernels.address(m), m.size(), Nccl.Type.FLOAT32, root);
-            context.device().synchronize();
-        }
+        onDevice("broadcast " + m.shape() + " from " + root,
+                () -> communicator.broadcast(DeviceKernels.address(m), m.size(), Nccl.Type.FLOAT32, root));
     }
 
     @Override
     public void broadcast(int[] values, int root) {
         RankOrder.requireRoot("broadcast", root, size());
-        RankOrder.agree(bootstrap, "NcclCollective", "broadcast int32[" + values.length + "] from " + root);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment host = arena.allocateFrom(ValueLayout.JAVA_INT, values);
-            staged(host, buffer -> communicator.broadcast(buffer, values.length, Nccl.Type.INT32, root));
+            staged("broadcast int32[" + values.length + "] from " + root, host,
+                    buffer -> communicator.broadcast(buffer, values.length, Nccl.Type.INT32, root));
             MemorySegment.copy(host, ValueLayout.JAVA_INT, 0, values, 0, values.length);
         }
     }
@@ -100,11 +94,8 @@ public final class NcclCollective implements Collective, AutoCloseable {
         requireDense("allGather", part);
         requireDense("allGather", all);
         RankOrder.requireStacked("allGather", part, all, size());
-        RankOrder.agree(bootstrap, "NcclCollective", "allGather " + part.shape() + " into " + all.shape());
-        synchronized (context) {
-            communicator.allGather(DeviceKernels.address(part), DeviceKernels.address(all), part.size());
-            context.device().synchronize();
-        }
+        onDevice("allGather " + part.shape() + " into " + all.shape(),
+                () -> communicator.allGather(DeviceKernels.address(part), DeviceKernels.address(all), part.size()));
     }
 
     @Override
@@ -112,11 +103,8 @@ public final class NcclCollective implements Collective, AutoCloseable {
         requireDense("reduceScatter", full);
         requireDense("reduceScatter", part);
         RankOrder.requireStacked("reduceScatter", part, full, size());
-        RankOrder.agree(bootstrap, "NcclCollective", "reduceScatter " + full.shape() + " into " + part.shape());
-        synchronized (context) {
-            communicator.reduceScatterSum(DeviceKernels.address(full), DeviceKernels.address(part), part.size());
-            context.device().synchronize();
-        }
+        onDevice("reduceScatter " + full.shape() + " into " + part.shape(), () -> communicator.reduceScatterSum(
+                DeviceKernels.address(full), DeviceKernels.address(part), part.size()));
     }
 
     @Override
@@ -133,12 +121,23 @@ public final class NcclCollective implements Collective, AutoCloseable {
         communicator.close();
     }
 
-    private interface OnDevice {
+    // the call agreed with the other ranks, then run on the device and waited for
+    private void onDevice(String call, Runnable collective) {
+        RankOrder.agree(bootstrap, "NcclCollective", call);
+        synchronized (context) {
+            collective.run();
+            context.device().synchronize();
+        }
+    }
+
+    private interface OnBuffer {
         void run(long buffer);
     }
 
-    // host values through a device buffer of the context's pool: upload, the collective, download
-    private void staged(MemorySegment host, OnDevice collective) {
+    // host values, once the call is agreed, through a device buffer of the context's pool: upload, the collective,
+    // download
+    private void staged(String call, MemorySegment host, OnBuffer collective) {
+        RankOrder.agree(bootstrap, "NcclCollective", call);
         synchronized (context) {
             long bytes = host.byteSize();
             long buffer = context.memory().take(bytes);
