@@ -40,18 +40,9 @@ public final class DjlPretrainJob {
     }
 
     public static void run(String[] args) throws IOException {
-        int steps = DEFAULT_STEPS;
-        Path out = Path.of("report");
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--steps") && i + 1 < args.length) {
-                steps = Integer.parseInt(args[++i]);
-            } else if (args[i].equals("--out") && i + 1 < args.length) {
-                out = Path.of(args[++i]);
-            } else {
-                throw new IllegalArgumentException("djl-pretrain: unknown argument '" + args[i]
-                        + "'; use --steps N, --out DIR");
-            }
-        }
+        StepsAndOut options = StepsAndOut.parse("djl-pretrain", args, DEFAULT_STEPS);
+        int steps = options.steps();
+        Path out = options.out();
         Config config = Config.defaults(steps);
         JdkCorpus corpus = JdkCorpus.load(JdkCorpus.jdkSources(), config.trainBytes(), 1 << 19);
         System.out.printf(Locale.ROOT, "slimgrad djl-pretrain: %s (%d files, %d training and %d validation bytes);"

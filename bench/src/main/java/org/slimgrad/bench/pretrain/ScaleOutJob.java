@@ -52,18 +52,9 @@ public final class ScaleOutJob {
     }
 
     public static void run(String[] args) throws IOException, InterruptedException {
-        int steps = 300;
-        Path out = Path.of("report");
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--steps") && i + 1 < args.length) {
-                steps = Integer.parseInt(args[++i]);
-            } else if (args[i].equals("--out") && i + 1 < args.length) {
-                out = Path.of(args[++i]);
-            } else {
-                throw new IllegalArgumentException("scale-out: unknown argument '" + args[i]
-                        + "'; use --steps N, --out DIR");
-            }
-        }
+        StepsAndOut options = StepsAndOut.parse("scale-out", args, 300);
+        int steps = options.steps();
+        Path out = options.out();
         StringBuilder md = new StringBuilder("# Scale-out: data-parallel pretraining over MPI\n\n");
         if (MpiJob.mpirun().isEmpty()) {
             md.append("Not measured: mpirun is not installed here (Debian: openmpi-bin, libopenmpi-dev).\n\n");
