@@ -6,13 +6,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
 
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -25,6 +30,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 import org.slimgrad.bench.report.Case;
 import org.slimgrad.bench.report.JmhResults;
 import org.slimgrad.bench.report.Report;
+import org.slimgrad.bench.report.Steadiness;
 import org.slimgrad.bench.report.Suite;
 
 /**
@@ -33,7 +39,8 @@ import org.slimgrad.bench.report.Suite;
  * and writes {@code report/}: index.md, results.json, the charts, and the raw jmh.json and accuracy.json.
  *
  * <pre>
- * Main report                       quick suite: 3×0.5 s warm-up, 5×0.5 s measurement, one fork per case
+ * Main report                       quick suite: 3×0.5 s warm-up, 5×0.5 s measurement, one fork per case; an
+ *                                   unsteady case (Steadiness) again with 6, then 12 warm-ups
  * Main report --full                full suite: the benchmarks' own iterations, two forks, the 1B shapes too
  * Main report --from DIR/jmh.json   rebuild the report from recorded results (accuracy.json beside it is used)
  * </pre>
@@ -85,19 +92,55 @@ final class ReportJob {
             Case c = suite.get(i);
             System.out.printf(Locale.ROOT, "[%d/%d] %s: %s (elapsed %s)%n", i + 1, suite.size(), c.group(),
                     c.implementation(), GemmComparison.elapsed(start));
-            ChainedOptionsBuilder options = new OptionsBuilder()
-                    .include("^" + Pattern.quote(c.benchmark()) + "$")
-                    .verbosity(VerboseMode.SILENT);
-            c.params().forEach((k, v) -> options.param(k, v));
-            if (full) {
-                options.forks(2);
-            } else {
-                options.forks(1).warmupIterations(3).warmupTime(TimeValue.milliseconds(500))
-                        .measurementIterations(5).measurementTime(TimeValue.milliseconds(500));
+            Collection<RunResult> measured = measure(c, full, 1);
+            // an unsteady case (iterations still trending, or an interval over half the mean) runs again with
+            // two, then four times the warm-up; the report marks one that stays unsteady
+            for (int longer = 2; longer <= 4; longer *= 2) {
+                Optional<String> problem = unsteady(measured);
+                if (problem.isEmpty()) {
+                    break;
+                }
+                System.out.printf(Locale.ROOT, "    %s; again with %d× the warm-up%n", problem.get(), longer);
+                measured = measure(c, full, longer);
             }
-            results.addAll(new Runner(options.build()).run());
+            results.addAll(measured);
         }
         return results;
+    }
+
+    private static Collection<RunResult> measure(Case c, boolean full, int warmupFactor) throws RunnerException {
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include("^" + Pattern.quote(c.benchmark()) + "$")
+                .verbosity(VerboseMode.SILENT);
+        c.params().forEach((k, v) -> options.param(k, v));
+        if (full) { // the benchmarks' own iterations (1 to 3 warm-ups of 1 s); longer: 3 per factor
+            options.forks(2);
+            if (warmupFactor > 1) {
+                options.warmupIterations(3 * warmupFactor);
+            }
+        } else {
+            options.forks(1).warmupIterations(3 * warmupFactor).warmupTime(TimeValue.milliseconds(500))
+                    .measurementIterations(5).measurementTime(TimeValue.milliseconds(500));
+        }
+        return new Runner(options.build()).run();
+    }
+
+    private static Optional<String> unsteady(Collection<RunResult> measured) {
+        for (RunResult run : measured) {
+            List<Double> iterations = new ArrayList<>();
+            for (BenchmarkResult fork : run.getBenchmarkResults()) {
+                for (IterationResult iteration : fork.getIterationResults()) {
+                    iterations.add(iteration.getPrimaryResult().getScore());
+                }
+            }
+            Result<?> score = run.getPrimaryResult();
+            Optional<String> problem = Steadiness.problem(iterations, score.getScore(),
+                    Double.isNaN(score.getScoreError()) ? 0 : score.getScoreError());
+            if (problem.isPresent()) {
+                return problem;
+            }
+        }
+        return Optional.empty();
     }
 
     private static void writeJmh(Path file, List<RunResult> results) {

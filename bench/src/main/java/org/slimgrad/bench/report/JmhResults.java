@@ -17,8 +17,17 @@ import com.google.gson.JsonParser;
 /** Reads the JSON that JMH writes with {@code -rf json}: benchmark name, parameters, score, error and unit. */
 public final class JmhResults {
 
-    /** One benchmark result; {@code error} is the 99.9% half-interval, NaN when JMH had too few samples. */
-    public record Result(String benchmark, Map<String, String> params, double score, double error, String unit) {
+    /**
+     * One benchmark result; {@code error} is the 99.9% half-interval, NaN when JMH had too few samples;
+     * {@code iterations} the measurement iterations' scores, fork after fork (empty where the file has none).
+     */
+    public record Result(String benchmark, Map<String, String> params, double score, double error, String unit,
+                         List<Double> iterations) {
+
+        /** Why the iterations are not steady ({@link Steadiness}); empty when they are. */
+        public java.util.Optional<String> unsteady() {
+            return Steadiness.problem(iterations, score, Double.isNaN(error) ? 0 : error);
+        }
     }
 
     private JmhResults() {
@@ -54,9 +63,17 @@ public final class JmhResults {
                     params.put(p.getKey(), p.getValue().getAsString());
                 }
             }
+            List<Double> iterations = new ArrayList<>();
+            if (metric.has("rawData") && metric.get("rawData").isJsonArray()) {
+                for (JsonElement fork : metric.getAsJsonArray("rawData")) {
+                    for (JsonElement value : fork.getAsJsonArray()) {
+                        iterations.add(value.getAsDouble());
+                    }
+                }
+            }
             out.add(new Result(benchmark, params, number(metric, "score", where + " (" + benchmark + ")"),
                     metric.has("scoreError") ? number(metric, "scoreError", where) : Double.NaN,
-                    string(metric, "scoreUnit", where + " (" + benchmark + ")")));
+                    string(metric, "scoreUnit", where + " (" + benchmark + ")"), List.copyOf(iterations)));
         }
         return out;
     }

@@ -142,6 +142,19 @@ public final class Report {
                         r.result().score() / g.ours().result().score(), accuracy(r.accuracy())));
             }
         }
+        List<String> unsteady = new ArrayList<>();
+        for (Group g : groups) {
+            List<Row> rows = new ArrayList<>(g.peers());
+            rows.addFirst(g.ours());
+            for (Row r : rows) {
+                r.result().unsteady().ifPresent(why -> unsteady.add("- " + cell(g.kernel()) + ", " + cell(g.shape())
+                        + ", " + cell(r.kase().implementation()) + ": " + why));
+            }
+        }
+        if (!unsteady.isEmpty()) {
+            md.append("\n† Still unsteady after the report job's longer warm-ups (").append(unsteady.size())
+                    .append("; read those rows as rough):\n\n").append(String.join("\n", unsteady)).append('\n');
+        }
         md.append("\n## Optimizer-state memory, one MLP matrix (fp32)\n\n")
                 .append("| model | W | rank | full Adam | GaLore (SVD) | DCT | SLTrain |\n|---|---|---|---|---|---|---|\n");
         for (MemoryModel.Row r : memory) {
@@ -217,9 +230,11 @@ public final class Report {
         return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root);
     }
 
+    // † marks a measurement that stayed unsteady (listed under the tables)
     private static String time(JmhResults.Result r) {
-        return Double.isNaN(r.error()) ? String.format(Locale.ROOT, "%.3g", r.score())
+        String time = Double.isNaN(r.error()) ? String.format(Locale.ROOT, "%.3g", r.score())
                 : String.format(Locale.ROOT, "%.3g ± %.2g", r.score(), r.error());
+        return r.unsteady().isPresent() ? time + " †" : time;
     }
 
     private static String accuracy(Accuracy a) {

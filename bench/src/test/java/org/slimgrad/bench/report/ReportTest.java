@@ -60,7 +60,10 @@ class ReportTest {
         assertTrue(md.contains("| gemm, 1 thread | 64x64x64 | 2.00 ± 0.10 | OpenBLAS | 3.00 | 1.50× |"), md);
         assertTrue(md.contains("| projector refresh | 512x1376 | 1.25 ± 0.050 | dense DCT matmul | 10.0 ± 0.40 | 8.00× |"),
                 md);
-        assertTrue(md.contains("| netlib VectorBLAS | 8.00 ± 0.50 | 4.00 | — |"), md);
+        assertTrue(md.contains("| netlib VectorBLAS | 8.00 ± 0.50 † | 4.00 | — |"), "its iterations trend: " + md);
+        assertTrue(md.contains("- gemm, 1 thread, 64x64x64, netlib VectorBLAS: iterations still trend: 14.0, 12.0,"
+                + " 6.00, 5.00, 3.00"), md);
+        assertTrue(md.contains("| gemm, 1 thread | 64x64x64 | 2.00 ± 0.10 |"), "steady rows carry no mark: " + md);
         assertTrue(md.contains("| **slimgrad** | 2.00 ± 0.10 | 1.00 | max \\|err\\| / (u·Σ\\|a\\|\\|b\\|) = 0.750 |"),
                 "pipes inside a cell are escaped: " + md);
         assertTrue(md.contains("Test CPU, 2 cores"), md);

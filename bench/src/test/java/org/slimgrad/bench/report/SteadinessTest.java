@@ -1,0 +1,36 @@
+package org.slimgrad.bench.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+/** Which measurement iterations the report job measures again, and the report marks when they stay unsteady. */
+class SteadinessTest {
+
+    @Test
+    void aWarmUpStillUnderWayIsATrend() {
+        // the randomized-SVD row issue 28 quotes: reported as 103 ± 200
+        Optional<String> problem = Steadiness.problem(List.of(189.0, 170.0, 84.0, 90.0, 91.0), 103, 200);
+        assertEquals(Optional.of("iterations still trend: 189, 170, 84.0, 90.0, 91.0"), problem);
+        assertTrue(Steadiness.problem(List.of(5.0, 5.1, 6.2, 6.4), 5.7, 0.5).isPresent(), "rising is a trend too");
+    }
+
+    @Test
+    void flatIterationsWithANarrowIntervalAreSteady() {
+        assertEquals(Optional.empty(), Steadiness.problem(List.of(12.0, 12.1, 11.9, 12.0, 12.1), 12.02, 0.3));
+        // within 20% either way: not a trend
+        assertEquals(Optional.empty(), Steadiness.problem(List.of(10.0, 10.0, 11.5, 11.9, 11.9), 11.06, 2.0));
+    }
+
+    @Test
+    void anIntervalOverHalfTheMeanIsUnsteadyWhateverTheOrder() {
+        assertEquals(Optional.of("interval ± 4.6 is more than half the mean 7.10"),
+                Steadiness.problem(List.of(5.8, 8.1, 8.0, 7.8, 5.8), 7.1, 4.6));
+        assertTrue(Steadiness.problem(List.of(), 7.1, 4.6).isPresent(), "without iterations, the interval alone");
+        assertEquals(Optional.empty(), Steadiness.problem(List.of(3.0, 2.0), 2.5, 1.0), "too few to see a trend");
+    }
+}
