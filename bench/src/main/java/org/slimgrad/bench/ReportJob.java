@@ -134,8 +134,7 @@ final class ReportJob {
                 }
             }
             Result<?> score = run.getPrimaryResult();
-            Optional<String> problem = Steadiness.problem(iterations, score.getScore(),
-                    Double.isNaN(score.getScoreError()) ? 0 : score.getScoreError());
+            Optional<String> problem = Steadiness.problem(iterations, score.getScore(), score.getScoreError());
             if (problem.isPresent()) {
                 return problem;
             }

@@ -26,7 +26,7 @@ public final class JmhResults {
 
         /** Why the iterations are not steady ({@link Steadiness}); empty when they are. */
         public java.util.Optional<String> unsteady() {
-            return Steadiness.problem(iterations, score, Double.isNaN(error) ? 0 : error);
+            return Steadiness.problem(iterations, score, error);
         }
     }
 

@@ -19,7 +19,10 @@ public final class Steadiness {
     private Steadiness() {
     }
 
-    /** Why these iterations (and the score's 99.9% half-interval) are not steady; empty when they are. */
+    /**
+     * Why these iterations (and the score's 99.9% half-interval) are not steady; empty when they are. An error of NaN
+     * (JMH had too few samples for an interval) leaves the trend as the only test.
+     */
     public static Optional<String> problem(List<Double> iterations, double score, double error) {
         if (iterations.size() >= 4) {
             int n = iterations.size();

@@ -32,5 +32,9 @@ class SteadinessTest {
                 Steadiness.problem(List.of(5.8, 8.1, 8.0, 7.8, 5.8), 7.1, 4.6));
         assertTrue(Steadiness.problem(List.of(), 7.1, 4.6).isPresent(), "without iterations, the interval alone");
         assertEquals(Optional.empty(), Steadiness.problem(List.of(3.0, 2.0), 2.5, 1.0), "too few to see a trend");
+        assertEquals(Optional.empty(), Steadiness.problem(List.of(3.0, 2.0), 2.5, Double.NaN),
+                "no interval (too few samples) and too few iterations for a trend");
+        assertTrue(Steadiness.problem(List.of(9.0, 8.0, 4.0, 4.0), 6.25, Double.NaN).isPresent(),
+                "no interval, but a trend");
     }
 }
