@@ -72,7 +72,10 @@ public final class ShardedOptimizer {
                 owned[p].step(parameters.get(p).weight(), gradients.get(p), learningRate);
             }
         }
-        for (int p = 0; p < owned.length && group.size() > 1; p++) {
+        if (group.size() == 1) {
+            return; // every parameter is this rank's: nothing to send
+        }
+        for (int p = 0; p < owned.length; p++) {
             group.broadcast(parameters.get(p).weight(), owners[p]);
         }
     }
