@@ -101,9 +101,14 @@ extern "C" __global__ void sg_fft_stage(int lines, int n, int p, int span, int l
 SLIMGRAD_EXPORT(sg_fft_stage)
 
 // Forward result: out(l, o) = c_k·Re(V_k·e^{−iπk/2N}) for k = index[o] (dctGather) or k = o (dct); count outputs.
+// With firstNonFinite given (dctSelect: the top-k kernel's report[1]), nothing is stored when a score was NaN or ±∞
+// (firstNonFinite[0] < n): the host refuses that selection, and out must be left as it was.
 extern "C" __global__ void sg_dct_store(int lines, int n, int count, int linesInner, const sg_complex* work,
-                                        const sg_complex* shift, const int* index, float* out, int lineStride,
-                                        int elemStride) {
+                                        const sg_complex* shift, const int* index, const int* firstNonFinite, float* out,
+                                        int lineStride, int elemStride) {
+    if (firstNonFinite != nullptr && firstNonFinite[0] < n) {
+        return;
+    }
     FOR_LINE_INDEX(l, o, lines, count, linesInner) {
         int k = index == nullptr ? o : index[o];
         sg_complex v = work[sg_at(linesInner, lines, n, l, k)];

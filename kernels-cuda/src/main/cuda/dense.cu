@@ -302,3 +302,61 @@ extern "C" __global__ void sg_hadamard(int rows, int cols, const float* x, int l
     }
 }
 SLIMGRAD_EXPORT(sg_hadamard)
+
+// The checks of an operation that reads its verdict back once, when it next waits for the device (DeviceStatus):
+// status[0] = the tag of the first check that failed, status[1] its code; a later failure leaves the first in place.
+// Each check is one block; thread 0 writes.
+__device__ __forceinline__ void sg_record(int* status, int tag, int code) {
+    if (status[0] == 0) {
+        status[0] = tag;
+        status[1] = code;
+    }
+}
+
+// A cuSOLVER routine's info, recorded when it is not 0.
+extern "C" __global__ void sg_record_info(const int* info, int tag, int* status) {
+    if (threadIdx.x == 0 && info[0] != 0) {
+        sg_record(status, tag, info[0]);
+    }
+}
+SLIMGRAD_EXPORT(sg_record_info)
+
+// A reduction's result (sg_max_partials' out) recorded unless it is at most limit; NaN fails.
+extern "C" __global__ void sg_record_above(const double* value, double limit, int tag, int* status) {
+    if (threadIdx.x == 0 && !(value[0] <= limit)) {
+        sg_record(status, tag, 1);
+    }
+}
+SLIMGRAD_EXPORT(sg_record_above)
+
+// CholeskyQrPolicy's breakdown test on the device, for the k×k Gram matrix G (row-major) and potrf's factor R
+// (column-major, pivots on the diagonal): a breakdown when potrf's info is not 0, when G's largest diagonal is not
+// positive (NaN counts as +∞, which fails every pivot), or when a pivot has R(j, j)² ≤ tolerance·largest.
+// Recorded with code 1 + the first failing pivot's index (or potrf's info).
+extern "C" __global__ void sg_record_cholesky(int k, const float* g, int ldg, const float* r, int ldr, const int* info,
+                                              double tolerance, int tag, int* status) {
+    double largest = 0.0;
+    for (int j = threadIdx.x; j < k; j += blockDim.x) {
+        double d = g[(long long)j * ldg + j];
+        largest = d != d ? INFINITY : fmax(largest, d);
+    }
+    largest = sg_block_reduce(largest, 0.0, SgMax());
+    double firstBad = INFINITY;
+    for (int j = threadIdx.x; j < k; j += blockDim.x) {
+        double pivot = r[(long long)j * ldr + j];
+        if (!(pivot * pivot > tolerance * largest)) {
+            firstBad = fmin(firstBad, (double)j);
+        }
+    }
+    firstBad = -sg_block_reduce(-firstBad, -INFINITY, SgMax());
+    if (threadIdx.x == 0) {
+        if (info[0] != 0) {
+            sg_record(status, tag, info[0]);
+        } else if (!(largest > 0.0)) {
+            sg_record(status, tag, 1);
+        } else if (firstBad < k) {
+            sg_record(status, tag, 1 + (int)firstBad);
+        }
+    }
+}
+SLIMGRAD_EXPORT(sg_record_cholesky)

@@ -1,5 +1,5 @@
 // Top-k selection by radix select in one block: the indices of the k largest scores, ascending, ties to the lower
-// index, NaN reported (the host refuses it). Keys are the scores' bits made order-preserving as unsigned integers
+// index; the first NaN and the first non-finite score reported (the host refuses a NaN; dctSelect any non-finite). Keys are the scores' bits made order-preserving as unsigned integers
 // (−0 folded onto +0, as the comparison of floats has it); four 8-bit passes fix the k-th largest key T, then one
 // ordered sweep with block-wide prefix sums writes every index with a key above T and the lowest-indexed keys equal
 // to T until k are chosen. O(n) work; n up to a few hundred thousand is one block's job.
@@ -29,23 +29,29 @@ __device__ int sg_block_exclusive_scan(int value, int* total) {
     return inclusive - value;
 }
 
-extern "C" __global__ void sg_top_k(int n, int k, const float* scores, int* out, int* firstNaN) {
+// report[0] = the first NaN's index, report[1] = the first NaN's or ±∞'s; n when there is none.
+extern "C" __global__ void sg_top_k(int n, int k, const float* scores, int* out, int* report) {
     __shared__ unsigned histogram[256];
     __shared__ unsigned prefix;
     __shared__ unsigned mask;
     __shared__ int remaining;
     __shared__ int nanAt;
+    __shared__ int nonFiniteAt;
     int t = threadIdx.x;
     if (t == 0) {
         prefix = 0;
         mask = 0;
         remaining = k;
         nanAt = n;
+        nonFiniteAt = n;
     }
     __syncthreads();
     for (int j = t; j < n; j += blockDim.x) {
         if (scores[j] != scores[j]) {
             atomicMin(&nanAt, j);
+        }
+        if (!(fabsf(scores[j]) <= 3.40282347e38f)) {
+            atomicMin(&nonFiniteAt, j);
         }
     }
     for (int shift = 24; shift >= 0; shift -= 8) {
@@ -93,7 +99,8 @@ extern "C" __global__ void sg_top_k(int n, int k, const float* scores, int* out,
         equalSeen += equalTotal;
     }
     if (t == 0) {
-        firstNaN[0] = nanAt;
+        report[0] = nanAt;
+        report[1] = nonFiniteAt;
     }
 }
 SLIMGRAD_EXPORT(sg_top_k)

@@ -57,6 +57,9 @@ public abstract class AbstractBackend implements Backend {
     /** {@link #fromHost} after validation (h is a live host matrix): h itself on a host backend, else a new copy. */
     protected abstract Matrix fromHostKernel(Matrix h);
 
+    /** {@link #copyFromHost} after validation: h a live host matrix, into a writable matrix of h's shape here. */
+    protected abstract void copyFromHostKernel(Matrix h, Matrix into);
+
     @Override
     public final String name() {
         return name;
@@ -80,7 +83,23 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final Matrix fromHost(Matrix h) {
-        Call op = new Call("fromHost", "H", h);
+        requireLiveHost(new Call("fromHost", "H", h), h);
+        return fromHostKernel(h);
+    }
+
+    @Override
+    public final void copyFromHost(Matrix h, Matrix into) {
+        Call op = new Call("copyFromHost", "H", h, "into", into);
+        requireLiveHost(op, h);
+        checks.writable(op, "into", into);
+        if (h.rows() != into.rows() || h.cols() != into.cols()) {
+            throw new IllegalArgumentException(op + ": H is " + h.shape() + ", into is " + into.shape()
+                    + "; need equal shapes");
+        }
+        copyFromHostKernel(h, into);
+    }
+
+    private static void requireLiveHost(Call op, Matrix h) {
         if (h == null || !h.domain().isHost()) {
             throw new IllegalArgumentException(op + ": H " + (h == null ? "is null" : "(" + h.shape() + ") lives in "
                     + h.domain() + " memory; it takes a host matrix"));
@@ -88,7 +107,6 @@ public abstract class AbstractBackend implements Backend {
         if (!h.segment().scope().isAlive()) {
             throw new IllegalStateException(op + ": H (" + h.shape() + ") views memory that was closed");
         }
-        return fromHostKernel(h);
     }
 
     /**

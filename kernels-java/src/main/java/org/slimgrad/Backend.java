@@ -44,4 +44,11 @@ public interface Backend extends DenseOps, Factorizations, DctOps, SparseOps, Op
      * dense copy in this backend's memory.
      */
     Matrix fromHost(Matrix h);
+
+    /**
+     * Copies the host matrix h into {@code into}, a matrix of this backend of h's shape, allocating nothing: a plain
+     * copy on a host backend, one transfer on a device. For state a step rebuilds on the host (a rotation, a loaded
+     * checkpoint) without a new device matrix each time.
+     */
+    void copyFromHost(Matrix h, Matrix into);
 }

@@ -30,4 +30,9 @@ public abstract class HostBackend extends AbstractBackend {
     protected final Matrix fromHostKernel(Matrix h) {
         return h;
     }
+
+    @Override
+    protected final void copyFromHostKernel(Matrix h, Matrix into) {
+        copy(h, into);
+    }
 }

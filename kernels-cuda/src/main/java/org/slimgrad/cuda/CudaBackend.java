@@ -17,7 +17,7 @@ import org.slimgrad.Matrix;
  * {@link #open}.
  *
  * <p>Threads: one stream per backend; calls from several threads run one after another ({@link Serialized}). Data
- * moves with {@link #fromHost}/{@link #toHost} or {@link #upload}/{@link #download} into existing matrices, which
+ * moves with {@link #fromHost}/{@link #toHost} or {@link #copyFromHost}/{@link #download} into existing matrices, which
  * wait for the queued work.
  */
 public final class CudaBackend extends AbstractBackend implements AutoCloseable {
@@ -67,14 +67,10 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
         return context.arena();
     }
 
-    /** Copies the host matrix {@code from} into the device matrix {@code to} of the same shape. */
-    public void upload(Matrix from, Matrix to) {
-        transfer("upload", from, to, true);
-    }
-
     /** Copies the device matrix {@code from} into the host matrix {@code to} of the same shape. */
     public void download(Matrix from, Matrix to) {
-        transfer("download", to, from, false);
+        requireOwn(name() + ".download", "device matrix", from, false);
+        context.checkedTransfer("download", to, from, false);
     }
 
     @Override
@@ -85,6 +81,11 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     @Override
     protected Matrix fromHostKernel(Matrix from) {
         return context.fromHost(from);
+    }
+
+    @Override
+    protected void copyFromHostKernel(Matrix h, Matrix into) {
+        context.transfer(h, into, true);
     }
 
     /**
@@ -116,9 +117,12 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
         return context.memory().heldBytes();
     }
 
-    /** How many times the pool has called the driver's allocator: flat after warm-up. */
-    public long driverAllocations() {
-        return context.memory().driverAllocations();
+    /**
+     * The driver calls this backend has made so far (allocations, syncs, launches, bytes copied...): compare two
+     * counts around a step to see what it costs; a warm step allocates nothing.
+     */
+    public DriverCalls driverCalls() {
+        return context.driverCalls();
     }
 
     /** {free, total} bytes of the device's memory, as the driver reports them. */
@@ -138,10 +142,5 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     /** The context under this backend, for kernels-cuda's tests. */
     CudaContext context() {
         return context;
-    }
-
-    private void transfer(String op, Matrix host, Matrix onDevice, boolean toDevice) {
-        requireOwn(name() + "." + op, "device matrix", onDevice, toDevice);
-        context.checkedTransfer(op, host, onDevice, toDevice);
     }
 }

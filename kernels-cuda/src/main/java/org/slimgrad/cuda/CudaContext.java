@@ -18,20 +18,22 @@ final class CudaContext implements AutoCloseable {
 
     private final String name;
     private final MemoryDomain domain;
-    private final Device device;
+    private final CountedDevice device;
     private final DeviceMemory memory;
     private final DeviceKernels kernels;
     /** 1024 partial results and one total for the reductions. */
     private final Matrix reductionScratch;
+    private final DeviceStatus status;
     private boolean closed;
 
     CudaContext(String name, Device device) {
         this.name = name;
         this.domain = new MemoryDomain(device.description());
-        this.device = device;
-        this.memory = new DeviceMemory(device);
-        this.kernels = new DeviceKernels(device);
+        this.device = new CountedDevice(device);
+        this.memory = new DeviceMemory(this.device);
+        this.kernels = new DeviceKernels(this.device);
         this.reductionScratch = allocateUninitialised(1, 2 * 1025);
+        this.status = new DeviceStatus(name, this.device, kernels, allocateUninitialised(1, 3));
     }
 
     String name() {
@@ -54,6 +56,17 @@ final class CudaContext implements AutoCloseable {
 
     DeviceMemory memory() {
         return memory;
+    }
+
+    /** The operations' checks kept on the device, read back once per operation. */
+    DeviceStatus status() {
+        requireOpen("status");
+        return status;
+    }
+
+    /** The driver calls made so far through this context's device. */
+    DriverCalls driverCalls() {
+        return device.calls();
     }
 
     /** A zero-filled pooled matrix (pooled blocks hold old data). */
@@ -168,23 +181,25 @@ final class CudaContext implements AutoCloseable {
 
     /** A device copy of int32 values that lives while the returned matrix is reachable. */
     synchronized Matrix fromHost(int[] values) {
-        return put(values, allocateUninitialised(1, Math.max(1, values.length)));
+        return upload(values, allocateUninitialised(1, Math.max(1, values.length)));
     }
 
     /** A device copy of int32 values that lives until {@code scope} closes. */
     synchronized Matrix fromHost(int[] values, DeviceArena scope) {
-        return put(values, scope.allocate(1, Math.max(1, values.length)));
+        return upload(values, scope.allocate(1, Math.max(1, values.length)));
+    }
+
+    /** Copies int32 values to the start of a device matrix of at least as many elements; returns it. */
+    synchronized Matrix upload(int[] values, Matrix onDevice) {
+        device().upload(MemorySegment.ofArray(values), DeviceKernels.address(onDevice),
+                (long) values.length * Integer.BYTES);
+        return onDevice;
     }
 
     /** A device copy of int64 values that lives until {@code scope} closes. */
     synchronized Matrix fromHost(long[] values, DeviceArena scope) {
         Matrix onDevice = scope.allocate(1, Math.max(2, 2 * values.length));
         device().upload(MemorySegment.ofArray(values), DeviceKernels.address(onDevice), (long) values.length * Long.BYTES);
-        return onDevice;
-    }
-
-    private Matrix put(int[] values, Matrix onDevice) {
-        device().upload(MemorySegment.ofArray(values), DeviceKernels.address(onDevice), (long) values.length * Integer.BYTES);
         return onDevice;
     }
 
@@ -198,20 +213,27 @@ final class CudaContext implements AutoCloseable {
         return reduce(g, true);
     }
 
+    /**
+     * Records {@link DeviceStatus.Check#LAST_PASS_DEVIATION} in the status when max |G − I| is above {@code limit}:
+     * {@link #deviationFromIdentity}'s test without the wait.
+     */
+    synchronized void recordDeviationAbove(Matrix g, double limit) {
+        status().recordAbove(reduceOnDevice(g, true), limit, DeviceStatus.Check.LAST_PASS_DEVIATION);
+    }
+
     private synchronized double reduce(Matrix x, boolean deviation) {
-        long partials = DeviceKernels.address(reductionScratch);
-        long total = partials + 1024L * Double.BYTES;
-        kernels().reduce(x, deviation, partials, total);
+        long total = reduceOnDevice(x, deviation);
         double[] result = new double[1];
         device().download(total, MemorySegment.ofArray(result), Double.BYTES);
         return result[0];
     }
 
-    /** Refuses a cuSOLVER routine's non-zero info. */
-    void check(String routine, int info) {
-        if (info != 0) {
-            throw new ArithmeticException(name + ": cuSOLVER " + routine + " did not converge (info " + info + ")");
-        }
+    // the reduction's result stays on the device, at the returned address
+    private long reduceOnDevice(Matrix x, boolean deviation) {
+        long partials = DeviceKernels.address(reductionScratch);
+        long total = partials + 1024L * Double.BYTES;
+        kernels().reduce(x, deviation, partials, total);
+        return total;
     }
 
     void requireOpen(String op) {

@@ -1,5 +1,7 @@
 package org.slimgrad.cuda;
 
+import java.util.Arrays;
+
 import org.slimgrad.AbstractDctOps;
 import org.slimgrad.Axis;
 import org.slimgrad.Backend;
@@ -32,15 +34,20 @@ final class CudaDct extends AbstractDctOps {
     protected int[] topKKernel(Matrix scores, int k) {
         int n = scores.cols();
         try (DeviceArena scratch = context.arena()) {
-            Matrix chosen = scratch.allocate(1, k);
-            Matrix firstNaN = scratch.allocate(1, 1);
-            context.kernels().topK(n, k, scores, chosen, firstNaN);
-            int nanAt = context.ints(firstNaN, 1)[0];
-            if (nanAt < n) {
-                throw new IllegalArgumentException("topK: score " + nanAt + " of " + n + " is NaN");
+            Matrix chosen = scratch.allocate(1, k + 2); // the indices, then the kernel's report
+            long at = DeviceKernels.address(chosen);
+            context.kernels().topK(n, k, scores, at, at + (long) k * Integer.BYTES);
+            int[] read = context.ints(chosen, k + 1);
+            if (read[k] < n) {
+                throw new IllegalArgumentException("topK: score " + read[k] + " of " + n + " is NaN");
             }
-            return context.ints(chosen, k);
+            return Arrays.copyOf(read, k);
         }
+    }
+
+    @Override
+    protected int[] dctSelectKernel(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, int k, Matrix r) {
+        return dct.select(g, axis, norm, scores, k, r);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.slimgrad.cuda;
 
+import java.util.List;
+
 import org.slimgrad.AbstractFactorizations;
 import org.slimgrad.Backend;
 import org.slimgrad.DenseOps;
@@ -10,12 +12,18 @@ import org.slimgrad.SymmetricEigen;
 
 /**
  * The CUDA backend's factorisations, entirely on the device: Cholesky QR ({@link DeviceCholeskyQr}), randomized
- * SVD ({@link DeviceRandomizedSvd}), cuSOLVER's syevd for the eigendecomposition and gesvd for the exact SVD.
+ * SVD ({@link DeviceRandomizedSvd}), cuSOLVER's syevd for the eigendecomposition and gesvd for the exact SVD. The
+ * Cholesky QR and randomized-SVD plans of the last {@value #PLANS} shapes are kept, so that repeated calls allocate
+ * nothing but their results; each operation waits for the GPU only to read back its checks and its host results.
  */
 final class CudaFactorizations extends AbstractFactorizations {
 
+    private static final int PLANS = 4;
+
     private final CudaContext context;
     private final DenseOps dense;
+    private final PlanCache<DeviceCholeskyQr> orthonormalizers = new PlanCache<>(PLANS);
+    private final PlanCache<DeviceRandomizedSvd> sketches = new PlanCache<>(PLANS);
 
     CudaFactorizations(Backend owner, CudaContext context, DenseOps dense) {
         super(owner);
@@ -25,7 +33,8 @@ final class CudaFactorizations extends AbstractFactorizations {
 
     @Override
     protected OrthoMethod orthonormalizeKernel(Matrix a) {
-        return new DeviceCholeskyQr(context, dense, a.rows(), a.cols()).orthonormalize(a, null);
+        return orthonormalizers.get(List.of(a.rows(), a.cols()),
+                () -> new DeviceCholeskyQr(context, dense, a.rows(), a.cols())).orthonormalizeOnce(a);
     }
 
     @Override
@@ -41,9 +50,9 @@ final class CudaFactorizations extends AbstractFactorizations {
             context.kernels().scale(0.5f, work);
             context.kernels().axpy(0.5f, transposed, work);
             // row-major work = column-major work (symmetric); syevd leaves vector k in row k, ascending
-            context.check("syevd", context.device().syevd(n, DeviceKernels.address(work), work.ld(),
-                    DeviceKernels.address(values)));
-            Matrix vectors = context.allocate(n, n);
+            context.status().solve(DeviceStatus.Check.SYEVD, info -> context.device().syevd(n,
+                    DeviceKernels.address(work), work.ld(), DeviceKernels.address(values), info));
+            Matrix vectors = context.allocateUninitialised(n, n);
             context.kernels().transposeReversed(work, vectors);
             float[] ascending = context.floats(values);
             float[] descending = new float[n];
@@ -64,8 +73,8 @@ final class CudaFactorizations extends AbstractFactorizations {
             if (m <= n) {
                 Matrix work = scratch.allocate(m, n);
                 context.kernels().copy(a, work);
-                Matrix u = context.allocate(m, m);
-                Matrix vt = context.allocate(m, n);
+                Matrix u = context.allocateUninitialised(m, m);
+                Matrix vt = context.allocateUninitialised(m, n);
                 wideSvd(context, work, u, sigma, vt);
                 return new Svd(u, context.floats(sigma), vt);
             }
@@ -75,8 +84,8 @@ final class CudaFactorizations extends AbstractFactorizations {
             Matrix u1 = scratch.allocate(n, n);
             Matrix vt1 = scratch.allocate(n, m);
             wideSvd(context, work, u1, sigma, vt1);
-            Matrix u = context.allocate(m, n);
-            Matrix vt = context.allocate(n, n);
+            Matrix u = context.allocateUninitialised(m, n);
+            Matrix vt = context.allocateUninitialised(n, n);
             context.kernels().transpose(vt1, u);
             context.kernels().transpose(u1, vt);
             return new Svd(u, context.floats(sigma), vt);
@@ -86,17 +95,20 @@ final class CudaFactorizations extends AbstractFactorizations {
     @Override
     protected Svd randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
                                       Svd warmStart) {
-        return new DeviceRandomizedSvd(context, dense, a.rows(), a.cols(), rank, oversample)
-                .compute(a, powerIterations, seed, warmStart);
+        return sketches.get(List.of(a.rows(), a.cols(), rank, oversample),
+                () -> new DeviceRandomizedSvd(context, dense, a.rows(), a.cols(), rank, oversample))
+                .computeOnce(a, powerIterations, seed, warmStart);
     }
 
     /**
      * SVD of a row-major m×n A with m ≤ n (destroyed): U m×m, σ (1×m, descending), Vᵀ m×n. Column-major, A is the
      * tall n×m Aᵀ = U'·Σ·V'ᵀ, so A = V'·Σ·U'ᵀ: cuSOLVER's U' read row-major is U'ᵀ = Vᵀ, and its V'ᵀ read
-     * row-major is V' = U. So the outputs are handed over swapped and nothing is transposed.
+     * row-major is V' = U. So the outputs are handed over swapped and nothing is transposed. Checked as
+     * {@link DeviceStatus#solve} checks.
      */
     static void wideSvd(CudaContext context, Matrix a, Matrix u, Matrix sigma, Matrix vt) {
-        context.check("gesvd", context.device().gesvd(a.cols(), a.rows(), DeviceKernels.address(a), a.ld(),
-                DeviceKernels.address(sigma), DeviceKernels.address(vt), vt.ld(), DeviceKernels.address(u), u.ld()));
+        context.status().solve(DeviceStatus.Check.GESVD, info -> context.device().gesvd(a.cols(), a.rows(),
+                DeviceKernels.address(a), a.ld(), DeviceKernels.address(sigma), DeviceKernels.address(vt), vt.ld(),
+                DeviceKernels.address(u), u.ld(), info));
     }
 }

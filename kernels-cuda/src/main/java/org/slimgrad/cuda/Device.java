@@ -44,20 +44,23 @@ interface Device extends AutoCloseable {
     /** Row-major {@code A := A·R⁻¹}, A m×k, R k×k upper triangular (entries below the diagonal not read). */
     void solveUpperRight(int m, int k, long r, int ldr, long a, int lda);
 
-    /** cusolverDnSpotrf, upper: the column-major n×n A = UᵀU in place. Returns info (0, or the failing minor). */
-    int potrf(int n, long a, int lda);
+    // The cuSOLVER routines queue like kernels and write their info (0, or the routine's failure code) to the device
+    // int at `info`: the caller reads it back with its other results, one wait for all of them (DeviceStatus).
+
+    /** cusolverDnSpotrf, upper: the column-major n×n A = UᵀU in place; info 0, or the failing minor. */
+    void potrf(int n, long a, int lda, long info);
 
     /** cusolverDnSgeqrf: Householder QR of the column-major m×n A (m ≥ n), reflectors below R and in tau (n). */
-    void geqrf(int m, int n, long a, int lda, long tau);
+    void geqrf(int m, int n, long a, int lda, long tau, long info);
 
     /** cusolverDnSorgqr: the explicit m×n Q of {@link #geqrf}'s reflectors in place of A. */
-    void orgqr(int m, int n, long a, int lda, long tau);
+    void orgqr(int m, int n, long a, int lda, long tau, long info);
 
-    /** cusolverDnSgesvd 'S','S': column-major m×n A (m ≥ n, destroyed) = U·diag(s)·Vᵀ. Returns info. */
-    int gesvd(int m, int n, long a, int lda, long s, long u, int ldu, long vt, int ldvt);
+    /** cusolverDnSgesvd 'S','S': column-major m×n A (m ≥ n, destroyed) = U·diag(s)·Vᵀ. */
+    void gesvd(int m, int n, long a, int lda, long s, long u, int ldu, long vt, int ldvt, long info);
 
     /** cusolverDnSsyevd, upper: column-major symmetric A's eigenvalues ascending in w, vectors in A's columns. */
-    int syevd(int n, long a, int lda, long w);
+    void syevd(int n, long a, int lda, long w, long info);
 
     /** Waits for the queued work. */
     void synchronize();

@@ -7,9 +7,10 @@ import org.slimgrad.linalg.CholeskyQrPolicy;
 
 /**
  * {@link CholeskyQrPolicy}'s steps on the device for one shape, with their workspace: G = AᵀA by cuBLAS, G = RᵀR by
- * cuSOLVER potrf on a copy of G, A := A·R⁻¹ by a triangular solve, Householder QR by geqrf and orgqr. Only k diagonal
- * values per factorisation come back to the host (for the breakdown test and the shift); the accumulated factor R
- * is a k×k device matrix.
+ * cuSOLVER potrf on a copy of G, A := A·R⁻¹ by a triangular solve, Householder QR by geqrf and orgqr; the
+ * accumulated factor R is a k×k device matrix. The breakdown test and the last pass's deviation test run on the
+ * device ({@link DeviceStatus}): deferred, they cost no wait until the operation reads its status once
+ * ({@link #orthonormalizeOnce}); read as they are made, one wait each (the fallback path, and the shift's trace).
  */
 final class DeviceCholeskyQr extends CholeskyQrPolicy<Matrix> {
 
@@ -22,6 +23,8 @@ final class DeviceCholeskyQr extends CholeskyQrPolicy<Matrix> {
     /** potrf's workspace (a copy of G), then R·r before it is copied back. */
     private final Matrix product;
     private final Matrix diagonal;
+    /** A's columns before {@link #orthonormalizeOnce}, for its rerun; made on first use. */
+    private Matrix backup;
 
     DeviceCholeskyQr(CudaContext context, DenseOps dense, int m, int k) {
         super(m, k);
@@ -44,9 +47,29 @@ final class DeviceCholeskyQr extends CholeskyQrPolicy<Matrix> {
         dense.gemm(true, false, 1f, a, a, 0f, gram);
     }
 
+    /**
+     * Orthonormalises {@code a} in place waiting for the GPU once: the passes run with their checks deferred; when a
+     * check failed, A is restored from a copy and orthonormalised again with the checks made as they come (the
+     * policy's shift and Householder fallbacks).
+     */
+    OrthoMethod orthonormalizeOnce(Matrix a) {
+        if (backup == null) {
+            backup = context.allocateUninitialised(m, k);
+        }
+        dense.copy(a, backup);
+        return context.status().deferred(() -> orthonormalize(a, null)).orElseGet(() -> {
+            dense.copy(backup, a);
+            return orthonormalize(a, null);
+        });
+    }
+
     @Override
-    protected double gramDeviationFromIdentity() {
-        return context.deviationFromIdentity(gram);
+    protected boolean lastPassMayStart() {
+        if (context.status().deferring()) {
+            context.recordDeviationAbove(gram, LAST_PASS_DEVIATION);
+            return true;
+        }
+        return context.deviationFromIdentity(gram) <= LAST_PASS_DEVIATION;
     }
 
     @Override
@@ -58,26 +81,26 @@ final class DeviceCholeskyQr extends CholeskyQrPolicy<Matrix> {
         return trace;
     }
 
-    // potrf on a copy of G (column-major upper = G's layout, G being symmetric), then R row-major into factor
+    // potrf on a copy of G (column-major upper = G's layout, G being symmetric), the breakdown test on the device,
+    // then R row-major into factor
     @Override
     protected boolean factor(double shift, double pivotTolerance) {
-        double largest = 0;
-        for (float d : diagonalOf(gram)) {
-            largest = Math.max(largest, d);
+        DeviceStatus status = context.status();
+        boolean deferred = status.deferring();
+        if (!deferred) {
+            status.reset();
         }
         dense.copy(gram, product);
         if (shift != 0) {
             kernels.addDiagonal(product, (float) shift);
         }
-        if (!(largest > 0) || context.device().potrf(k, DeviceKernels.address(product), product.ld()) != 0) {
+        long r = DeviceKernels.address(product);
+        context.device().potrf(k, r, product.ld(), status.info());
+        status.recordCholesky(k, gram, r, product.ld(), pivotTolerance);
+        if (!deferred && status.read().isPresent()) {
             return false;
         }
-        for (float pivot : diagonalOf(product)) { // the factor's diagonal: pivot = R(j, j)
-            if (!((double) pivot * pivot > pivotTolerance * largest)) {
-                return false;
-            }
-        }
-        kernels.upperFromColumnMajor(k, DeviceKernels.address(product), product.ld(), factor);
+        kernels.upperFromColumnMajor(k, r, product.ld(), factor);
         return true;
     }
 
@@ -108,12 +131,14 @@ final class DeviceCholeskyQr extends CholeskyQrPolicy<Matrix> {
             Matrix tau = scratch.allocate(1, k);
             dense.transpose(a, columns);
             long q = DeviceKernels.address(columns);
-            context.device().geqrf(m, k, q, m, DeviceKernels.address(tau));
+            long t = DeviceKernels.address(tau);
+            DeviceStatus status = context.status();
+            status.solve(DeviceStatus.Check.GEQRF, info -> context.device().geqrf(m, k, q, m, t, info));
             if (r != null) {
                 kernels.upperFromColumnMajor(k, q, m, factor);
                 accumulate(r);
             }
-            context.device().orgqr(m, k, q, m, DeviceKernels.address(tau));
+            status.solve(DeviceStatus.Check.ORGQR, info -> context.device().orgqr(m, k, q, m, t, info));
             dense.transpose(columns, a);
         }
         return OrthoMethod.HOUSEHOLDER_QR;

@@ -25,9 +25,10 @@ final class DeviceDct {
     }
 
     /**
-     * The last index list gathered with, and the last slot table (length n) scattered with, kept on the device: a
-     * DCT projector uses the same indices every step between refreshes, so such a step uploads (and waits for)
-     * nothing. Keyed by content, so a caller may reuse or change its array freely.
+     * The last index list gathered with (or selected, followed by top-k's report), and the last slot table (length
+     * n) scattered with, kept on the device in buffers that only grow: a DCT projector uses the same indices every
+     * step between refreshes, so such a step uploads (and waits for) nothing, and new indices reuse the buffer.
+     * Keyed by content, so a caller may reuse or change its array freely.
      */
     private int[] gatherIndices;
     private Matrix gatherDevice;
@@ -53,7 +54,7 @@ final class DeviceDct {
                     (plan, v) -> kernels.idctStore(lines, n, v, 1f, 0f, y, axis));
         } else {
             run(lines, n, axis, (plan, work) -> kernels.dctLoad(lines, n, x, axis, work),
-                    (plan, v) -> kernels.dctStore(lines, n, n, v, plan.shifts(), 0L, y, axis));
+                    (plan, v) -> kernels.dctStore(lines, n, n, v, plan.shifts(), 0L, 0L, y, axis));
         }
     }
 
@@ -67,11 +68,37 @@ final class DeviceDct {
 
     /** r = the coefficients {@code indices} of every line of g (lines × k for rows, k × lines for columns). */
     void gather(Matrix g, Axis axis, int[] indices, Matrix r) {
+        long index = DeviceKernels.address(deviceIndices(indices));
+        gather(g, axis, indices.length, index, 0L, r);
+    }
+
+    /**
+     * {@code dctSelect} waiting for the GPU once: the scores, top-k on the device, r gathered at the device-resident
+     * indices (unless a score is not finite), then the indices and top-k's report in one copy. Null, r untouched,
+     * when a score is NaN or ±∞.
+     */
+    int[] select(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, int k, Matrix r) {
+        int n = axis.lineLength(g);
+        scores(g, axis, norm, scores);
+        gatherIndices = null; // the buffer's content changes here
+        gatherDevice = buffer(gatherDevice, k + 2);
+        long chosen = DeviceKernels.address(gatherDevice);
+        long report = chosen + (long) k * Integer.BYTES;
+        kernels.topK(n, k, scores, chosen, report);
+        gather(g, axis, k, chosen, report + Integer.BYTES, r);
+        int[] read = context.ints(gatherDevice, k + 2);
+        if (read[k + 1] < n) {
+            return null;
+        }
+        gatherIndices = Arrays.copyOf(read, k);
+        return gatherIndices.clone();
+    }
+
+    private void gather(Matrix g, Axis axis, int count, long index, long firstNonFinite, Matrix r) {
         int lines = axis.lineCount(g);
         int n = axis.lineLength(g);
-        long index = DeviceKernels.address(deviceIndices(indices));
         run(lines, n, axis, (plan, work) -> kernels.dctLoad(lines, n, g, axis, work),
-                (plan, v) -> kernels.dctStore(lines, n, indices.length, v, plan.shifts(), index, r, axis));
+                (plan, v) -> kernels.dctStore(lines, n, count, v, plan.shifts(), index, firstNonFinite, r, axis));
     }
 
     /** out = α·(the inverse DCT of each line's coefficients, r's values at {@code indices}, zero elsewhere) + β·out. */
@@ -101,7 +128,8 @@ final class DeviceDct {
 
     private Matrix deviceIndices(int[] indices) {
         if (!Arrays.equals(indices, gatherIndices)) {
-            gatherDevice = context.fromHost(indices);
+            gatherDevice = buffer(gatherDevice, indices.length);
+            context.upload(indices, gatherDevice);
             gatherIndices = indices.clone();
         }
         return gatherDevice;
@@ -115,11 +143,18 @@ final class DeviceDct {
             for (int t = 0; t < indices.length; t++) {
                 slot[indices[t]] = t;
             }
-            scatterDevice = context.fromHost(slot);
+            scatterDevice = buffer(scatterDevice, n);
+            context.upload(slot, scatterDevice);
             scatterIndices = indices.clone();
             scatterLength = n;
         }
         return scatterDevice;
+    }
+
+    // a device buffer of at least `ints` int32s: `current` when it is large enough
+    private Matrix buffer(Matrix current, int ints) {
+        return current != null && current.cols() >= ints ? current
+                : context.allocateUninitialised(1, Math.max(ints, current == null ? 0 : 2 * current.cols()));
     }
 
     // the FFT of every line of work[0], ping-ponging between the two buffers; returns the one holding the result.

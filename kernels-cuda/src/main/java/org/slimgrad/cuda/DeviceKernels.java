@@ -15,7 +15,7 @@ final class DeviceKernels {
 
     private static final int TILE = 32;
     private static final int TILE_ROWS = 8;
-    private static final int REDUCTION_THREADS = 256;
+    static final int REDUCTION_THREADS = 256;
 
     private final Device device;
 
@@ -138,12 +138,16 @@ final class DeviceKernels {
         }
     }
 
-    /** out(l, o) = coefficient index[o] (or o, when index is 0) of line l, for o &lt; count. */
-    void dctStore(int lines, int n, int count, Matrix work, Matrix shifts, long index, Matrix out, Axis axis) {
+    /**
+     * out(l, o) = coefficient index[o] (or o, when index is 0) of line l, for o &lt; count; nothing when
+     * firstNonFinite (0: not checked) holds an index below n.
+     */
+    void dctStore(int lines, int n, int count, Matrix work, Matrix shifts, long index, long firstNonFinite,
+                  Matrix out, Axis axis) {
         try (Arena arena = Arena.ofConfined()) {
             lineIndexed("sg_dct_store", lines, count, axis, new KernelArgs(arena).i32(lines).i32(n).i32(count)
-                    .i32(linesInner(axis)).ptr(address(work)).ptr(address(shifts)).ptr(index).ptr(address(out))
-                    .i32(lineStride(out, axis)).i32(elementStride(out, axis)));
+                    .i32(linesInner(axis)).ptr(address(work)).ptr(address(shifts)).ptr(index).ptr(firstNonFinite)
+                    .ptr(address(out)).i32(lineStride(out, axis)).i32(elementStride(out, axis)));
         }
     }
 
@@ -170,11 +174,14 @@ final class DeviceKernels {
         }
     }
 
-    /** out = the indices of the k largest of the n scores, ascending; firstNaN(0) = the first NaN's index, else n. */
-    void topK(int n, int k, Matrix scores, Matrix out, Matrix firstNaN) {
+    /**
+     * The int32s at out = the indices of the k largest of the n scores, ascending; the two at report = the first
+     * NaN's index and the first NaN's or infinity's, each n when there is none.
+     */
+    void topK(int n, int k, Matrix scores, long out, long report) {
         try (Arena arena = Arena.ofConfined()) {
             device.launch("sg_top_k", 1, 1, REDUCTION_THREADS, 1, new KernelArgs(arena).i32(n).i32(k)
-                    .ptr(address(scores)).ptr(address(out)).ptr(address(firstNaN)));
+                    .ptr(address(scores)).ptr(out).ptr(report));
         }
     }
 

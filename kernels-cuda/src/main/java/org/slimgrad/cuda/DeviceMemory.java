@@ -22,7 +22,6 @@ final class DeviceMemory implements AutoCloseable {
     private final Set<Long> live = new HashSet<>();
     private long heldBytes;
     private long idleBytes;
-    private long driverAllocations;
     private boolean closed;
 
     DeviceMemory(Device device) {
@@ -79,11 +78,6 @@ final class DeviceMemory implements AutoCloseable {
         return idleBytes;
     }
 
-    /** How many times this pool has called the driver's allocator. */
-    synchronized long driverAllocations() {
-        return driverAllocations;
-    }
-
     @Override
     public synchronized void close() {
         if (!closed) {
@@ -101,7 +95,6 @@ final class DeviceMemory implements AutoCloseable {
         long address = device.allocate(size);
         live.add(address);
         heldBytes += size;
-        driverAllocations++;
         return address;
     }
 

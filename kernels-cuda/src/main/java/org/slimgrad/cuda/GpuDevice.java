@@ -143,33 +143,33 @@ final class GpuDevice implements Device {
     }
 
     @Override
-    public int potrf(int n, long a, int lda) {
+    public void potrf(int n, long a, int lda, long info) {
         context.makeCurrent();
-        return solver.spotrf(n, at(a), lda);
+        solver.spotrf(n, at(a), lda, at(info));
     }
 
     @Override
-    public void geqrf(int m, int n, long a, int lda, long tau) {
+    public void geqrf(int m, int n, long a, int lda, long tau, long info) {
         context.makeCurrent();
-        solver.sgeqrf(m, n, at(a), lda, at(tau));
+        solver.sgeqrf(m, n, at(a), lda, at(tau), at(info));
     }
 
     @Override
-    public void orgqr(int m, int n, long a, int lda, long tau) {
+    public void orgqr(int m, int n, long a, int lda, long tau, long info) {
         context.makeCurrent();
-        solver.sorgqr(m, n, at(a), lda, at(tau));
+        solver.sorgqr(m, n, at(a), lda, at(tau), at(info));
     }
 
     @Override
-    public int gesvd(int m, int n, long a, int lda, long s, long u, int ldu, long vt, int ldvt) {
+    public void gesvd(int m, int n, long a, int lda, long s, long u, int ldu, long vt, int ldvt, long info) {
         context.makeCurrent();
-        return solver.sgesvd(m, n, at(a), lda, at(s), at(u), ldu, at(vt), ldvt);
+        solver.sgesvd(m, n, at(a), lda, at(s), at(u), ldu, at(vt), ldvt, at(info));
     }
 
     @Override
-    public int syevd(int n, long a, int lda, long w) {
+    public void syevd(int n, long a, int lda, long w, long info) {
         context.makeCurrent();
-        return solver.ssyevd(n, at(a), lda, at(w));
+        solver.ssyevd(n, at(a), lda, at(w), at(info));
     }
 
     @Override

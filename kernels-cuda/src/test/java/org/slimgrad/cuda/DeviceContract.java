@@ -84,6 +84,39 @@ abstract class DeviceContract {
         assertTrue(Double.isFinite(cuda().sumOfSquares(cuda().fromHost(host))));
     }
 
+    /**
+     * With its checks deferred to one read at the end, orthonormalisation waits for the GPU once when every check
+     * passes, and otherwise restores A and reruns with the checks made as they come: on every path it takes the
+     * checked policy's path and gives its Q bit for bit.
+     */
+    @Test
+    void deferredChecksTakeTheCheckedPathsResultOnEveryPath() {
+        int m = 150;
+        int k = 24;
+        Object[][] cases = {
+                {Spectra.withSpectrum(rng, m, k, Spectra.conditioned(k, 10)), OrthoMethod.CHOLESKY_QR2},
+                {Spectra.withSpectrum(rng, m, k, Spectra.conditioned(k, 1e4)), OrthoMethod.SHIFTED_CHOLESKY_QR3},
+                {rankDeficient(m, k), OrthoMethod.HOUSEHOLDER_QR},
+        };
+        for (Object[] c : cases) {
+            Matrix checked = cuda().fromHost((Matrix) c[0]);
+            Matrix deferred = cuda().fromHost((Matrix) c[0]);
+            new DeviceCholeskyQr(cuda().context(), cuda(), m, k).orthonormalize(checked, null);
+            DeviceCholeskyQr plan = new DeviceCholeskyQr(cuda().context(), cuda(), m, k);
+            DriverCalls before = cuda().driverCalls();
+            assertEquals(c[1], plan.orthonormalizeOnce(deferred), "path taken");
+            long syncs = cuda().driverCalls().since(before).syncs();
+            assertTrue(c[1] == OrthoMethod.CHOLESKY_QR2 ? syncs == 1 : syncs > 1, c[1] + ": " + syncs + " waits");
+            Matrix expected = cuda().toHost(checked);
+            Matrix actual = cuda().toHost(deferred);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < k; j++) {
+                    assertEquals(expected.get(i, j), actual.get(i, j), c[1] + ": Q(" + i + ", " + j + ")");
+                }
+            }
+        }
+    }
+
     @Test
     void choleskyQrReturnsAnRThatReproducesTheInputOnEveryPath() {
         int m = 150;
@@ -179,7 +212,7 @@ abstract class DeviceContract {
         TestData.assertSameBits(onCpu.values(), cuda().toHost(onGpu.values()), "S initialised from the same seed");
         Matrix b = TestData.random(rng, 45, 6, false); // B starts at zero: give the low-rank path something to do
         Backends.cpu().copy(b, onCpu.b());
-        cuda().upload(b, onGpu.b());
+        cuda().copyFromHost(b, onGpu.b());
         Matrix x = TestData.random(rng, tokens, 29, false);
         Matrix dy = TestData.random(rng, tokens, 45, false);
         Matrix yCpu = Backends.cpu().allocate(tokens, 45);
@@ -281,7 +314,7 @@ abstract class DeviceContract {
             warmUp.allocate(64, 33);
             warmUp.allocate(1, 1);
         }
-        long allocations = cuda.driverAllocations();
+        long allocations = cuda.driverCalls().allocations();
         long pooled = cuda.pooledBytes();
         for (int i = 0; i < 10_000; i++) {
             try (DeviceArena step = cuda.arena()) {
@@ -289,7 +322,7 @@ abstract class DeviceContract {
                 step.allocate(1, 1);
             }
         }
-        assertEquals(allocations, cuda.driverAllocations(), "driver allocations after 10^4 scoped steps");
+        assertEquals(allocations, cuda.driverCalls().allocations(), "driver allocations after 10^4 scoped steps");
         assertEquals(pooled, cuda.pooledBytes(), "pooled bytes after 10^4 scoped steps");
         try (DeviceArena scope = cuda.arena()) {
             outside = scope.allocate(4, 4);
@@ -334,10 +367,10 @@ abstract class DeviceContract {
     void transfersAndForeignMemoryAreValidated() {
         Matrix host = TestData.random(rng, 5, 7, true);
         Matrix device = cuda().allocate(5, 7);
-        cuda().upload(host, device);
+        cuda().copyFromHost(host, device);
         TestData.assertSameBits(host, cuda().toHost(device), "round trip of a padded view");
-        assertThrows(IllegalArgumentException.class, () -> cuda().upload(host, cuda().allocate(7, 5)));
-        assertThrows(IllegalArgumentException.class, () -> cuda().upload(device, device));
+        assertThrows(IllegalArgumentException.class, () -> cuda().copyFromHost(host, cuda().allocate(7, 5)));
+        assertThrows(IllegalArgumentException.class, () -> cuda().copyFromHost(device, device));
         IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class,
                 () -> Backends.cpu().scale(2f, device));
         assertTrue(foreign.getMessage().contains("lives in"), foreign.getMessage());

@@ -52,9 +52,6 @@ final class EmulatedDevice implements Device {
     private final Map<Long, Allocation> allocations = new HashMap<>();
     private final Backend host = CpuBackend.withThreads(1);
     private long allocatedBytes;
-    private long allocationCalls;
-    private long uploads;
-    private long downloads;
 
     private EmulatedDevice(SymbolLookup library) {
         this.library = library;
@@ -94,7 +91,6 @@ final class EmulatedDevice implements Device {
     public synchronized long allocate(long bytes) {
         Arena arena = Arena.ofShared();
         long address = arena.allocate(Math.max(bytes, 1), 256).address();
-        allocationCalls++;
         allocations.put(address, new Allocation(arena, bytes));
         allocatedBytes += bytes;
         return address;
@@ -113,33 +109,11 @@ final class EmulatedDevice implements Device {
 
     @Override
     public void upload(MemorySegment host, long device, long bytes) {
-        uploads++;
         MemorySegment.copy(host, 0, at(device, bytes), 0, bytes);
-    }
-
-    /** Host-to-device copies so far: a driver call (and a wait) each on a GPU. */
-    long uploads() {
-        return uploads;
-    }
-
-    /**
-     * The driver calls a GPU would have made so far that a training step should not: allocations (cuMemAlloc) and
-     * copies to and from the host (each waits for the stream).
-     */
-    record DriverCalls(long allocations, long uploads, long downloads) {
-        DriverCalls since(DriverCalls before) {
-            return new DriverCalls(allocations - before.allocations, uploads - before.uploads,
-                    downloads - before.downloads);
-        }
-    }
-
-    synchronized DriverCalls driverCalls() {
-        return new DriverCalls(allocationCalls, uploads, downloads);
     }
 
     @Override
     public void download(long device, MemorySegment host, long bytes) {
-        downloads++;
         MemorySegment.copy(at(device, bytes), 0, host, 0, bytes);
     }
 
@@ -149,8 +123,8 @@ final class EmulatedDevice implements Device {
         String declared = KernelSignatures.of(kernel);
         if (!params.kinds().equals(declared)) {
             throw new IllegalStateException("cuda emulation: " + kernel + " launched with parameters of kinds "
-                    + params.kinds() + " but src/main/cuda declares " + declared + " (i int, f float, l long long,"
-                    + " p pointer)");
+                    + params.kinds() + " but src/main/cuda declares " + declared + " (i int, f float, d double,"
+                    + " l long long, p pointer)");
         }
         if ((blockX * blockY) % 32 != 0) {
             throw new IllegalArgumentException("cuda emulation: " + kernel + " launched with a " + blockX + "x"
@@ -197,7 +171,12 @@ final class EmulatedDevice implements Device {
     }
 
     @Override
-    public int potrf(int n, long a, int lda) {
+    public void potrf(int n, long a, int lda, long info) {
+        setInfo(info, cholesky(n, a, lda));
+    }
+
+    // cuSOLVER's info: 0, or the order of the first leading minor that is not positive definite
+    private static int cholesky(int n, long a, int lda) {
         ColumnMajor g = new ColumnMajor(a, n, n, lda);
         double[] u = new double[n * n];
         for (int j = 0; j < n; j++) {
@@ -223,7 +202,8 @@ final class EmulatedDevice implements Device {
     }
 
     @Override
-    public void geqrf(int m, int n, long a, int lda, long tau) {
+    public void geqrf(int m, int n, long a, int lda, long tau, long info) {
+        setInfo(info, 0);
         ColumnMajor q = new ColumnMajor(a, m, n, lda);
         MemorySegment taus = at(tau, (long) n * Float.BYTES);
         for (int j = 0; j < n; j++) {
@@ -251,7 +231,8 @@ final class EmulatedDevice implements Device {
     }
 
     @Override
-    public void orgqr(int m, int n, long a, int lda, long tau) {
+    public void orgqr(int m, int n, long a, int lda, long tau, long info) {
+        setInfo(info, 0);
         ColumnMajor q = new ColumnMajor(a, m, n, lda);
         MemorySegment taus = at(tau, (long) n * Float.BYTES);
         // Q = H₀·H₁·…·H_{n−1}·I[:, :n], built from the last reflector back (LAPACK's sorg2r)
@@ -274,7 +255,8 @@ final class EmulatedDevice implements Device {
     }
 
     @Override
-    public int gesvd(int m, int n, long a, int lda, long s, long u, int ldu, long vt, int ldvt) {
+    public void gesvd(int m, int n, long a, int lda, long s, long u, int ldu, long vt, int ldvt, long info) {
+        setInfo(info, 0);
         ColumnMajor am = new ColumnMajor(a, m, n, lda);
         Matrix dense = Matrix.wrap(new float[m * n], m, n);
         for (int i = 0; i < m; i++) {
@@ -295,11 +277,11 @@ final class EmulatedDevice implements Device {
                 vtm.set(j, c, svd.vt().get(j, c));
             }
         }
-        return 0;
     }
 
     @Override
-    public int syevd(int n, long a, int lda, long w) {
+    public void syevd(int n, long a, int lda, long w, long info) {
+        setInfo(info, 0);
         ColumnMajor am = new ColumnMajor(a, n, n, lda);
         Matrix symmetric = Matrix.wrap(new float[n * n], n, n);
         for (int i = 0; i < n; i++) {
@@ -317,7 +299,6 @@ final class EmulatedDevice implements Device {
                 am.set(i, k, eigen.vectors().get(i, from));
             }
         }
-        return 0;
     }
 
     @Override
@@ -356,6 +337,10 @@ final class EmulatedDevice implements Device {
         for (int i = j + 1; i < q.rows; i++) {
             q.set(i, c, (float) (q.get(i, c) - scaled * q.get(i, j)));
         }
+    }
+
+    private static void setInfo(long info, int value) {
+        at(info, Integer.BYTES).set(JAVA_INT, 0, value);
     }
 
     private static MemorySegment at(long address, long bytes) {

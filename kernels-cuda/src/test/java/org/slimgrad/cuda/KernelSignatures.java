@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * The parameter kinds of every {@code extern "C" __global__} kernel in src/main/cuda, read from the copies the build
  * puts beside the emulation library (so any module testing on the emulation finds them), in
  * {@link KernelArgs#kinds()}'s letters: a pointer of any type is p, {@code long long} (signed or not) l, {@code float}
- * f, {@code int} or {@code unsigned} i.
+ * f, {@code double} d, {@code int} or {@code unsigned} i.
  */
 final class KernelSignatures {
 
@@ -59,6 +59,7 @@ final class KernelSignatures {
             String type = declaration.substring(0, declaration.lastIndexOf(' ') + 1) + (declaration.contains("*")
                     ? "*" : "");
             kinds.append(type.contains("*") ? 'p' : type.contains("long long") ? 'l' : type.contains("float") ? 'f'
+                    : type.contains("double") ? 'd'
                     : kindOfInteger(declaration, type));
         }
         return kinds.toString();

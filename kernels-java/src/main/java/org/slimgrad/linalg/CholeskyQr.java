@@ -72,7 +72,12 @@ public final class CholeskyQr extends CholeskyQrPolicy<double[]> {
     }
 
     @Override
-    protected double gramDeviationFromIdentity() {
+    protected boolean lastPassMayStart() {
+        return gramDeviationFromIdentity() <= LAST_PASS_DEVIATION;
+    }
+
+    // max |G − I|, NaN counted as +∞
+    private double gramDeviationFromIdentity() {
         double worst = 0;
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < k; j++) {

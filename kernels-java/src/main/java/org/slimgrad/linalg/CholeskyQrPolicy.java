@@ -51,7 +51,7 @@ public abstract class CholeskyQrPolicy<R> {
         OrthoMethod method = OrthoMethod.CHOLESKY_QR2;
         for (int pass = 0; pass < passes; pass++) {
             gram(a);
-            if (pass == passes - 1 && gramDeviationFromIdentity() > LAST_PASS_DEVIATION) {
+            if (pass == passes - 1 && !lastPassMayStart()) {
                 return householder(a, r);
             }
             if (!factor(0, PIVOT_TOLERANCE)) {
@@ -107,15 +107,20 @@ public abstract class CholeskyQrPolicy<R> {
     /** G = AᵀA. */
     protected abstract void gram(Matrix a);
 
-    /** max |G − I|, NaN counted as +∞. */
-    protected abstract double gramDeviationFromIdentity();
+    /**
+     * Whether the last pass may start from the current G: max |G − I| within {@value #LAST_PASS_DEVIATION}, NaN
+     * failing. A subclass that defers its checks to the end of the operation (the device's, which waits for the GPU
+     * once) records this test there, returns true, and reruns the operation with checks when a test failed.
+     */
+    protected abstract boolean lastPassMayStart();
 
     /** tr(G). */
     protected abstract double gramTrace();
 
     /**
      * The upper triangular R with G + shift·I = RᵀR, kept as the current factor, G left as it is; false when the
-     * factorisation breaks down or a pivot R(j, j)² is not above {@code pivotTolerance} times G's largest diagonal.
+     * factorisation breaks down or a pivot R(j, j)² is not above {@code pivotTolerance} times G's largest diagonal
+     * (a subclass that defers its checks records this test and returns true, as for {@link #lastPassMayStart}).
      */
     protected abstract boolean factor(double shift, double pivotTolerance);
 

@@ -5,7 +5,6 @@ import java.io.IOException;
 
 import org.slimgrad.Axis;
 import org.slimgrad.Backend;
-import org.slimgrad.FixedSupport;
 import org.slimgrad.Matrix;
 import org.slimgrad.ScoreNorm;
 import org.slimgrad.collective.Collective;
@@ -35,6 +34,9 @@ public final class DctProjector extends AbstractProjector {
     private final Collective group;
     private int[] indices;
     private int[] previous;
+    /** The rotation C on the backend (made at the first rotation), and the indices it was built for. */
+    private Matrix change;
+    private int[] changeFor;
 
     public DctProjector(Backend backend, int rows, int cols, int rank, int updateGap, float scale, ScoreNorm norm,
                         NonFinitePolicy nonFinite) {
@@ -125,33 +127,13 @@ public final class DctProjector extends AbstractProjector {
         if (previous == null) {
             return;
         }
-        // M·C (or Cᵀ·M) with the 0/1 matching C built on the backend: a GEMM whose every sum has one non-zero term,
-        // so each kept value moves exactly (for finite moments), on any backend, host or device
-        Matrix change = backend.allocate(rank, rank);
-        int[] from = matching(previous, indices);
-        int[] pointers = new int[rank + 1];
-        int kept = 0;
-        for (int t = 0; t < rank; t++) {
-            kept += from[t] >= 0 ? 1 : 0;
-        }
-        int[] columns = new int[kept];
-        int[] slotOf = new int[rank];
-        java.util.Arrays.fill(slotOf, -1);
-        for (int t = 0; t < rank; t++) {
-            if (from[t] >= 0) {
-                slotOf[from[t]] = t;
-            }
-        }
-        for (int i = 0, p = 0; i < rank; i++) { // row i (old slot) holds a 1 in the column of its new slot
-            if (slotOf[i] >= 0) {
-                columns[p++] = slotOf[i];
-            }
-            pointers[i + 1] = p;
-        }
-        if (kept > 0) {
-            Matrix ones = backend.allocate(1, kept);
-            backend.fill(ones, 1f);
-            backend.sparseScatter(FixedSupport.of(rank, rank, pointers, columns), ones, change);
+        // M·C (or Cᵀ·M) with the 0/1 matching C, built on the host once per refresh and copied into the backend's
+        // r×r matrix: a GEMM whose every sum has one non-zero term, so each kept value moves exactly (for finite
+        // moments), on any backend, host or device
+        if (changeFor != indices) {
+            change = change != null ? change : backend.allocate(rank, rank);
+            backend.copyFromHost(subspaceChange(), change);
+            changeFor = indices;
         }
         Matrix rotated = backend.allocate(state.rows(), state.cols());
         if (axis == Axis.ROWS) {
@@ -177,14 +159,15 @@ public final class DctProjector extends AbstractProjector {
     }
 
     /**
-     * The r indices and the score row used at refresh. Not counted: the shared per-length DCT plan (O(n) twiddles,
-     * one per length for the whole process) and what a backend uses during a refresh (the CPU backend keeps one
-     * transform of the gradient between scoring and gathering, in a scratch of the gradient's size that the calling
-     * thread holds softly, shared by all its projectors).
+     * The r indices, the score row used at refresh and, once a moment was rotated, the r×r rotation. Not counted:
+     * the shared per-length DCT plan (O(n) twiddles, one per length for the whole process) and what a backend uses
+     * during a refresh (the CPU backend keeps one transform of the gradient between scoring and gathering, in a
+     * scratch of the gradient's size that the calling thread holds softly, shared by all its projectors).
      */
     @Override
     public long bytesHeld() {
-        return 2L * rank * Integer.BYTES + (long) scores.cols() * Float.BYTES;
+        return 2L * rank * Integer.BYTES + (long) scores.cols() * Float.BYTES
+                + (change == null ? 0 : (long) rank * rank * Float.BYTES);
     }
 
     @Override

@@ -171,7 +171,7 @@ final class StateReader {
 
     /**
      * Writes bits read by {@link #readMatrixBits} into {@code into}, a matrix of {@code backend} with their shape (a
-     * device matrix through a host copy, {@link Backend#fromHost}).
+     * device matrix through a host copy, {@link Backend#copyFromHost}).
      */
     static void install(int[] bits, Backend backend, Matrix into) {
         boolean host = into.domain().isHost();
@@ -181,7 +181,7 @@ final class StateReader {
             Bf16.setWord(staged, e / cols, e % cols, bits[e]);
         }
         if (!host) {
-            backend.copy(backend.fromHost(staged), into);
+            backend.copyFromHost(staged, into);
         }
     }
 

@@ -75,7 +75,7 @@ abstract class HostAccess {
 
         @Override
         void write(Matrix host, Matrix m) {
-            cuda.upload(host, m);
+            cuda.copyFromHost(host, m);
         }
     }
 }

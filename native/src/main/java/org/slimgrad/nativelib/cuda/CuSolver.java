@@ -17,8 +17,9 @@ import org.slimgrad.nativelib.loader.LibraryOnce;
  * cuSOLVER's dense routines through FFM (libcusolver.so.12, else .11): one handle on a {@link Context}'s stream.
  * Matrices are column-major, as cuSOLVER wants them; a row-major slimgrad matrix is the column-major transpose.
  * Each call sizes its device workspace (one buffer per handle, grown when a call needs more, so repeated calls do
- * not allocate), runs and synchronises; the raw-address forms return cuSOLVER's info, the others turn a positive
- * info into an exception.
+ * not allocate). The raw-address forms only queue the routine, which writes its info to a device int the caller
+ * names and reads when it next waits anyway; the {@link DeviceBuffer} forms wait and turn a non-zero info into an
+ * exception.
  */
 public final class CuSolver implements AutoCloseable {
 
@@ -96,67 +97,75 @@ public final class CuSolver implements AutoCloseable {
 
     /** Thin SVD of the column-major m×n A (m ≥ n, destroyed): S (n), U (m×n, ld m), Vᵀ (n×n, ld n). */
     public void sgesvd(int m, int n, DeviceBuffer a, DeviceBuffer s, DeviceBuffer u, DeviceBuffer vt) {
-        failOnPositive("cusolverDnSgesvd", sgesvd(m, n, a.address(), m, s.address(), u.address(), m, vt.address(), n));
+        sgesvd(m, n, a.address(), m, s.address(), u.address(), m, vt.address(), n, info.address());
+        failOnPositive("cusolverDnSgesvd", info("cusolverDnSgesvd", info));
     }
 
     /**
      * Thin SVD (jobu = jobvt = 'S') of the column-major m×n A (m ≥ n, destroyed): S (n values, descending), U (m×n,
-     * ld ldu), Vᵀ (n×n, ld ldvt). Returns cuSOLVER's info: 0, or the number of superdiagonals that did not converge.
+     * ld ldu), Vᵀ (n×n, ld ldvt). Queued; its info (0, or the number of superdiagonals that did not converge) goes to
+     * the device int at {@code devInfo}.
      */
-    public int sgesvd(int m, int n, MemorySegment a, int lda, MemorySegment s, MemorySegment u, int ldu,
-                      MemorySegment vt, int ldvt) {
+    public void sgesvd(int m, int n, MemorySegment a, int lda, MemorySegment s, MemorySegment u, int ldu,
+                       MemorySegment vt, int ldvt, MemorySegment devInfo) {
         if (m < n) {
             throw new IllegalArgumentException("CuSolver.sgesvd: " + m + "x" + n + "; cuSOLVER's gesvd needs m >= n");
         }
-        return run("cusolverDnSgesvd", (lwork, work, info) -> (int) gesvd.invokeExact(handle(), (byte) 'S', (byte) 'S',
-                m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, MemorySegment.NULL, info),
+        queue("cusolverDnSgesvd", devInfo, (lwork, work, info) -> (int) gesvd.invokeExact(handle(), (byte) 'S',
+                (byte) 'S', m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, MemorySegment.NULL, info),
                 size -> (int) gesvdBufferSize.invokeExact(handle(), m, n, size));
     }
 
     /** Eigendecomposition of the symmetric n×n A (upper triangle): eigenvalues ascending in W, vectors in A. */
     public void ssyevd(int n, DeviceBuffer a, DeviceBuffer w) {
-        failOnPositive("cusolverDnSsyevd", ssyevd(n, a.address(), n, w.address()));
+        ssyevd(n, a.address(), n, w.address(), info.address());
+        failOnPositive("cusolverDnSsyevd", info("cusolverDnSsyevd", info));
     }
 
     /**
      * Eigendecomposition of the column-major symmetric n×n A (upper triangle read): eigenvalues ascending in W,
-     * orthonormal eigenvectors in A's columns. Returns cuSOLVER's info (positive: no convergence).
+     * orthonormal eigenvectors in A's columns. Queued; its info (positive: no convergence) goes to {@code devInfo}.
      */
-    public int ssyevd(int n, MemorySegment a, int lda, MemorySegment w) {
-        return run("cusolverDnSsyevd", (lwork, work, info) -> (int) syevd.invokeExact(handle(), EIG_MODE_VECTOR,
+    public void ssyevd(int n, MemorySegment a, int lda, MemorySegment w, MemorySegment devInfo) {
+        queue("cusolverDnSsyevd", devInfo, (lwork, work, info) -> (int) syevd.invokeExact(handle(), EIG_MODE_VECTOR,
                 FILL_UPPER, n, a, lda, w, work, lwork, info),
                 size -> (int) syevdBufferSize.invokeExact(handle(), EIG_MODE_VECTOR, FILL_UPPER, n, a, lda, w, size));
     }
 
     /** Householder QR of the column-major m×n A, then its explicit m×n Q in place of A. */
     public void orthonormalize(int m, int n, DeviceBuffer a, DeviceBuffer tau) {
-        sgeqrf(m, n, a.address(), m, tau.address());
-        sorgqr(m, n, a.address(), m, tau.address());
+        sgeqrf(m, n, a.address(), m, tau.address(), info.address());
+        sorgqr(m, n, a.address(), m, tau.address(), info.address());
+        info("cusolverDnSorgqr", info);
     }
 
-    /** Householder QR of the column-major m×n A (m ≥ n): R in the upper triangle, reflectors below it and in tau. */
-    public void sgeqrf(int m, int n, MemorySegment a, int lda, MemorySegment tau) {
-        run("cusolverDnSgeqrf", (lwork, work, info) -> (int) geqrf.invokeExact(handle(), m, n, a, lda, tau, work,
+    /**
+     * Householder QR of the column-major m×n A (m ≥ n): R in the upper triangle, reflectors below it and in tau.
+     * Queued; its info (negative only for an illegal argument) goes to {@code devInfo}.
+     */
+    public void sgeqrf(int m, int n, MemorySegment a, int lda, MemorySegment tau, MemorySegment devInfo) {
+        queue("cusolverDnSgeqrf", devInfo, (lwork, work, info) -> (int) geqrf.invokeExact(handle(), m, n, a, lda, tau, work,
                 lwork, info), size -> (int) geqrfBufferSize.invokeExact(handle(), m, n, a, lda, size));
     }
 
-    /** The explicit m×n Q of {@link #sgeqrf}'s reflectors, in place of A. */
-    public void sorgqr(int m, int n, MemorySegment a, int lda, MemorySegment tau) {
-        run("cusolverDnSorgqr", (lwork, work, info) -> (int) orgqr.invokeExact(handle(), m, n, n, a, lda, tau, work,
+    /** The explicit m×n Q of {@link #sgeqrf}'s reflectors, in place of A; queued, info as sgeqrf's. */
+    public void sorgqr(int m, int n, MemorySegment a, int lda, MemorySegment tau, MemorySegment devInfo) {
+        queue("cusolverDnSorgqr", devInfo, (lwork, work, info) -> (int) orgqr.invokeExact(handle(), m, n, n, a, lda, tau, work,
                 lwork, info), size -> (int) orgqrBufferSize.invokeExact(handle(), m, n, n, a, lda, tau, size));
     }
 
     /** Cholesky factorisation of the upper triangle of the symmetric n×n A in place. */
     public void spotrf(int n, DeviceBuffer a) {
-        failOnPositive("cusolverDnSpotrf", spotrf(n, a.address(), n));
+        spotrf(n, a.address(), n, info.address());
+        failOnPositive("cusolverDnSpotrf", info("cusolverDnSpotrf", info));
     }
 
     /**
-     * Cholesky factorisation A = UᵀU of the column-major symmetric n×n A (upper triangle) in place. Returns info: 0,
-     * or the order of the first leading minor that is not positive definite.
+     * Cholesky factorisation A = UᵀU of the column-major symmetric n×n A (upper triangle) in place. Queued; its info
+     * (0, or the order of the first leading minor that is not positive definite) goes to {@code devInfo}.
      */
-    public int spotrf(int n, MemorySegment a, int lda) {
-        return run("cusolverDnSpotrf", (lwork, work, info) -> (int) potrf.invokeExact(handle(), FILL_UPPER, n, a, lda,
+    public void spotrf(int n, MemorySegment a, int lda, MemorySegment devInfo) {
+        queue("cusolverDnSpotrf", devInfo, (lwork, work, info) -> (int) potrf.invokeExact(handle(), FILL_UPPER, n, a, lda,
                 work, lwork, info), size -> (int) potrfBufferSize.invokeExact(handle(), FILL_UPPER, n, a, lda, size));
     }
 
@@ -182,14 +191,13 @@ public final class CuSolver implements AutoCloseable {
                     v.address(), (long) n, CUDA_R_32F, deviceBytes, hostBytes));
             long deviceFloats = Math.max(1, (deviceBytes.get(JAVA_LONG, 0) + Float.BYTES - 1) / Float.BYTES);
             long hostSize = Math.max(1, hostBytes.get(JAVA_LONG, 0));
-            try (DeviceBuffer work = context.allocate(deviceFloats); DeviceBuffer info = context.allocate(1)) {
-                MemorySegment hostWork = arena.allocate(hostSize, 16);
-                call("cusolverDnXgesvdr", () -> (int) gesvdr.invokeExact(handle(), params, (byte) 'S', (byte) 'S', (long) m,
-                        (long) n, (long) rank, (long) oversample, (long) iterations, CUDA_R_32F, a.address(), (long) m,
-                        CUDA_R_32F, s.address(), CUDA_R_32F, u.address(), (long) m, CUDA_R_32F, v.address(), (long) n,
-                        CUDA_R_32F, work.address(), deviceFloats * Float.BYTES, hostWork, hostSize, info.address()));
-                failOnPositive("cusolverDnXgesvdr", info("cusolverDnXgesvdr", info));
-            }
+            MemorySegment deviceWork = workspace(deviceFloats);
+            MemorySegment hostWork = arena.allocate(hostSize, 16);
+            call("cusolverDnXgesvdr", () -> (int) gesvdr.invokeExact(handle(), params, (byte) 'S', (byte) 'S', (long) m,
+                    (long) n, (long) rank, (long) oversample, (long) iterations, CUDA_R_32F, a.address(), (long) m,
+                    CUDA_R_32F, s.address(), CUDA_R_32F, u.address(), (long) m, CUDA_R_32F, v.address(), (long) n,
+                    CUDA_R_32F, deviceWork, deviceFloats * Float.BYTES, hostWork, hostSize, info.address()));
+            failOnPositive("cusolverDnXgesvdr", info("cusolverDnXgesvdr", info));
         }
     }
 
@@ -216,21 +224,26 @@ public final class CuSolver implements AutoCloseable {
         int call(int lwork, MemorySegment work, MemorySegment info) throws Throwable;
     }
 
-    // size the workspace (grown, never shrunk: no cudaMalloc once the largest call has run), run, wait, return info
-    private int run(String name, Routine routine, BufferSize bufferSize) {
+    // size the workspace (grown, never shrunk: no cudaMalloc once the largest call has run) and queue the routine
+    private void queue(String name, MemorySegment devInfo, Routine routine, BufferSize bufferSize) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment lwork = arena.allocate(JAVA_INT);
             call(name + "_bufferSize", () -> bufferSize.query(lwork));
             int floats = Math.max(1, lwork.get(JAVA_INT, 0));
-            if (work == null || work.floats() < floats) {
-                if (work != null) {
-                    work.close();
-                }
-                work = context.allocate(floats);
-            }
-            call(name, () -> routine.call(floats, work.address(), info.address()));
-            return info(name, info);
+            MemorySegment deviceWork = workspace(floats);
+            call(name, () -> routine.call(floats, deviceWork, devInfo));
         }
+    }
+
+    // the handle's one device workspace, grown to at least `floats`
+    private MemorySegment workspace(long floats) {
+        if (work == null || work.floats() < floats) {
+            if (work != null) {
+                work.close();
+            }
+            work = context.allocate(floats);
+        }
+        return work.address();
     }
 
     private void failOnPositive(String name, int info) {

@@ -1,0 +1,108 @@
+package org.slimgrad.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+import org.slimgrad.Axis;
+import org.slimgrad.Matrix;
+import org.slimgrad.ScoreNorm;
+import org.slimgrad.Svd;
+import org.slimgrad.TestData;
+import org.slimgrad.train.DctProjector;
+import org.slimgrad.train.LowRankAdam;
+import org.slimgrad.train.NonFinitePolicy;
+
+/**
+ * What a warm training step costs in driver calls, counted at the device seam on the emulated device (the same
+ * counter runs on a GPU): after one warm-up call no operation allocates device memory, and each waits for the GPU only
+ * to hand a value back to the host.
+ */
+class WarmStepDriverCallsTest {
+
+    private final CudaBackend cuda = EmulatedCuda.create();
+    private final SplittableRandom rng = new SplittableRandom(9);
+
+    /** The driver calls of {@code repeats} runs of {@code step} after one warm-up run. */
+    private DriverCalls warm(int repeats, Runnable step) {
+        step.run();
+        return calls(repeats, step);
+    }
+
+    private DriverCalls calls(int repeats, Runnable step) {
+        DriverCalls before = cuda.driverCalls();
+        for (int i = 0; i < repeats; i++) {
+            step.run();
+        }
+        return cuda.driverCalls().since(before);
+    }
+
+    @Test
+    void adamStepsNeitherAllocateNorWait() {
+        Matrix g = cuda.fromHost(TestData.random(rng, 48, 40, false));
+        Matrix m = cuda.allocate(48, 40);
+        Matrix v = cuda.allocate(48, 40);
+        Matrix w = cuda.fromHost(TestData.random(rng, 48, 40, false));
+        long[] step = {1};
+        DriverCalls calls = warm(5, () -> cuda.adam(g, m, v, 0.9f, 0.999f, 1e-8f, step[0]++, -1e-3f, 1f, w));
+        assertEquals(0, calls.allocations(), "allocations: " + calls);
+        assertEquals(0, calls.syncs(), "syncs: " + calls);
+    }
+
+    @Test
+    void orthonormalizeWaitsOnceAndReusesItsPlan() {
+        Matrix a = cuda.fromHost(TestData.random(rng, 70, 12, false));
+        DriverCalls calls = warm(3, () -> cuda.orthonormalize(a));
+        assertEquals(0, calls.allocations(), "allocations: " + calls);
+        assertEquals(2 * 3, calls.syncs(), "two waits per call: the input's norm and the deferred checks: " + calls);
+    }
+
+    @Test
+    void randomizedSvdWaitsTwiceAndAllocatesOnlyItsResults() {
+        Matrix a = cuda.fromHost(TestData.random(rng, 90, 60, false));
+        Svd[] kept = new Svd[4];
+        int[] call = {0};
+        DriverCalls calls = warm(3, () -> kept[call[0]++] = cuda.randomizedSvd(a, 8, 4, 2, 7, null));
+        assertEquals(6, calls.allocations(), "U and Vᵀ of each of the three kept results only: " + calls);
+        assertTrue(calls.syncs() <= 3 * 3, "at most three waits per call (q = 2): " + calls);
+        assertEquals(3 * 3, calls.syncs(), "the input's norm, the deferred checks and σ: " + calls);
+    }
+
+    @Test
+    void dctRefreshWaitsOnlyForItsIndices() {
+        Matrix g = cuda.fromHost(TestData.random(rng, 48, 40, false));
+        Matrix scores = cuda.allocate(1, 40);
+        Matrix r = cuda.allocate(48, 8);
+        DriverCalls calls = warm(3, () -> cuda.dctSelect(g, Axis.ROWS, ScoreNorm.L1, scores, 8, r));
+        assertEquals(0, calls.allocations(), "allocations: " + calls);
+        assertEquals(3, calls.syncs(), "one wait per refresh, for the indices: " + calls);
+    }
+
+    /**
+     * A DCT-projected LowRankAdam step between refreshes allocates nothing and waits once (its projected gradient's
+     * sum of squares, the non-finite check that protects W); a refresh adds the selection's one wait, and with
+     * ROTATE the rotation's two projected-shape temporaries (the moments' products with C, returned to the pool
+     * when collected) and the copy of C.
+     */
+    @Test
+    void lowRankAdamStepsAllocateNothingBetweenRefreshes() {
+        for (LowRankAdam.OnRefresh onRefresh : LowRankAdam.OnRefresh.values()) {
+            Matrix g = cuda.fromHost(TestData.random(rng, 48, 40, false));
+            Matrix w = cuda.fromHost(TestData.random(rng, 48, 40, false));
+            LowRankAdam adam = new LowRankAdam(cuda, new DctProjector(cuda, 48, 40, 8, 3, 0.25f, ScoreNorm.L1,
+                    NonFinitePolicy.THROW), new LowRankAdam.Settings(1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f, onRefresh));
+            for (int i = 0; i < 4; i++) { // two refreshes (steps 1 and 4) and the steps between
+                adam.step(w, g);
+            }
+            DriverCalls between = calls(2, () -> adam.step(w, g)); // steps 5 and 6
+            assertEquals(0, between.allocations(), onRefresh + ", between refreshes: " + between);
+            assertEquals(2, between.syncs(), onRefresh + ", between refreshes: " + between);
+            DriverCalls refresh = calls(1, () -> adam.step(w, g)); // step 7
+            boolean rotates = onRefresh == LowRankAdam.OnRefresh.ROTATE;
+            assertEquals(rotates ? 2 : 0, refresh.allocations(), onRefresh + ", a refresh: " + refresh);
+            assertEquals(rotates ? 3 : 2, refresh.syncs(), onRefresh + ", a refresh: " + refresh);
+        }
+    }
+}
