@@ -73,6 +73,12 @@ final class CountedDevice implements Device {
     }
 
     @Override
+    public void copy2D(boolean toDevice, MemorySegment host, long address, long pitch, long width, long rows) {
+        copied(width * rows);
+        device.copy2D(toDevice, host, address, pitch, width, rows);
+    }
+
+    @Override
     public void launch(String kernel, int gridX, int gridY, int blockX, int blockY, KernelArgs params) {
         counts.incrementAndGet(LAUNCHES);
         device.launch(kernel, gridX, gridY, blockX, blockY, params);

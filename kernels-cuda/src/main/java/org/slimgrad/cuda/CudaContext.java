@@ -98,18 +98,34 @@ final class CudaContext implements AutoCloseable {
         return new DeviceArena(domain, memory);
     }
 
-    /** Copies between a host and a device matrix of the same shape (validated by the caller), in row order. */
+    /**
+     * Copies between a host and a device matrix of the same shape (validated by the caller): one copy, with the rows
+     * packed through native memory and a 2-D copy when either side is a strided view.
+     */
     synchronized void transfer(Matrix host, Matrix onDevice, boolean toDevice) {
-        boolean flat = host.isContiguous() && onDevice.isContiguous();
-        int rows = flat ? Math.min(1, host.rows()) : host.rows();
-        long length = (flat ? host.size() : host.cols()) * Float.BYTES;
-        for (int i = 0; i < rows && length > 0; i++) {
-            MemorySegment hostRow = host.segment().asSlice(host.index(i, 0) * Float.BYTES, length);
-            long deviceRow = DeviceKernels.address(onDevice) + (long) i * onDevice.ld() * Float.BYTES;
+        int rows = host.rows();
+        long width = (long) host.cols() * Float.BYTES;
+        if (rows == 0 || width == 0) {
+            return;
+        }
+        long address = DeviceKernels.address(onDevice);
+        if (host.isContiguous() && onDevice.isContiguous()) {
+            MemorySegment flat = host.segment().asSlice(host.index(0, 0) * Float.BYTES, rows * width);
             if (toDevice) {
-                device().upload(hostRow, deviceRow, length);
+                device().upload(flat, address, rows * width);
             } else {
-                device().download(deviceRow, hostRow, length);
+                device().download(address, flat, rows * width);
+            }
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment packed = arena.allocate(rows * width, 16);
+            for (int i = 0; i < rows && toDevice; i++) {
+                MemorySegment.copy(host.segment(), host.index(i, 0) * Float.BYTES, packed, i * width, width);
+            }
+            device().copy2D(toDevice, packed, address, (long) onDevice.ld() * Float.BYTES, width, rows);
+            for (int i = 0; i < rows && !toDevice; i++) {
+                MemorySegment.copy(packed, i * width, host.segment(), host.index(i, 0) * Float.BYTES, width);
             }
         }
     }

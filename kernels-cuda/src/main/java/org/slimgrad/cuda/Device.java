@@ -34,6 +34,12 @@ interface Device extends AutoCloseable {
     /** Copies device memory to the host after the queued work; returns when done. */
     void download(long device, MemorySegment host, long bytes);
 
+    /**
+     * Copies {@code rows} rows of {@code width} bytes between packed native host memory and device memory whose rows
+     * are {@code pitch} bytes apart, after the queued work; returns when done: a strided view in one copy.
+     */
+    void copy2D(boolean toDevice, MemorySegment host, long device, long pitch, long width, long rows);
+
     /** Queues {@code kernel} (a name from the PTX sources) on a grid of blocks, with cuLaunchKernel's parameters. */
     void launch(String kernel, int gridX, int gridY, int blockX, int blockY, KernelArgs params);
 

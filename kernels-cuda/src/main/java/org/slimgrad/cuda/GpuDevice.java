@@ -123,6 +123,12 @@ final class GpuDevice implements Device {
     }
 
     @Override
+    public void copy2D(boolean toDevice, MemorySegment host, long device, long pitch, long width, long rows) {
+        context.makeCurrent();
+        context.copy2D(toDevice, host, device, pitch, width, rows);
+    }
+
+    @Override
     public void launch(String kernel, int gridX, int gridY, int blockX, int blockY, KernelArgs params) {
         context.makeCurrent();
         MemorySegment function = functions.computeIfAbsent(kernel, this::find);

@@ -84,6 +84,32 @@ abstract class DeviceContract {
         assertTrue(Double.isFinite(cuda().sumOfSquares(cuda().fromHost(host))));
     }
 
+    /** Strided views on either side travel in one copy (a 2-D copy on the device), leaving the rest untouched. */
+    @Test
+    void aStridedViewTravelsInOneCopy() {
+        Matrix host = TestData.random(new java.util.SplittableRandom(31), 30, 20, false);
+        Matrix onDevice = cuda().allocate(40, 32);
+        Matrix view = onDevice.view(5, 7, 30, 20);
+        DriverCalls before = cuda().driverCalls();
+        cuda().copyFromHost(host, view);
+        DriverCalls up = cuda().driverCalls().since(before);
+        Matrix back = Matrix.wrap(new float[40 * 32], 40, 32);
+        Matrix backView = back.view(3, 4, 30, 20);
+        before = cuda().driverCalls();
+        cuda().download(view, backView);
+        DriverCalls down = cuda().driverCalls().since(before);
+        assertEquals(1, up.syncs(), "upload: " + up);
+        assertEquals(1, down.syncs(), "download: " + down);
+        Matrix whole = cuda().toHost(onDevice);
+        for (int i = 0; i < 40; i++) {
+            for (int j = 0; j < 32; j++) {
+                boolean inside = i >= 5 && i < 35 && j >= 7 && j < 27;
+                assertEquals(inside ? host.get(i - 5, j - 7) : 0f, whole.get(i, j), "device (" + i + ", " + j + ")");
+                boolean insideBack = i >= 3 && i < 33 && j >= 4 && j < 24;
+                assertEquals(insideBack ? host.get(i - 3, j - 4) : 0f, back.get(i, j), "host (" + i + ", " + j + ")");
+            }
+        }
+    }
     /**
      * With its checks deferred to one read at the end, orthonormalisation waits for the GPU once when every check
      * passes, and otherwise restores A and reruns with the checks made as they come: on every path it takes the

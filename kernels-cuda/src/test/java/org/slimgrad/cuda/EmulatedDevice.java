@@ -118,6 +118,21 @@ final class EmulatedDevice implements Device {
     }
 
     @Override
+    public void copy2D(boolean toDevice, MemorySegment host, long device, long pitch, long width, long rows) {
+        if (!host.isNative()) {
+            throw new IllegalArgumentException("cuda emulation: copy2D of heap memory; cuMemcpy2D needs native memory");
+        }
+        for (long row = 0; row < rows; row++) {
+            MemorySegment onDevice = at(device + row * pitch, width);
+            if (toDevice) {
+                MemorySegment.copy(host, row * width, onDevice, 0, width);
+            } else {
+                MemorySegment.copy(onDevice, 0, host, row * width, width);
+            }
+        }
+    }
+
+    @Override
     public synchronized void launch(String kernel, int gridX, int gridY, int blockX, int blockY,
                                     KernelArgs params) {
         String declared = KernelSignatures.of(kernel);

@@ -14,6 +14,7 @@ import org.slimgrad.TestData;
 import org.slimgrad.train.DctProjector;
 import org.slimgrad.train.LowRankAdam;
 import org.slimgrad.train.NonFinitePolicy;
+import org.slimgrad.train.SparsePlusLowRankLinear;
 
 /**
  * What a warm training step costs in driver calls, counted at the device seam on the emulated device (the same
@@ -104,5 +105,21 @@ class WarmStepDriverCallsTest {
             assertEquals(rotates ? 2 : 0, refresh.allocations(), onRefresh + ", a refresh: " + refresh);
             assertEquals(rotates ? 3 : 2, refresh.syncs(), onRefresh + ", a refresh: " + refresh);
         }
+    }
+
+    /** An SLTrain layer's forward and backward pass allocates nothing and never waits for the GPU once warm. */
+    @Test
+    void layerForwardBackwardNeitherAllocatesNorWaits() {
+        SparsePlusLowRankLinear layer = new SparsePlusLowRankLinear(cuda, 40, 56, 6, 1f, 0.05, 3);
+        Matrix x = cuda.fromHost(TestData.random(rng, 24, 56, false));
+        Matrix dy = cuda.fromHost(TestData.random(rng, 24, 40, false));
+        Matrix y = cuda.allocate(24, 40);
+        Matrix dx = cuda.allocate(24, 56);
+        DriverCalls calls = warm(3, () -> {
+            layer.forward(x, y);
+            layer.backward(x, dy, dx);
+        });
+        assertEquals(0, calls.allocations(), "allocations: " + calls);
+        assertEquals(0, calls.syncs(), "syncs: " + calls);
     }
 }

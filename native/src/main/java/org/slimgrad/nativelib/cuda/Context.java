@@ -70,6 +70,15 @@ public final class Context implements AutoCloseable {
         cuda.copyToHost(host, device, bytes);
     }
 
+    /**
+     * Copies {@code rows} rows of {@code width} bytes between packed native host memory and device memory whose rows
+     * are {@code pitch} bytes apart, after the work queued on the stream: one cuMemcpy2D.
+     */
+    public void copy2D(boolean toDevice, MemorySegment host, long device, long pitch, long width, long rows) {
+        synchronize();
+        cuda.copy2D(toDevice, host, device, pitch, width, rows);
+    }
+
     /** Loads a PTX module on this context; {@link #unloadModule} releases it. */
     public MemorySegment loadModule(String ptx) {
         requireOpen("loadModule");

@@ -28,6 +28,8 @@ public final class Cuda {
     private static final int JIT_ERROR_LOG_BUFFER = 5;
     private static final int JIT_ERROR_LOG_BUFFER_SIZE_BYTES = 6;
     private static final int JIT_LOG_BYTES = 8192;
+    private static final int MEMORY_TYPE_HOST = 1;   // CU_MEMORYTYPE_HOST
+    private static final int MEMORY_TYPE_DEVICE = 2; // CU_MEMORYTYPE_DEVICE
 
     private static final Linker LINKER = Linker.nativeLinker();
 
@@ -42,6 +44,7 @@ public final class Cuda {
     private final MethodHandle memFree;
     private final MethodHandle memcpyHtoD;
     private final MethodHandle memcpyDtoH;
+    private final MethodHandle memcpy2D;
     private final MethodHandle memGetInfo;
     private final MethodHandle streamCreate;
     private final MethodHandle streamDestroy;
@@ -87,6 +90,7 @@ public final class Cuda {
         memFree = bind(lib, "cuMemFree_v2", JAVA_LONG);
         memcpyHtoD = bind(lib, "cuMemcpyHtoD_v2", JAVA_LONG, ADDRESS, JAVA_LONG);
         memcpyDtoH = bind(lib, "cuMemcpyDtoH_v2", ADDRESS, JAVA_LONG, JAVA_LONG);
+        memcpy2D = bind(lib, "cuMemcpy2D_v2", ADDRESS);
         memGetInfo = bind(lib, "cuMemGetInfo_v2", ADDRESS, ADDRESS);
         streamCreate = bind(lib, "cuStreamCreate", ADDRESS, JAVA_INT);
         streamDestroy = bind(lib, "cuStreamDestroy_v2", ADDRESS);
@@ -177,6 +181,27 @@ public final class Cuda {
             MemorySegment staging = arena.allocate(bytes, 16);
             call("cuMemcpyDtoH", () -> (int) memcpyDtoH.invokeExact(staging, device, bytes));
             MemorySegment.copy(staging, 0, host, 0, bytes);
+        }
+    }
+
+    /**
+     * Copies {@code rows} rows of {@code width} bytes between packed native host memory (pitch = width) and device
+     * memory whose rows are {@code pitch} bytes apart: one cuMemcpy2D (a CUDA_MEMCPY2D, cuda.h's layout).
+     */
+    void copy2D(boolean toDevice, MemorySegment host, long device, long pitch, long width, long rows) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment copy = arena.allocate(128, 8); // zeroed: x and y offsets 0, no arrays
+            long hostSide = toDevice ? 0 : 56;           // src fields at 0, dst fields at 56
+            long deviceSide = toDevice ? 56 : 0;
+            copy.set(JAVA_INT, hostSide + 16, MEMORY_TYPE_HOST);
+            copy.set(ADDRESS, hostSide + 24, host);
+            copy.set(JAVA_LONG, hostSide + 48, width);
+            copy.set(JAVA_INT, deviceSide + 16, MEMORY_TYPE_DEVICE);
+            copy.set(JAVA_LONG, deviceSide + 32, device);
+            copy.set(JAVA_LONG, deviceSide + 48, pitch);
+            copy.set(JAVA_LONG, 112, width);
+            copy.set(JAVA_LONG, 120, rows);
+            call("cuMemcpy2D", () -> (int) memcpy2D.invokeExact(copy));
         }
     }
 
