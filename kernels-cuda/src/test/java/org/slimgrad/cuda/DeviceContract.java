@@ -119,12 +119,7 @@ abstract class DeviceContract {
     void deferredChecksTakeTheCheckedPathsResultOnEveryPath() {
         int m = 150;
         int k = 24;
-        Object[][] cases = {
-                {Spectra.withSpectrum(rng, m, k, Spectra.conditioned(k, 10)), OrthoMethod.CHOLESKY_QR2},
-                {Spectra.withSpectrum(rng, m, k, Spectra.conditioned(k, 1e4)), OrthoMethod.SHIFTED_CHOLESKY_QR3},
-                {rankDeficient(m, k), OrthoMethod.HOUSEHOLDER_QR},
-        };
-        for (Object[] c : cases) {
+        for (Object[] c : pathCases(m, k)) {
             Matrix checked = cuda().fromHost((Matrix) c[0]);
             Matrix deferred = cuda().fromHost((Matrix) c[0]);
             new DeviceCholeskyQr(cuda().context(), cuda(), m, k).orthonormalize(checked, null);
@@ -143,16 +138,20 @@ abstract class DeviceContract {
         }
     }
 
-    @Test
-    void choleskyQrReturnsAnRThatReproducesTheInputOnEveryPath() {
-        int m = 150;
-        int k = 24;
-        Object[][] cases = {
+    // an input for each of Cholesky QR's paths, with the path it takes
+    private Object[][] pathCases(int m, int k) {
+        return new Object[][]{
                 {Spectra.withSpectrum(rng, m, k, Spectra.conditioned(k, 10)), OrthoMethod.CHOLESKY_QR2},
                 {Spectra.withSpectrum(rng, m, k, Spectra.conditioned(k, 1e4)), OrthoMethod.SHIFTED_CHOLESKY_QR3},
                 {rankDeficient(m, k), OrthoMethod.HOUSEHOLDER_QR},
         };
-        for (Object[] c : cases) {
+    }
+
+    @Test
+    void choleskyQrReturnsAnRThatReproducesTheInputOnEveryPath() {
+        int m = 150;
+        int k = 24;
+        for (Object[] c : pathCases(m, k)) {
             Matrix a = (Matrix) c[0];
             Matrix q = cuda().fromHost(a);
             Matrix r = cuda().allocate(k, k);
