@@ -68,37 +68,36 @@ final class DeviceDct {
 
     /** r = the coefficients {@code indices} of every line of g (lines × k for rows, k × lines for columns). */
     void gather(Matrix g, Axis axis, int[] indices, Matrix r) {
+        int lines = axis.lineCount(g);
+        int n = axis.lineLength(g);
         long index = DeviceKernels.address(deviceIndices(indices));
-        gather(g, axis, indices.length, index, 0L, r);
+        run(lines, n, axis, (plan, work) -> kernels.dctLoad(lines, n, g, axis, work),
+                (plan, v) -> kernels.dctStore(lines, n, indices.length, v, plan.shifts(), index, 0L, r, axis));
     }
 
     /**
-     * {@code dctSelect} waiting for the GPU once: the scores, top-k on the device, r gathered at the device-resident
-     * indices (unless a score is not finite), then the indices and top-k's report in one copy. Null, r untouched,
-     * when a score is NaN or ±∞.
+     * {@code dctSelect} from one transform of g, waiting for the GPU once: the scores, top-k on the device, r gathered
+     * at the device-resident indices (unless a score is not finite), then the indices and top-k's report in one copy.
+     * Null, r untouched, when a score is NaN or ±∞.
      */
     int[] select(Matrix g, Axis axis, ScoreNorm norm, Matrix scores, int k, Matrix r) {
+        int lines = axis.lineCount(g);
         int n = axis.lineLength(g);
-        scores(g, axis, norm, scores);
         gatherIndices = null; // the buffer's content changes here
         gatherDevice = buffer(gatherDevice, k + 2);
         long chosen = DeviceKernels.address(gatherDevice);
         long report = chosen + (long) k * Integer.BYTES;
-        kernels.topK(n, k, scores, chosen, report);
-        gather(g, axis, k, chosen, report + Integer.BYTES, r);
+        run(lines, n, axis, (plan, work) -> kernels.dctLoad(lines, n, g, axis, work), (plan, v) -> {
+            kernels.dctScores(lines, n, norm == ScoreNorm.L1, v, plan.shifts(), scores, axis);
+            kernels.topK(n, k, scores, chosen, report);
+            kernels.dctStore(lines, n, k, v, plan.shifts(), chosen, report + Integer.BYTES, r, axis);
+        });
         int[] read = context.ints(gatherDevice, k + 2);
         if (read[k + 1] < n) {
             return null;
         }
         gatherIndices = Arrays.copyOf(read, k);
         return gatherIndices.clone();
-    }
-
-    private void gather(Matrix g, Axis axis, int count, long index, long firstNonFinite, Matrix r) {
-        int lines = axis.lineCount(g);
-        int n = axis.lineLength(g);
-        run(lines, n, axis, (plan, work) -> kernels.dctLoad(lines, n, g, axis, work),
-                (plan, v) -> kernels.dctStore(lines, n, count, v, plan.shifts(), index, firstNonFinite, r, axis));
     }
 
     /** out = α·(the inverse DCT of each line's coefficients, r's values at {@code indices}, zero elsewhere) + β·out. */
