@@ -304,27 +304,26 @@ extern "C" __global__ void sg_hadamard(int rows, int cols, const float* x, int l
 SLIMGRAD_EXPORT(sg_hadamard)
 
 // The checks of an operation that reads its verdict back once, when it next waits for the device (DeviceStatus):
-// status[0] = the tag of the first check that failed, status[1] its code; a later failure leaves the first in place.
-// Each check is one block; thread 0 writes.
-__device__ __forceinline__ void sg_record(int* status, int tag, int code) {
+// status[0] = the first failing check's code (never 0); a later failure leaves it in place. Each check is one block;
+// thread 0 writes.
+__device__ __forceinline__ void sg_record(int* status, int code) {
     if (status[0] == 0) {
-        status[0] = tag;
-        status[1] = code;
+        status[0] = code;
     }
 }
 
 // A cuSOLVER routine's info, recorded when it is not 0.
-extern "C" __global__ void sg_record_info(const int* info, int tag, int* status) {
+extern "C" __global__ void sg_record_info(const int* info, int* status) {
     if (threadIdx.x == 0 && info[0] != 0) {
-        sg_record(status, tag, info[0]);
+        sg_record(status, info[0]);
     }
 }
 SLIMGRAD_EXPORT(sg_record_info)
 
-// A reduction's result (sg_max_partials' out) recorded unless it is at most limit; NaN fails.
-extern "C" __global__ void sg_record_above(const double* value, double limit, int tag, int* status) {
+// A reduction's result (sg_max_partials' out) recorded (code 1) unless it is at most limit; NaN fails.
+extern "C" __global__ void sg_record_above(const double* value, double limit, int* status) {
     if (threadIdx.x == 0 && !(value[0] <= limit)) {
-        sg_record(status, tag, 1);
+        sg_record(status, 1);
     }
 }
 SLIMGRAD_EXPORT(sg_record_above)
@@ -332,9 +331,9 @@ SLIMGRAD_EXPORT(sg_record_above)
 // CholeskyQrPolicy's breakdown test on the device, for the k×k Gram matrix G (row-major) and potrf's factor R
 // (column-major, pivots on the diagonal): a breakdown when potrf's info is not 0, when G's largest diagonal is not
 // positive (NaN counts as +∞, which fails every pivot), or when a pivot has R(j, j)² ≤ tolerance·largest.
-// Recorded with code 1 + the first failing pivot's index (or potrf's info).
+// Recorded with potrf's info, else 1 + the first failing pivot's index.
 extern "C" __global__ void sg_record_cholesky(int k, const float* g, int ldg, const float* r, int ldr, const int* info,
-                                              double tolerance, int tag, int* status) {
+                                              double tolerance, int* status) {
     double largest = 0.0;
     for (int j = threadIdx.x; j < k; j += blockDim.x) {
         double d = g[(long long)j * ldg + j];
@@ -351,11 +350,11 @@ extern "C" __global__ void sg_record_cholesky(int k, const float* g, int ldg, co
     firstBad = -sg_block_reduce(-firstBad, -INFINITY, SgMax());
     if (threadIdx.x == 0) {
         if (info[0] != 0) {
-            sg_record(status, tag, info[0]);
+            sg_record(status, info[0]);
         } else if (!(largest > 0.0)) {
-            sg_record(status, tag, 1);
+            sg_record(status, 1);
         } else if (firstBad < k) {
-            sg_record(status, tag, 1 + (int)firstBad);
+            sg_record(status, 1 + (int)firstBad);
         }
     }
 }

@@ -50,7 +50,7 @@ final class CudaFactorizations extends AbstractFactorizations {
             context.kernels().scale(0.5f, work);
             context.kernels().axpy(0.5f, transposed, work);
             // row-major work = column-major work (symmetric); syevd leaves vector k in row k, ascending
-            context.status().solve(DeviceStatus.Check.SYEVD, info -> context.device().syevd(n,
+            context.status().solve("syevd", info -> context.device().syevd(n,
                     DeviceKernels.address(work), work.ld(), DeviceKernels.address(values), info));
             Matrix vectors = context.allocateUninitialised(n, n);
             context.kernels().transposeReversed(work, vectors);
@@ -107,7 +107,7 @@ final class CudaFactorizations extends AbstractFactorizations {
      * {@link DeviceStatus#solve} checks.
      */
     static void wideSvd(CudaContext context, Matrix a, Matrix u, Matrix sigma, Matrix vt) {
-        context.status().solve(DeviceStatus.Check.GESVD, info -> context.device().gesvd(a.cols(), a.rows(),
+        context.status().solve("gesvd", info -> context.device().gesvd(a.cols(), a.rows(),
                 DeviceKernels.address(a), a.ld(), DeviceKernels.address(sigma), DeviceKernels.address(vt), vt.ld(),
                 DeviceKernels.address(u), u.ld(), info));
     }

@@ -37,11 +37,6 @@ final class DeviceCholeskyQr extends CholeskyQrPolicy<Matrix> {
         this.diagonal = context.allocateUninitialised(1, k);
     }
 
-    /** Bytes of device workspace an instance for m×k holds (the Householder fallback borrows m·k more). */
-    static long workspaceBytes(int k) {
-        return (3L * k * k + k) * Float.BYTES;
-    }
-
     @Override
     protected void gram(Matrix a) {
         dense.gemm(true, false, 1f, a, a, 0f, gram);
@@ -133,12 +128,12 @@ final class DeviceCholeskyQr extends CholeskyQrPolicy<Matrix> {
             long q = DeviceKernels.address(columns);
             long t = DeviceKernels.address(tau);
             DeviceStatus status = context.status();
-            status.solve(DeviceStatus.Check.GEQRF, info -> context.device().geqrf(m, k, q, m, t, info));
+            status.solve("geqrf", info -> context.device().geqrf(m, k, q, m, t, info));
             if (r != null) {
                 kernels.upperFromColumnMajor(k, q, m, factor);
                 accumulate(r);
             }
-            status.solve(DeviceStatus.Check.ORGQR, info -> context.device().orgqr(m, k, q, m, t, info));
+            status.solve("orgqr", info -> context.device().orgqr(m, k, q, m, t, info));
             dense.transpose(columns, a);
         }
         return OrthoMethod.HOUSEHOLDER_QR;
