@@ -206,7 +206,7 @@ public final class DctProjector extends AbstractProjector {
             }
             total.set(0, k, score);
         }
-        backend.copy(backend.fromHost(total), scores);
+        backend.copyFromHost(total, scores);
         int[] chosen = backend.topK(scores, rank);
         backend.dctGather(g, axis, chosen, r);
         return chosen;
