@@ -28,6 +28,7 @@
 #define __forceinline__ inline
 #define __restrict__ __restrict
 #define __shared__ static
+#define __align__(bytes) alignas(bytes)
 
 struct dim3 {
     unsigned x = 1, y = 1, z = 1;

@@ -20,7 +20,8 @@
 #define SG_HEADROOM 0x1p-24f
 #define SG_HEADROOM_BACK 0x1p24f
 
-struct sg_complex {
+// 8-byte aligned, so that one complex value is one 64-bit load or store
+struct __align__(8) sg_complex {
     float re;
     float im;
 };
@@ -74,28 +75,96 @@ SLIMGRAD_EXPORT(sg_idct_load)
 
 // One Stockham radix-p stage: p transforms of length L become one of length L·p. Butterfly i < N/p of line l reads
 // a_q = in(l, i + q·N/p)·e^{−2πi·q·k/(L·p)} (k = i mod L) and writes Σ_q a_q·e^{−2πi·q·t/p} to
-// out(l, (i − k)·p + k + t·L) for t < p: a direct DFT of size p, O(p) per point.
-extern "C" __global__ void sg_fft_stage(int lines, int n, int p, int span, int linesInner, const sg_complex* roots,
-                                        const sg_complex* in, sg_complex* out) {
+// out(l, (i − k)·p + k + t·L) for t < p. The twiddle's index q·k·N/(L·p) is below N, so no reduction mod N is needed;
+// the Java side keeps lines·N below 2³¹, so every index is a 32-bit int.
+//
+// Radices up to 8 (every power-of-two stage, 3, 5 and 7) are unrolled at compile time: each input is loaded (one 8-byte
+// load) and twiddled once into registers, and e^{−2πi·q·t/p} is a constant table index. Larger prime radices take
+// their outputs eight at a time: each input is loaded and twiddled once per eight outputs, ⌈p/8⌉ times in all.
+#define SG_MAX_UNROLLED_RADIX 8
+
+__device__ __forceinline__ int sg_at32(int linesInner, int lines, int n, int l, int k) {
+    return linesInner ? k * lines + l : l * n + k;
+}
+
+// a_q of butterfly i: input q of its transform, twiddled
+__device__ __forceinline__ sg_complex sg_stage_input(const sg_complex* in, const sg_complex* roots, int linesInner,
+                                                     int lines, int n, int l, int i, int k, int q, int butterflies,
+                                                     int twiddleStep) {
+    sg_complex a = in[sg_at32(linesInner, lines, n, l, i + q * butterflies)];
+    return q == 0 || k == 0 ? a : sg_mul(a, roots[q * k * twiddleStep]);
+}
+
+__device__ __forceinline__ void sg_accumulate(sg_complex& sum, sg_complex a, sg_complex w) {
+    sum.re += a.re * w.re - a.im * w.im;
+    sum.im += a.re * w.im + a.im * w.re;
+}
+
+template <int P>
+__device__ void sg_fft_stage_unrolled(int lines, int n, int span, int linesInner, const sg_complex* roots,
+                                      const sg_complex* in, sg_complex* out) {
+    int butterflies = n / P;
+    int twiddleStep = butterflies / span;  // e^{−2πi·q·k/(L·p)} = roots[q·k·N/(L·p)]
+    FOR_LINE_INDEX(l, i, lines, butterflies, linesInner) {
+        int k = i % span;
+        int base = (i - k) * P + k;
+        sg_complex a[P];
+#pragma unroll
+        for (int q = 0; q < P; q++) {
+            a[q] = sg_stage_input(in, roots, linesInner, lines, n, l, i, k, q, butterflies, twiddleStep);
+        }
+#pragma unroll
+        for (int t = 0; t < P; t++) {
+            sg_complex sum = a[0];
+#pragma unroll
+            for (int q = 1; q < P; q++) {
+                sg_accumulate(sum, a[q], roots[(q * t % P) * butterflies]);  // e^{−2πi·r/p} = roots[r·N/p]
+            }
+            out[sg_at32(linesInner, lines, n, l, base + t * span)] = sum;
+        }
+    }
+}
+
+__device__ void sg_fft_stage_chunked(int lines, int n, int p, int span, int linesInner, const sg_complex* roots,
+                                     const sg_complex* in, sg_complex* out) {
     int butterflies = n / p;
-    int twiddleStep = n / (span * p);  // e^{−2πi·q·k/(L·p)} = roots[q·k·N/(L·p)]
-    int radixStep = n / p;             // e^{−2πi·r/p}        = roots[r·N/p]
+    int twiddleStep = butterflies / span;
     FOR_LINE_INDEX(l, i, lines, butterflies, linesInner) {
         int k = i % span;
         int base = (i - k) * p + k;
-        for (int t = 0; t < p; t++) {
-            sg_complex sum{0.0f, 0.0f};
-            for (int q = 0; q < p; q++) {
-                sg_complex a = in[sg_at(linesInner, lines, n, l, i + q * butterflies)];
-                if (q != 0 && k != 0) {
-                    a = sg_mul(a, roots[(long long)q * k * twiddleStep % n]);
-                }
-                sg_complex w = roots[(q * t % p) * radixStep];
-                sum.re += a.re * w.re - a.im * w.im;
-                sum.im += a.re * w.im + a.im * w.re;
+        for (int first = 0; first < p; first += SG_MAX_UNROLLED_RADIX) {
+            sg_complex sum[SG_MAX_UNROLLED_RADIX];
+#pragma unroll
+            for (int t = 0; t < SG_MAX_UNROLLED_RADIX; t++) {
+                sum[t] = sg_complex{0.0f, 0.0f};
             }
-            out[sg_at(linesInner, lines, n, l, base + t * span)] = sum;
+            for (int q = 0; q < p; q++) {
+                sg_complex a = sg_stage_input(in, roots, linesInner, lines, n, l, i, k, q, butterflies, twiddleStep);
+                int r = q * first % p;  // q·t mod p for t = first, then stepped by q
+#pragma unroll
+                for (int t = 0; t < SG_MAX_UNROLLED_RADIX; t++) {
+                    sg_accumulate(sum[t], a, roots[r * butterflies]);
+                    r += q;
+                    r = r >= p ? r - p : r;
+                }
+            }
+            for (int t = 0; t < SG_MAX_UNROLLED_RADIX && first + t < p; t++) {
+                out[sg_at32(linesInner, lines, n, l, base + (first + t) * span)] = sum[t];
+            }
         }
+    }
+}
+
+extern "C" __global__ void sg_fft_stage(int lines, int n, int p, int span, int linesInner, const sg_complex* roots,
+                                        const sg_complex* in, sg_complex* out) {
+    switch (p) {
+        case 2: sg_fft_stage_unrolled<2>(lines, n, span, linesInner, roots, in, out); break;
+        case 3: sg_fft_stage_unrolled<3>(lines, n, span, linesInner, roots, in, out); break;
+        case 4: sg_fft_stage_unrolled<4>(lines, n, span, linesInner, roots, in, out); break;
+        case 5: sg_fft_stage_unrolled<5>(lines, n, span, linesInner, roots, in, out); break;
+        case 7: sg_fft_stage_unrolled<7>(lines, n, span, linesInner, roots, in, out); break;
+        case 8: sg_fft_stage_unrolled<8>(lines, n, span, linesInner, roots, in, out); break;
+        default: sg_fft_stage_chunked(lines, n, p, span, linesInner, roots, in, out); break;
     }
 }
 SLIMGRAD_EXPORT(sg_fft_stage)

@@ -11,8 +11,8 @@ import org.slimgrad.linalg.FftRadices;
 
 /**
  * The DCT on the device (src/main/cuda/dct.cu): Makhoul's reordering into a complex workspace of lines × N, a
- * Stockham FFT of length N with one launch per prime-factor stage (the CPU's stage order, {@link FftRadices}, each
- * stage a direct butterfly), and a last kernel that forms the coefficients it needs: all of them
+ * Stockham FFT of length N with one launch per stage ({@link FftRadices}' order, powers of two in radix-8 stages,
+ * each stage a direct butterfly), and a last kernel that forms the coefficients it needs: all of them
  * ({@code dct}), the chosen ones ({@code dctGather}), or only their column norms ({@code dctScores}, the
  * coefficients never stored). Per-length tables (the N roots of unity and Makhoul's N shifts, computed in float64)
  * are uploaded once and kept. A prime factor p costs O(p) per point: lengths with a large prime factor are correct
@@ -117,6 +117,10 @@ final class DeviceDct {
 
     // every DCT operation: load (into the first buffer), the FFT of every line, store (from the buffer holding it)
     private void run(int lines, int n, Axis axis, Stage load, Stage store) {
+        if ((long) lines * n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("cuda dct: " + lines + " lines of length " + n + " need a workspace of "
+                    + (long) lines * n + " complex values; the device FFT indexes it with 32-bit ints (at most 2^31 - 1)");
+        }
         Plan plan = plan(n);
         try (DeviceArena scratch = context.arena()) {
             Matrix[] work = workspace(scratch, lines, n);

@@ -45,7 +45,7 @@ final class FftPlan {
             return;
         }
         this.bluestein = null;
-        this.radices = FftRadices.stageOrder(factors, 8);
+        this.radices = FftRadices.stageOrder(factors);
         this.twiddles = new float[radices.length][];
         this.cosines = new float[largest + 1][];
         this.sines = new float[largest + 1][];

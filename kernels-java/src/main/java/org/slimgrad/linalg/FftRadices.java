@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * How a mixed-radix FFT of length n is split into stages, shared by the CPU's and the GPU's transforms: one stage
- * per prime factor, powers of two grouped into radix 4 (the GPU) or 8 (the CPU).
+ * per prime factor, powers of two grouped into radix 8.
  */
 public final class FftRadices {
 
@@ -31,22 +31,10 @@ public final class FftRadices {
     /**
      * The radices of the stages, in execution order, for the ascending prime factors of n: large odd radices first
      * (the first stage combines transforms of length 1 and needs no twiddles, which is where the costly direct
-     * butterflies save the most), then 5s and 3s, powers of two last as 4s with at most one 2.
+     * butterflies save the most), then 5s and 3s, then the powers of two: one 2 or 4 for the remainder, then radix-8
+     * stages. Fewer stages are fewer passes over a transform that lives in L2 (CPU) or global memory (GPU).
      */
     public static int[] stageOrder(int[] factors) {
-        return stageOrder(factors, 4);
-    }
-
-    /**
-     * {@link #stageOrder(int[])} with the powers of two grouped into radix {@code largest} (4 or 8) stages: one 2 or
-     * 4 for the remainder, then the full ones. Fewer stages are fewer passes over a transform that lives in L2.
-     */
-    public static int[] stageOrder(int[] factors, int largest) {
-        if (largest != 4 && largest != 8) {
-            throw new IllegalArgumentException("FftRadices.stageOrder: largest power-of-two radix " + largest
-                    + ", need 4 or 8");
-        }
-        int perStage = largest == 8 ? 3 : 2;
         List<Integer> order = new ArrayList<>();
         int twos = 0;
         for (int i = factors.length - 1; i >= 0; i--) {
@@ -56,11 +44,11 @@ public final class FftRadices {
                 order.add(factors[i]);
             }
         }
-        if (twos % perStage != 0) {
-            order.add(1 << (twos % perStage));
+        if (twos % 3 != 0) {
+            order.add(1 << (twos % 3));
         }
-        for (int i = 0; i < twos / perStage; i++) {
-            order.add(largest);
+        for (int i = 0; i < twos / 3; i++) {
+            order.add(8);
         }
         return order.stream().mapToInt(Integer::intValue).toArray();
     }
