@@ -2,6 +2,7 @@
 module org.slimgrad.cuda {
     requires transitive org.slimgrad;
     requires org.slimgrad.nativelib;
+    requires static jcuda; // JCudaMemory only: optional at run time
 
     exports org.slimgrad.cuda;
 
