@@ -28,7 +28,7 @@ import org.slimgrad.train.SvdProjector;
  * 10) beside cuSOLVER's own randomized SVD (gesvdr, same rank, oversample and iterations) and its full SVD (gesvd),
  * with the rank-r error of both randomized results against the optimal one (the test matrices have a known 1/k
  * spectrum); (2) the methods' kernels: the DCT projector's refresh, the low-rank Adam step, the sparse-plus-low-rank
- * forward and its S gradient, each beside its dense formulation on cuBLAS. Median wall time over synchronised
+ * forward and its S gradient, each beside its dense formulation on cuBLAS. Median GPU time (CUDA events) over
  * repetitions. Writes cuda.md (the methods first, rewritten after every row; see {@link #run}); where there is no GPU
  * it writes why, and nothing else.
  */
@@ -72,8 +72,9 @@ public final class CudaComparison {
         StringBuilder md = new StringBuilder("# CUDA backend beside cuBLAS and cuSOLVER\n\n");
         try (CudaBackend cuda = CudaBackend.open(0); Context peers = Cuda.get().open(0);
              CuSolver solver = new CuSolver(peers)) {
-            md.append(String.format(Locale.ROOT, "Device: %s. Median ms over synchronised repetitions (wall time"
-                    + " around a stream synchronisation, not CUDA events).%n%n## The methods' kernels (issue 10)%n%n"
+            md.append(String.format(Locale.ROOT, "Device: %s. Median ms over repetitions, timed by two CUDA events"
+                    + " on the stream around each (the GPU timeline from the first queued work to the last: host gaps"
+                    + " inside an operation, such as a wait for σ, count; launch latency before it does not).%n%n## The methods' kernels (issue 10)%n%n"
                     + "Peers in the same run: the dense formulations on cuBLAS. For reference only (not"
                     + " measured here), the issue's PyTorch 2.11 eager figures on an H100 for 1024x2736 / 2048x5461 /"
                     + " 4096x11008: DCT select+project 0.25 / 1.38 / 8.96, GaLore Adam step 0.148 / 0.649 / 4.15,"
@@ -160,7 +161,7 @@ public final class CudaComparison {
         float[] host = cuda.toHost(a).toArray();
         try (DeviceBuffer at = peers.allocate((long) m * n); DeviceBuffer s = peers.allocate(p);
              DeviceBuffer u = peers.allocate((long) n * rank); DeviceBuffer v = peers.allocate((long) m * rank)) {
-            double gesvdr = destructiveMedian(4, at, host,
+            double gesvdr = destructiveMedian(4, at, host, peers,
                     () -> solver.randomizedSvd(n, m, rank, OVERSAMPLE, POWER_ITERATIONS, at, s, u, v));
             float[] sv = new float[rank];
             s.download(sv);
@@ -277,20 +278,20 @@ public final class CudaComparison {
     private static double fullSvd(Context peers, CuSolver solver, float[] host, int rows, int cols) {
         try (DeviceBuffer at = peers.allocate((long) rows * cols); DeviceBuffer s = peers.allocate(cols);
              DeviceBuffer u = peers.allocate((long) rows * cols); DeviceBuffer vt = peers.allocate((long) cols * cols)) {
-            return destructiveMedian(3, at, host, () -> solver.sgesvd(rows, cols, at, s, u, vt));
+            return destructiveMedian(3, at, host, peers, () -> solver.sgesvd(rows, cols, at, s, u, vt));
         }
     }
 
-    // a cuSOLVER routine that destroys its input: fresh input before each call, the first call a warm-up (the
-    // routines synchronise before they return)
-    private static double destructiveMedian(int calls, DeviceBuffer input, float[] host, Runnable routine) {
+    // a cuSOLVER routine that destroys its input: fresh input before each call, the first call a warm-up; timed by
+    // CUDA events on the peers' stream, which the routine's library handle runs on
+    private static double destructiveMedian(int calls, DeviceBuffer input, float[] host, Context peers,
+                                            Runnable routine) {
         double[] ms = new double[calls - 1];
         for (int call = 0; call < calls; call++) {
             input.upload(host);
-            long t0 = System.nanoTime();
-            routine.run();
+            double elapsed = peers.elapsedMillis(routine);
             if (call > 0) {
-                ms[call - 1] = (System.nanoTime() - t0) / 1e6;
+                ms[call - 1] = elapsed;
             }
         }
         return median(ms);
@@ -301,10 +302,7 @@ public final class CudaComparison {
         cuda.synchronize();
         double[] ms = new double[repetitions];
         for (int rep = 0; rep < repetitions; rep++) {
-            long t0 = System.nanoTime();
-            work.run();
-            cuda.synchronize();
-            ms[rep] = (System.nanoTime() - t0) / 1e6;
+            ms[rep] = cuda.elapsedMillis(work);
         }
         return median(ms);
     }

@@ -134,6 +134,12 @@ final class CountedDevice implements Device {
     }
 
     @Override
+    public double elapsedMillis(Runnable queue) {
+        counts.incrementAndGet(SYNCS);
+        return device.elapsedMillis(queue);
+    }
+
+    @Override
     public long[] memoryInfo() {
         return device.memoryInfo();
     }

@@ -71,6 +71,12 @@ interface Device extends AutoCloseable {
     /** Waits for the queued work. */
     void synchronize();
 
+    /**
+     * Milliseconds the device spent on the work {@code queue} queues, between two events on the stream (a GPU's
+     * timer; the emulation, which runs everything as it is queued, measures wall time); waits for it to finish.
+     */
+    double elapsedMillis(Runnable queue);
+
     /** {free, total} bytes of device memory. */
     long[] memoryInfo();
 

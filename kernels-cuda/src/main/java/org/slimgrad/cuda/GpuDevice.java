@@ -185,6 +185,12 @@ final class GpuDevice implements Device {
     }
 
     @Override
+    public double elapsedMillis(Runnable queue) {
+        context.makeCurrent();
+        return context.elapsedMillis(queue);
+    }
+
+    @Override
     public long[] memoryInfo() {
         context.makeCurrent();
         return context.memoryInfo();

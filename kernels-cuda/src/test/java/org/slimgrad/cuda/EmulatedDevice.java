@@ -322,6 +322,13 @@ final class EmulatedDevice implements Device {
     }
 
     @Override
+    public double elapsedMillis(Runnable queue) {
+        long start = System.nanoTime();
+        queue.run();
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    @Override
     public DeviceCommunicator communicator(Collective bootstrap) {
         return new EmulatedCommunicator(this, bootstrap);
     }

@@ -111,6 +111,16 @@ public final class Context implements AutoCloseable {
         cuda.synchronize(stream);
     }
 
+    /**
+     * GPU milliseconds of the work {@code queue} puts on this context's stream (its library handles' calls and
+     * launches included), between two CUDA events; waits for it to finish. Work that itself waits for the GPU
+     * (a download) still counts only its GPU time.
+     */
+    public float elapsedMillis(Runnable queue) {
+        requireOpen("elapsedMillis");
+        return cuda.elapsedMillis(stream, queue);
+    }
+
     /** {free, total} bytes of device memory. */
     public long[] memoryInfo() {
         requireOpen("memoryInfo");

@@ -1,6 +1,7 @@
 package org.slimgrad.nativelib.cuda;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -54,6 +55,11 @@ public final class Cuda {
     private final MethodHandle moduleUnload;
     private final MethodHandle moduleGetFunction;
     private final MethodHandle launchKernel;
+    private final MethodHandle eventCreate;
+    private final MethodHandle eventRecord;
+    private final MethodHandle eventSynchronize;
+    private final MethodHandle eventElapsedTime;
+    private final MethodHandle eventDestroy;
 
     private static final class Holder {
         static final Object LOADED = load();
@@ -101,6 +107,11 @@ public final class Cuda {
         moduleGetFunction = bind(lib, "cuModuleGetFunction", ADDRESS, ADDRESS, ADDRESS);
         launchKernel = bind(lib, "cuLaunchKernel", ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
                 JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
+        eventCreate = bind(lib, "cuEventCreate", ADDRESS, JAVA_INT);
+        eventRecord = bind(lib, "cuEventRecord", ADDRESS, ADDRESS);
+        eventSynchronize = bind(lib, "cuEventSynchronize", ADDRESS);
+        eventElapsedTime = bind(lib, "cuEventElapsedTime_v2", ADDRESS, ADDRESS, ADDRESS); // cuda.h 13 maps the name
+        eventDestroy = bind(lib, "cuEventDestroy_v2", ADDRESS);
     }
 
     /** Empty when a CUDA device can be used here; otherwise why not. */
@@ -258,6 +269,36 @@ public final class Cuda {
                 MemorySegment params) {
         call("cuLaunchKernel", () -> (int) launchKernel.invokeExact(function, gridX, gridY, 1, blockX, blockY, 1, 0,
                 stream, params, MemorySegment.NULL));
+    }
+
+    /**
+     * Milliseconds between two CUDA events recorded on {@code stream} around what {@code queue} puts there: GPU time,
+     * with no host overhead in it. Waits for the second event.
+     */
+    float elapsedMillis(MemorySegment stream, Runnable queue) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment events = arena.allocate(ADDRESS, 2);
+            call("cuEventCreate", () -> (int) eventCreate.invokeExact(events, 0));
+            MemorySegment start = events.getAtIndex(ADDRESS, 0);
+            try {
+                MemorySegment second = events.asSlice(ADDRESS.byteSize());
+                call("cuEventCreate", () -> (int) eventCreate.invokeExact(second, 0));
+                MemorySegment end = events.getAtIndex(ADDRESS, 1);
+                try {
+                    call("cuEventRecord", () -> (int) eventRecord.invokeExact(start, stream));
+                    queue.run();
+                    call("cuEventRecord", () -> (int) eventRecord.invokeExact(end, stream));
+                    call("cuEventSynchronize", () -> (int) eventSynchronize.invokeExact(end));
+                    MemorySegment ms = arena.allocate(JAVA_FLOAT);
+                    call("cuEventElapsedTime", () -> (int) eventElapsedTime.invokeExact(ms, start, end));
+                    return ms.get(JAVA_FLOAT, 0);
+                } finally {
+                    call("cuEventDestroy", () -> (int) eventDestroy.invokeExact(end));
+                }
+            } finally {
+                call("cuEventDestroy", () -> (int) eventDestroy.invokeExact(start));
+            }
+        }
     }
 
     /** {free, total} bytes of device memory. */
