@@ -196,6 +196,12 @@ public abstract class AbstractBackend implements Backend {
     }
 
     @Override
+    public final float[] randomizedSvd(Matrix a, int rank, int oversample, int powerIterations, long seed,
+                                       Svd warmStart, Matrix u, Matrix vt) {
+        return factorizations().randomizedSvd(a, rank, oversample, powerIterations, seed, warmStart, u, vt);
+    }
+
+    @Override
     public final void dct(Matrix x, Matrix y, Axis axis) {
         dctOps().dct(x, y, axis);
     }

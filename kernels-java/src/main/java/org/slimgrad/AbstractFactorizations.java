@@ -64,6 +64,26 @@ public abstract class AbstractFactorizations implements Factorizations {
     public final Svd randomizedSvd(Matrix a, int rank, int oversample, int powerIterations, long seed,
                                    Svd warmStart) {
         Call op = new Call("randomizedSvd", "A", a);
+        checkRandomized(op, a, rank, oversample, powerIterations, warmStart);
+        Matrix u = owner.allocate(a.rows(), rank);
+        Matrix vt = owner.allocate(rank, a.cols());
+        return new Svd(u, randomized(op, a, rank, oversample, powerIterations, seed, warmStart, u, vt), vt);
+    }
+
+    @Override
+    public final float[] randomizedSvd(Matrix a, int rank, int oversample, int powerIterations, long seed,
+                                       Svd warmStart, Matrix u, Matrix vt) {
+        Call op = new Call("randomizedSvd", "A", a, "U", u, "Vt", vt);
+        checkRandomized(op, a, rank, oversample, powerIterations, warmStart);
+        checkOutput(op, "U", u, a.rows(), rank, a, warmStart);
+        checkOutput(op, "Vt", vt, rank, a.cols(), a, warmStart);
+        if (u != null && vt != null) {
+            Checks.disjoint(op, "Vt", vt, "U", u);
+        }
+        return randomized(op, a, rank, oversample, powerIterations, seed, warmStart, u, vt);
+    }
+
+    private void checkRandomized(Call op, Matrix a, int rank, int oversample, int powerIterations, Svd warmStart) {
         checks.readable(op, "A", a);
         int limit = Math.min(a.rows(), a.cols());
         if (rank < 1 || rank > limit || oversample < 0 || powerIterations < 0) {
@@ -78,11 +98,33 @@ public abstract class AbstractFactorizations implements Factorizations {
                         + " does not match A " + a.shape() + "; need " + a.cols() + " columns");
             }
         }
+    }
+
+    // an output of the randomized SVD: null, or a writable rows×cols matrix apart from the inputs
+    private void checkOutput(Call op, String role, Matrix out, int rows, int cols, Matrix a, Svd warmStart) {
+        if (out == null) {
+            return;
+        }
+        checks.writable(op, role, out);
+        if (out.rows() != rows || out.cols() != cols) {
+            throw new IllegalArgumentException(op + ": " + role + " is " + out.shape() + " but A " + a.shape()
+                    + " at rank " + cols + " needs " + rows + "x" + cols);
+        }
+        Checks.disjoint(op, role, out, "A", a);
+        if (warmStart != null) {
+            Checks.disjoint(op, role, out, "warmStart.Vt", warmStart.vt());
+        }
+    }
+
+    // the kernel on validated arguments, through the safe-range scaling; σ beyond float32's range is refused after
+    // U and Vᵀ were written (σ₁ ≤ ‖A‖_F, so only an A with ‖A‖_F above 3.4e38 can get there)
+    private float[] randomized(Call op, Matrix a, int rank, int oversample, int powerIterations, long seed,
+                               Svd warmStart, Matrix u, Matrix vt) {
         int exponent = normExponent(op, a);
-        Svd svd = randomizedSvdKernel(exponent == 0 ? a : scaledCopy(a, exponent), rank, oversample, powerIterations,
-                seed, warmStart);
-        unscale(op, "singular value", svd.sigma(), exponent);
-        return svd;
+        float[] sigma = randomizedSvdKernel(exponent == 0 ? a : scaledCopy(a, exponent), rank, oversample,
+                powerIterations, seed, warmStart, u, vt);
+        unscale(op, "singular value", sigma, exponent);
+        return sigma;
     }
 
     /**
@@ -128,7 +170,10 @@ public abstract class AbstractFactorizations implements Factorizations {
     /** Exact thin SVD of a validated, finite matrix. */
     protected abstract Svd svdKernel(Matrix a);
 
-    /** Randomized SVD on validated arguments and a finite A. */
-    protected abstract Svd randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
-                                               Svd warmStart);
+    /**
+     * Randomized SVD on validated arguments and a finite A: U into u and Vᵀ into vt (each skipped when null), σ
+     * returned.
+     */
+    protected abstract float[] randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
+                                                   Svd warmStart, Matrix u, Matrix vt);
 }

@@ -33,6 +33,9 @@ public interface Backend extends DenseOps, Factorizations, DctOps, SparseOps, Op
     /** A new zero-filled {@code rows × cols} matrix in this backend's domain. */
     Matrix allocate(int rows, int cols);
 
+    /** A scope for temporaries, given back together when it closes (see {@link Scratch}). */
+    Scratch scratch();
+
     /**
      * m's contents in host memory, for saving or inspecting state: m itself on a host backend (no copy), else a new
      * dense row-major host copy. m must be a matrix of this backend.

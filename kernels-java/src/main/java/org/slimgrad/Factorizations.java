@@ -35,4 +35,13 @@ public interface Factorizations {
      * last refresh; only {@code warmStart.vt()} is read (its U may have no rows). {@code rank} must be in [1, min(m, n)]; {@code rank + oversample} is capped at min(m, n).
      */
     Svd randomizedSvd(Matrix a, int rank, int oversample, int powerIterations, long seed, Svd warmStart);
+
+    /**
+     * {@link #randomizedSvd(Matrix, int, int, int, long, Svd)} into the caller's matrices, for refreshes that must
+     * not allocate (a device backend keeps its workspace per shape, so a repeated call reaches no allocator): U into
+     * {@code u} (m×rank) and Vᵀ into {@code vt} (rank×n), either null when it is not wanted (its product is then
+     * skipped, not only its copy); returns σ. Neither output may overlap A, the warm start or the other.
+     */
+    float[] randomizedSvd(Matrix a, int rank, int oversample, int powerIterations, long seed, Svd warmStart,
+                          Matrix u, Matrix vt);
 }

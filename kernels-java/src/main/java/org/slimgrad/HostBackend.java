@@ -21,6 +21,21 @@ public abstract class HostBackend extends AbstractBackend {
         return Matrix.wrap(new float[rows * cols], rows, cols);
     }
 
+    /** Ordinary arrays: closing the scope does nothing, the garbage collector reclaims them. */
+    @Override
+    public final Scratch scratch() {
+        return new Scratch() {
+            @Override
+            public Matrix allocate(int rows, int cols) {
+                return HostBackend.this.allocate(rows, cols);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     @Override
     protected final Matrix toHostKernel(Matrix m) {
         return m;

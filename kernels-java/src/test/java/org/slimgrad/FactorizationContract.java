@@ -182,6 +182,44 @@ public abstract class FactorizationContract {
         assertTrue(Spectra.orthogonalityError(zero.u()) <= ORTHOGONALITY, "zero input still gives a basis");
     }
 
+    /**
+     * The form that writes into the caller's matrices gives the returning form's bits (both sides, padded views),
+     * computes only what is asked for, and refuses a wrong shape or an output overlapping an input before writing.
+     */
+    @Test
+    void randomizedSvdIntoTheCallersMatricesGivesTheSameResult() {
+        SplittableRandom rng = new SplittableRandom(23);
+        for (int[] shape : new int[][]{{70, 45}, {33, 81}}) {
+            Matrix a = Spectra.withSpectrum(rng, shape[0], shape[1], Spectra.harmonic(Math.min(shape[0], shape[1])));
+            Svd returned = backend().randomizedSvd(a, 6, 5, 2, 3, null);
+            Matrix paddedU = backend().allocate(shape[0], 9);
+            Matrix u = paddedU.view(0, 2, shape[0], 6);
+            Matrix vt = backend().allocate(6, shape[1]);
+            float[] sigma = backend().randomizedSvd(a, 6, 5, 2, 3, null, u, vt);
+            String where = shape[0] + "x" + shape[1];
+            assertArrayEquals(returned.sigma(), sigma, where + " sigma");
+            assertArrayEquals(returned.u().toArray(), backend().toHost(u).toArray(), where + " U");
+            assertArrayEquals(returned.vt().toArray(), backend().toHost(vt).toArray(), where + " Vt");
+            assertEquals(0f, backend().toHost(paddedU).get(0, 0), where + ": U's padding untouched");
+            Matrix onlyVt = backend().allocate(6, shape[1]);
+            assertArrayEquals(sigma, backend().randomizedSvd(a, 6, 5, 2, 3, null, null, onlyVt), where);
+            assertArrayEquals(returned.vt().toArray(), backend().toHost(onlyVt).toArray(), where + " Vt alone");
+        }
+        Matrix a = backend().allocate(20, 12);
+        Matrix wrongU = backend().allocate(20, 5);
+        Matrix vt = backend().allocate(6, 12);
+        backend().fill(vt, 5f);
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                () -> backend().randomizedSvd(a, 6, 2, 1, 0, null, wrongU, vt));
+        assertTrue(wrong.getMessage().contains("randomizedSvd") && wrong.getMessage().contains("20x5"),
+                wrong.getMessage());
+        assertEquals(5f, backend().toHost(vt).get(3, 7), "Vt untouched by the refused call");
+        Matrix block = backend().allocate(20, 18);
+        Matrix overlapping = block.view(0, 6, 20, 6);
+        assertThrows(IllegalArgumentException.class,
+                () -> backend().randomizedSvd(block.view(0, 0, 20, 12), 6, 2, 1, 0, null, overlapping, null));
+    }
+
     static Matrix transpose(Matrix m) {
         Matrix t = Matrix.wrap(new float[m.rows() * m.cols()], m.cols(), m.rows());
         Transpose.into(m, t);

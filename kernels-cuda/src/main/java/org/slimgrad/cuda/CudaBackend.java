@@ -11,8 +11,8 @@ import org.slimgrad.Matrix;
  * class over one {@link CudaContext}.
  *
  * <p>Memory: {@link #allocate} gives a zero-filled matrix whose device block returns to the backend's caching pool
- * when the matrix becomes unreachable (like a direct ByteBuffer); {@link #arena()} gives matrices returned, and made
- * unusable, when the arena closes. {@link #close()} frees everything; the one instance {@code Backends.named("cuda")}
+ * when the matrix becomes unreachable (like a direct ByteBuffer); {@link #scratch()} gives matrices returned, and made
+ * unusable, when the scope closes. {@link #close()} frees everything; the one instance {@code Backends.named("cuda")}
  * shares refuses to close (others may be using it), so code that wants to close its backend opens its own with
  * {@link #open}.
  *
@@ -63,7 +63,8 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     }
 
     /** A scope for device matrices that go back to the pool, and become unusable, when it closes. */
-    public DeviceArena arena() {
+    @Override
+    public DeviceArena scratch() {
         return context.arena();
     }
 
@@ -103,6 +104,17 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     /** Waits until the work queued on the backend's stream has finished (for timing). */
     public void synchronize() {
         context.device().synchronize();
+    }
+
+    /**
+     * GPU milliseconds of the work {@code work} queues on this backend, timed by two CUDA events on its stream (no
+     * host overhead or launch latency in it, unlike a host clock around a synchronize); waits for the work. Other
+     * threads' calls wait meanwhile, so only this work is timed. On the emulated device: wall time.
+     */
+    public double elapsedMillis(Runnable work) {
+        synchronized (context) {
+            return context.device().elapsedMillis(work);
+        }
     }
 
     /** {@link FixedSupport#random}'s support, drawn on the device ({@link DeviceSupportDraw}); equal to the host's. */

@@ -14,7 +14,7 @@ import org.slimgrad.SymmetricEigen;
  * The CUDA backend's factorisations, entirely on the device: Cholesky QR ({@link DeviceCholeskyQr}), randomized
  * SVD ({@link DeviceRandomizedSvd}), cuSOLVER's syevd for the eigendecomposition and gesvd for the exact SVD. The
  * Cholesky QR and randomized-SVD plans of the last {@value #PLANS} shapes are kept, so that repeated calls allocate
- * nothing but their results; each operation waits for the GPU only to read back its checks and its host results.
+ * nothing but their results (nothing at all for the randomized SVD into the caller's matrices); each operation waits for the GPU only to read back its checks and its host results.
  */
 final class CudaFactorizations extends AbstractFactorizations {
 
@@ -93,11 +93,11 @@ final class CudaFactorizations extends AbstractFactorizations {
     }
 
     @Override
-    protected Svd randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
-                                      Svd warmStart) {
+    protected float[] randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
+                                          Svd warmStart, Matrix u, Matrix vt) {
         return sketches.get(List.of(a.rows(), a.cols(), rank, oversample),
                 () -> new DeviceRandomizedSvd(context, dense, a.rows(), a.cols(), rank, oversample))
-                .computeOnce(a, powerIterations, seed, warmStart);
+                .computeOnce(a, powerIterations, seed, warmStart, u, vt);
     }
 
     /**

@@ -7,13 +7,14 @@ import java.util.List;
 
 import org.slimgrad.Matrix;
 import org.slimgrad.MemoryDomain;
+import org.slimgrad.Scratch;
 
 /**
  * Device matrices with a scope: everything allocated here goes back to the backend's pool when the arena closes,
  * and from then on any use of those matrices (or views of them) throws {@link IllegalStateException} instead of
  * touching memory that another allocation may own. Not thread-safe; close it on the thread that uses it.
  */
-public final class DeviceArena implements AutoCloseable {
+public final class DeviceArena implements Scratch {
 
     private final MemoryDomain domain;
     private final DeviceMemory memory;
@@ -26,6 +27,7 @@ public final class DeviceArena implements AutoCloseable {
     }
 
     /** A new, uninitialised rows×cols device matrix that lives until this arena closes. */
+    @Override
     public Matrix allocate(int rows, int cols) {
         long bytes = CudaContext.bytes("DeviceArena.allocate", rows, cols);
         long size = DeviceMemory.blockSize(bytes);

@@ -11,7 +11,8 @@ import org.slimgrad.linalg.RandomizedSvdDriver;
  * {@link RandomizedSvdDriver} on the device: the starting block by kernels (the warm start's rows transposed, then
  * sg_fill_sketch), every large step a cuBLAS GEMM or a {@link DeviceCholeskyQr}, and R = U_R·Σ·V_Rᵀ by one cuSOLVER
  * SVD of the small l×l factor; only σ and the checks come back to the host ({@link #computeOnce}: two waits).
- * U = Y·(V_Rᵀ[:r, :])ᵀ and Vᵀ = U_R[:, :r]ᵀ·Zᵀ are new device matrices; the workspace lives as long as this object.
+ * U = Y·(V_Rᵀ[:r, :])ᵀ and Vᵀ = U_R[:, :r]ᵀ·Zᵀ go into the caller's matrices; the workspace lives as long as this
+ * object, so a warm call allocates nothing.
  */
 final class DeviceRandomizedSvd extends RandomizedSvdDriver<Matrix> {
 
@@ -41,9 +42,9 @@ final class DeviceRandomizedSvd extends RandomizedSvdDriver<Matrix> {
      * {@link #compute} with every check deferred to one read at the end; when one failed (a Cholesky breakdown, a
      * cuSOLVER failure), computed again with the checks made as they come and the policy's fallbacks.
      */
-    Svd computeOnce(Matrix a, int powerIterations, long seed, Svd warmStart) {
-        return context.status().deferred(() -> compute(a, powerIterations, seed, warmStart))
-                .orElseGet(() -> compute(a, powerIterations, seed, warmStart));
+    float[] computeOnce(Matrix a, int powerIterations, long seed, Svd warmStart, Matrix u, Matrix vt) {
+        return context.status().deferred(() -> compute(a, powerIterations, seed, warmStart, u, vt))
+                .orElseGet(() -> compute(a, powerIterations, seed, warmStart, u, vt));
     }
 
     @Override
@@ -60,12 +61,14 @@ final class DeviceRandomizedSvd extends RandomizedSvdDriver<Matrix> {
     }
 
     @Override
-    protected Svd fromTriangle(Matrix r) {
+    protected float[] fromTriangle(Matrix r, Matrix u, Matrix vt) {
         CudaFactorizations.wideSvd(context, r, leftOfR, sigma, rightOfR); // U_R in leftOfR, V_Rᵀ in rightOfR
-        Matrix u = context.allocateUninitialised(m, rank);
-        Matrix vt = context.allocateUninitialised(rank, n);
-        dense.gemm(false, true, 1f, y, rightOfR.view(0, 0, rank, width), 0f, u);
-        dense.gemm(true, true, 1f, leftOfR.view(0, 0, width, rank), z, 0f, vt);
-        return new Svd(u, Arrays.copyOf(context.floats(sigma), rank), vt);
+        if (u != null) {
+            dense.gemm(false, true, 1f, y, rightOfR.view(0, 0, rank, width), 0f, u);
+        }
+        if (vt != null) {
+            dense.gemm(true, true, 1f, leftOfR.view(0, 0, width, rank), z, 0f, vt);
+        }
+        return Arrays.copyOf(context.floats(sigma), rank);
     }
 }

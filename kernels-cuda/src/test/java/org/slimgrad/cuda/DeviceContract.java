@@ -335,21 +335,21 @@ abstract class DeviceContract {
     void thePoolServesRepeatedStepsWithoutTheDriverAndScopesAreEnforced() {
         CudaBackend cuda = cuda();
         Matrix outside;
-        try (DeviceArena warmUp = cuda.arena()) {
+        try (DeviceArena warmUp = cuda.scratch()) {
             warmUp.allocate(64, 33);
             warmUp.allocate(1, 1);
         }
         long allocations = cuda.driverCalls().allocations();
         long pooled = cuda.pooledBytes();
         for (int i = 0; i < 10_000; i++) {
-            try (DeviceArena step = cuda.arena()) {
+            try (DeviceArena step = cuda.scratch()) {
                 step.allocate(64, 33);
                 step.allocate(1, 1);
             }
         }
         assertEquals(allocations, cuda.driverCalls().allocations(), "driver allocations after 10^4 scoped steps");
         assertEquals(pooled, cuda.pooledBytes(), "pooled bytes after 10^4 scoped steps");
-        try (DeviceArena scope = cuda.arena()) {
+        try (DeviceArena scope = cuda.scratch()) {
             outside = scope.allocate(4, 4);
             cuda.scale(0f, outside);
         }
@@ -361,7 +361,7 @@ abstract class DeviceContract {
 
     @Test
     void allocateZeroFillsEvenAReusedBlockAndFillUniformIsCounterRandoms() {
-        try (DeviceArena scope = cuda().arena()) {
+        try (DeviceArena scope = cuda().scratch()) {
             cuda().fillUniform(scope.allocate(19, 23), 3f, 1); // dirty a block, then give it back to the pool
         }
         Matrix fresh = cuda().toHost(cuda().allocate(19, 23));

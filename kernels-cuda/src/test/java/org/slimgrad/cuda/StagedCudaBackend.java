@@ -1,7 +1,9 @@
 package org.slimgrad.cuda;
 
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import org.slimgrad.AbstractDctOps;
 import org.slimgrad.AbstractDenseOps;
@@ -166,11 +168,13 @@ final class StagedCudaBackend extends HostBackend {
         }
 
         @Override
-        protected Svd randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
-                                          Svd warmStart) {
+        protected float[] randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
+                                              Svd warmStart, Matrix u, Matrix vt) {
             Svd warm = warmStart == null ? null
                     : new Svd(stager.cuda.allocate(0, warmStart.rank()), warmStart.sigma(), stager.cuda.fromHost(warmStart.vt()));
-            return stager.hostSvd(stager.staged(d -> stager.cuda.randomizedSvd(d[0], rank, oversample, powerIterations, seed, warm), a));
+            Matrix[] operands = Stream.of(a, u, vt).filter(Objects::nonNull).toArray(Matrix[]::new);
+            return stager.staged(d -> stager.cuda.randomizedSvd(d[0], rank, oversample, powerIterations, seed, warm,
+                    u == null ? null : d[1], vt == null ? null : d[d.length - 1]), operands);
         }
     }
 

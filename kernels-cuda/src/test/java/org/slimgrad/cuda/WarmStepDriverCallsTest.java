@@ -1,7 +1,6 @@
 package org.slimgrad.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 
@@ -15,6 +14,7 @@ import org.slimgrad.train.DctProjector;
 import org.slimgrad.train.LowRankAdam;
 import org.slimgrad.train.NonFinitePolicy;
 import org.slimgrad.train.SparsePlusLowRankLinear;
+import org.slimgrad.train.SvdProjector;
 
 /**
  * What a warm training step costs in driver calls, counted at the device seam on the emulated device (the same
@@ -61,13 +61,23 @@ class WarmStepDriverCallsTest {
     }
 
     @Test
-    void randomizedSvdWaitsTwiceAndAllocatesOnlyItsResults() {
+    void randomizedSvdIntoTheCallersMatricesWaitsThreeTimesAndAllocatesNothing() {
+        Matrix a = cuda.fromHost(TestData.random(rng, 90, 60, false));
+        Matrix u = cuda.allocate(90, 8);
+        Matrix vt = cuda.allocate(8, 60);
+        DriverCalls calls = warm(3, () -> cuda.randomizedSvd(a, 8, 4, 2, 7, null, u, vt));
+        assertEquals(0, calls.allocations(), "allocations: " + calls);
+        assertEquals(3 * 3, calls.syncs(), "three waits per call (q = 2): the input's norm, the checks and σ: "
+                + calls);
+    }
+
+    @Test
+    void randomizedSvdAllocatesOnlyTheResultsItReturns() {
         Matrix a = cuda.fromHost(TestData.random(rng, 90, 60, false));
         Svd[] kept = new Svd[4];
         int[] call = {0};
         DriverCalls calls = warm(3, () -> kept[call[0]++] = cuda.randomizedSvd(a, 8, 4, 2, 7, null));
         assertEquals(6, calls.allocations(), "U and Vᵀ of each of the three kept results only: " + calls);
-        assertTrue(calls.syncs() <= 3 * 3, "at most three waits per call (q = 2): " + calls);
         assertEquals(3 * 3, calls.syncs(), "the input's norm, the deferred checks and σ: " + calls);
     }
 
@@ -84,27 +94,50 @@ class WarmStepDriverCallsTest {
     /**
      * A DCT-projected LowRankAdam step between refreshes allocates nothing and waits once (its projected gradient's
      * sum of squares, the non-finite check that protects W); a refresh adds the selection's one wait, and with
-     * ROTATE the rotation's two projected-shape temporaries (the moments' products with C, returned to the pool
-     * when collected) and the copy of C.
+     * ROTATE the copy of C. The rotation's temporaries are scratch, back in the pool before the next refresh.
      */
     @Test
-    void lowRankAdamStepsAllocateNothingBetweenRefreshes() {
+    void dctLowRankAdamStepsAllocateNothing() {
         for (LowRankAdam.OnRefresh onRefresh : LowRankAdam.OnRefresh.values()) {
-            Matrix g = cuda.fromHost(TestData.random(rng, 48, 40, false));
-            Matrix w = cuda.fromHost(TestData.random(rng, 48, 40, false));
             LowRankAdam adam = new LowRankAdam(cuda, new DctProjector(cuda, 48, 40, 8, 3, 0.25f, ScoreNorm.L1,
                     NonFinitePolicy.THROW), new LowRankAdam.Settings(1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f, onRefresh));
-            for (int i = 0; i < 4; i++) { // two refreshes (steps 1 and 4) and the steps between
-                adam.step(w, g);
-            }
-            DriverCalls between = calls(2, () -> adam.step(w, g)); // steps 5 and 6
-            assertEquals(0, between.allocations(), onRefresh + ", between refreshes: " + between);
-            assertEquals(2, between.syncs(), onRefresh + ", between refreshes: " + between);
-            DriverCalls refresh = calls(1, () -> adam.step(w, g)); // step 7
             boolean rotates = onRefresh == LowRankAdam.OnRefresh.ROTATE;
-            assertEquals(rotates ? 2 : 0, refresh.allocations(), onRefresh + ", a refresh: " + refresh);
-            assertEquals(rotates ? 3 : 2, refresh.syncs(), onRefresh + ", a refresh: " + refresh);
+            assertWarmSteps(adam, onRefresh + " DCT", 1, rotates ? 3 : 2);
         }
+    }
+
+    /**
+     * The same for GaLore's SVD projector (randomized refresh, q = 2, both sides): a refresh computes into scratch
+     * and copies over the old basis, so a warm one allocates nothing either; it waits for the gradient's check, the
+     * randomized SVD's three and the new basis' finiteness, besides the step's own.
+     */
+    @Test
+    void svdLowRankAdamStepsAllocateNothing() {
+        for (int[] shape : new int[][]{{48, 40}, {40, 56}}) {
+            for (LowRankAdam.OnRefresh onRefresh : LowRankAdam.OnRefresh.values()) {
+                LowRankAdam adam = new LowRankAdam(cuda, new SvdProjector(cuda, shape[0], shape[1], 8, 3, 0.25f,
+                        SvdProjector.Refresh.randomized(4, 2), NonFinitePolicy.THROW, 5),
+                        new LowRankAdam.Settings(1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f, onRefresh));
+                assertWarmSteps(adam, onRefresh + " SVD " + shape[0] + "x" + shape[1], 1, 1 + 1 + 3 + 1);
+            }
+        }
+    }
+
+    // steps 1-4 (refreshes at 1 and 4) warm up; steps 5-6 lie between refreshes, step 7 refreshes
+    private void assertWarmSteps(LowRankAdam adam, String what, int syncsBetween, int syncsAtRefresh) {
+        int rows = adam.projector().rows();
+        int cols = adam.projector().cols();
+        Matrix g = cuda.fromHost(TestData.random(rng, rows, cols, false));
+        Matrix w = cuda.fromHost(TestData.random(rng, rows, cols, false));
+        for (int i = 0; i < 4; i++) {
+            adam.step(w, g);
+        }
+        DriverCalls between = calls(2, () -> adam.step(w, g));
+        assertEquals(0, between.allocations(), what + ", between refreshes: " + between);
+        assertEquals(2 * syncsBetween, between.syncs(), what + ", between refreshes: " + between);
+        DriverCalls refresh = calls(1, () -> adam.step(w, g));
+        assertEquals(0, refresh.allocations(), what + ", a refresh: " + refresh);
+        assertEquals(syncsAtRefresh, refresh.syncs(), what + ", a refresh: " + refresh);
     }
 
     /** An SLTrain layer's forward and backward pass allocates nothing and never waits for the GPU once warm. */

@@ -42,9 +42,9 @@ public class CpuFactorizations extends AbstractFactorizations {
     }
 
     @Override
-    protected final Svd randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
-                                            Svd warmStart) {
+    protected final float[] randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
+                                                Svd warmStart, Matrix u, Matrix vt) {
         return new RandomizedSvd(owner, a.rows(), a.cols(), rank, oversample)
-                .compute(a, powerIterations, seed, warmStart);
+                .compute(a, powerIterations, seed, warmStart, u, vt);
     }
 }

@@ -13,16 +13,12 @@ import org.slimgrad.Svd;
  * l = rank + oversample, allocated here once and reused by every {@link #compute} (a GaLore projector refreshes the
  * same shape every T steps); only O(l²) float64 scratch is allocated per call. The small SVD of R goes through
  * RᵀR = V_R·Σ²·V_Rᵀ in float64, U_R being the orthonormalised R·V_R whose column norms are Σ; Vᵀ = U_Rᵀ·Q₂ᵀ is one
- * GEMM with both operands transposed (no n×rank V, no transposing copy). The returned {@link Svd} views this
- * object's buffers: it stays valid until the next {@code compute}, and may itself be passed back as that call's warm
- * start.
+ * GEMM with both operands transposed (no n×rank V, no transposing copy). U and Vᵀ go into the caller's matrices.
  */
 public final class RandomizedSvd extends RandomizedSvdDriver<double[]> {
 
+    private final Backend backend;
     private final Matrix small;
-    private final Matrix u;
-    private final Matrix vt;
-    private final float[] sigma;
     private final double[] r;
 
     public RandomizedSvd(Backend backend, int m, int n, int rank, int oversample) {
@@ -33,14 +29,19 @@ public final class RandomizedSvd extends RandomizedSvdDriver<double[]> {
     private RandomizedSvd(int width, Backend backend, int m, int n, int rank) {
         super(backend, m, n, rank, width, backend.allocate(m, width), backend.allocate(n, width),
                 new CholeskyQr(backend, m, width), new CholeskyQr(backend, n, width));
+        this.backend = backend;
         this.small = backend.allocate(width, rank);
-        this.u = backend.allocate(m, rank);
-        this.vt = backend.allocate(rank, n);
-        this.sigma = new float[rank];
         this.r = new double[width * width];
     }
 
-    /** Bytes of workspace and result buffers this plan holds. */
+    /** {@link #compute(Matrix, int, long, Svd, Matrix, Matrix)} into new matrices of the plan's backend. */
+    public Svd compute(Matrix a, int powerIterations, long seed, Svd warmStart) {
+        Matrix u = backend.allocate(m, rank);
+        Matrix vt = backend.allocate(rank, n);
+        return new Svd(u, compute(a, powerIterations, seed, warmStart, u, vt), vt);
+    }
+
+    /** Bytes of workspace this plan holds. */
     public long workspaceBytes() {
         return workspaceBytes(m, n, rank, width - rank);
     }
@@ -48,7 +49,7 @@ public final class RandomizedSvd extends RandomizedSvdDriver<double[]> {
     /** Bytes a plan for m×n at this rank and oversample allocates, without allocating it. */
     public static long workspaceBytes(int m, int n, int rank, int oversample) {
         long width = Math.min(rank + oversample, Math.min(m, n));
-        long floats = m * width + n * width + width * rank + (long) m * rank + (long) n * rank + rank;
+        long floats = m * width + n * width + width * rank;
         return floats * Float.BYTES + width * width * Double.BYTES + CholeskyQr.workspaceBytes(m, (int) width)
                 + CholeskyQr.workspaceBytes(n, (int) width);
     }
@@ -71,7 +72,7 @@ public final class RandomizedSvd extends RandomizedSvdDriver<double[]> {
     }
 
     @Override
-    protected Svd fromTriangle(double[] r) {
+    protected float[] fromTriangle(double[] r, Matrix u, Matrix vt) {
         int l = width;
         double[] rtr = SmallDense.multiplyTransposeUpper(r, l);
         double[] lambda = new double[l];
@@ -79,14 +80,19 @@ public final class RandomizedSvd extends RandomizedSvdDriver<double[]> {
         SmallDense.symmetricEigen(rtr, l, lambda, vr);
         double[] ur = SmallDense.multiplyUpperLeft(r, vr, l, l);
         double[] norms = SmallDense.normalizeSingularVectors(ur, l, l);
-        copyLeading(vr, l);
-        dense.gemm(false, false, 1f, y, small, 0f, u);     // U = Q·V_R[:, :rank]
-        copyLeading(ur, l);
-        dense.gemm(true, true, 1f, small, z, 0f, vt);      // Vᵀ = U_R[:, :rank]ᵀ·Q₂ᵀ
+        if (u != null) {
+            copyLeading(vr, l);
+            dense.gemm(false, false, 1f, y, small, 0f, u);     // U = Q·V_R[:, :rank]
+        }
+        if (vt != null) {
+            copyLeading(ur, l);
+            dense.gemm(true, true, 1f, small, z, 0f, vt);      // Vᵀ = U_R[:, :rank]ᵀ·Q₂ᵀ
+        }
+        float[] sigma = new float[rank];
         for (int j = 0; j < rank; j++) {
             sigma[j] = (float) norms[j];
         }
-        return new Svd(u, sigma, vt);
+        return sigma;
     }
 
     // small = the first rank columns of the l×l row-major float64 matrix

@@ -59,8 +59,11 @@ public abstract class RandomizedSvdDriver<R> {
         return Math.min(rank + oversample, Math.min(m, n));
     }
 
-    /** The top-{@code rank} singular triplets of A; see {@link org.slimgrad.Backend#randomizedSvd}. */
-    public final Svd compute(Matrix a, int powerIterations, long seed, Svd warmStart) {
+    /**
+     * The top-{@code rank} singular triplets of A, U into u and Vᵀ into vt (each skipped when null), σ returned; see
+     * {@link org.slimgrad.Factorizations#randomizedSvd}.
+     */
+    public final float[] compute(Matrix a, int powerIterations, long seed, Svd warmStart, Matrix u, Matrix vt) {
         if (a.rows() != m || a.cols() != n) {
             throw new IllegalArgumentException("RandomizedSvd: A is " + a.shape() + " but this plan is for " + m
                     + "x" + n);
@@ -86,7 +89,7 @@ public abstract class RandomizedSvdDriver<R> {
         dense.gemm(true, false, 1f, a, y, 0f, z); // Bᵀ = Aᵀ·Q
         R r = triangle();
         coRangeQr.orthonormalize(z, r);           // Bᵀ = Q₂·R
-        return fromTriangle(r);
+        return fromTriangle(r, u, vt);
     }
 
     /** Z = [the first {@code warm} rows of warmStart's Vᵀ, transposed | the seeded sketch in the other columns]. */
@@ -96,10 +99,10 @@ public abstract class RandomizedSvdDriver<R> {
     protected abstract R triangle();
 
     /**
-     * The result from Q (in y), Q₂ (in z) and R: the SVD R = U_R·Σ·V_Rᵀ, then U = Q·V_R[:, :rank], σ = Σ[:rank] and
-     * Vᵀ = U_R[:, :rank]ᵀ·Q₂ᵀ.
+     * The result from Q (in y), Q₂ (in z) and R: the SVD R = U_R·Σ·V_Rᵀ, then U = Q·V_R[:, :rank] into u and
+     * Vᵀ = U_R[:, :rank]ᵀ·Q₂ᵀ into vt (each product skipped when its output is null); returns σ = Σ[:rank].
      */
-    protected abstract Svd fromTriangle(R r);
+    protected abstract float[] fromTriangle(R r, Matrix u, Matrix vt);
 
     // One Cholesky QR pass on x, applied now, or (defer) only computed: then returns whether the caller must apply it
     // to the next product (false where the pass fell back to orthonormalising x itself).

@@ -61,12 +61,15 @@ final class ReferenceFactorizations extends AbstractFactorizations {
 
     @Override
     protected Svd svdKernel(Matrix a) {
-        return truncated(jacobiSvd(load(a)), Math.min(a.rows(), a.cols()));
+        int p = Math.min(a.rows(), a.cols());
+        Matrix u = owner.allocate(a.rows(), p);
+        Matrix vt = owner.allocate(p, a.cols());
+        return new Svd(u, truncated(jacobiSvd(load(a)), p, u, vt), vt);
     }
 
     @Override
-    protected Svd randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
-                                      Svd warmStart) {
+    protected float[] randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
+                                          Svd warmStart, Matrix u, Matrix vt) {
         double[][] x = load(a);
         int m = a.rows();
         int n = a.cols();
@@ -87,7 +90,7 @@ final class ReferenceFactorizations extends AbstractFactorizations {
         double[][] b = transpose(multiply(x, true, q)); // B = QᵀA, width × n
         double[][][] usv = jacobiSvd(b);
         usv[0] = multiplyPlain(q, usv[0]);               // U = Q·U_B
-        return truncated(usv, rank);
+        return truncated(usv, rank, u, vt);
     }
 
     // ---------------------------------------------------------------- float64 algorithms
@@ -298,26 +301,25 @@ final class ReferenceFactorizations extends AbstractFactorizations {
         }
     }
 
-    // the leading `rank` triplets of {U, σ, V} by descending σ, as an Svd of the owner's matrices
-    private Svd truncated(double[][][] usv, int rank) {
+    // the leading `rank` triplets of {U, σ, V} by descending σ: U and Vᵀ into uOut and vtOut (each skipped when
+    // null), σ returned
+    private static float[] truncated(double[][][] usv, int rank, Matrix uOut, Matrix vtOut) {
         double[][] u = usv[0];
         double[] sigma = usv[1][0];
         double[][] v = usv[2];
         Integer[] order = descending(sigma.length, k -> sigma[k]);
-        Matrix uOut = owner.allocate(u.length, rank);
-        Matrix vtOut = owner.allocate(rank, v.length);
         float[] sigmaOut = new float[rank];
         for (int t = 0; t < rank; t++) {
             int k = order[t];
             sigmaOut[t] = (float) sigma[k];
-            for (int i = 0; i < u.length; i++) {
+            for (int i = 0; i < u.length && uOut != null; i++) {
                 uOut.set(i, t, (float) u[i][k]);
             }
-            for (int j = 0; j < v.length; j++) {
+            for (int j = 0; j < v.length && vtOut != null; j++) {
                 vtOut.set(t, j, (float) v[j][k]);
             }
         }
-        return new Svd(uOut, sigmaOut, vtOut);
+        return sigmaOut;
     }
 
     private static Integer[] descending(int n, IntToDoubleFunction key) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 
 import org.slimgrad.Backend;
 import org.slimgrad.Matrix;
+import org.slimgrad.Scratch;
 
 /**
  * A projector with an explicit orthonormal basis P (n×r on the right side, m×r on the left): projection and
@@ -38,17 +39,22 @@ abstract class BasisProjector extends AbstractProjector {
         return basis != null;
     }
 
+    // the new basis is computed into scratch and copied over the old one, so a warm refresh allocates nothing
     @Override
     protected final boolean refresh(Matrix g, Matrix r) {
-        Matrix next = backend.allocate(projectsRight() ? cols : rows, rank);
-        if (!computeBasis(g, basis, next)) {
-            return false;
+        try (Scratch scratch = backend.scratch()) {
+            Matrix next = scratch.allocate(projectsRight() ? cols : rows, rank);
+            if (!computeBasis(g, basis, next)) {
+                return false;
+            }
+            if (basis == null) {
+                basis = backend.allocate(next.rows(), next.cols());
+            } else {
+                change = change != null ? change : backend.allocate(rank, rank);
+                backend.gemm(true, false, 1f, basis, next, 0f, change);
+            }
+            backend.copy(next, basis);
         }
-        if (basis != null) {
-            change = change != null ? change : backend.allocate(rank, rank);
-            backend.gemm(true, false, 1f, basis, next, 0f, change);
-        }
-        basis = next;
         projectCurrent(g, 0f, r);
         return true;
     }
@@ -85,9 +91,11 @@ abstract class BasisProjector extends AbstractProjector {
         if (change == null) {
             return;
         }
-        Matrix squares = backend.allocate(rank, rank);
-        backend.hadamard(change, change, squares);
-        rotateWith(v, squares);
+        try (Scratch scratch = backend.scratch()) {
+            Matrix squares = scratch.allocate(rank, rank);
+            backend.hadamard(change, change, squares);
+            rotateWith(v, squares);
+        }
     }
 
     // M·C on the right side, Cᵀ·M on the left, through one projected-shape temporary
@@ -96,13 +104,15 @@ abstract class BasisProjector extends AbstractProjector {
         if (c == null) {
             return;
         }
-        Matrix rotated = backend.allocate(state.rows(), state.cols());
-        if (projectsRight()) {
-            backend.gemm(false, false, 1f, state, c, 0f, rotated);
-        } else {
-            backend.gemm(true, false, 1f, c, state, 0f, rotated);
+        try (Scratch scratch = backend.scratch()) {
+            Matrix rotated = scratch.allocate(state.rows(), state.cols());
+            if (projectsRight()) {
+                backend.gemm(false, false, 1f, state, c, 0f, rotated);
+            } else {
+                backend.gemm(true, false, 1f, c, state, 0f, rotated);
+            }
+            backend.copy(rotated, state);
         }
-        backend.copy(rotated, state);
     }
 
     /** The basis P and, after the first change of subspace, the r×r rotation C. */

@@ -7,6 +7,7 @@ import org.slimgrad.Axis;
 import org.slimgrad.Backend;
 import org.slimgrad.Matrix;
 import org.slimgrad.ScoreNorm;
+import org.slimgrad.Scratch;
 import org.slimgrad.collective.Collective;
 
 /**
@@ -95,10 +96,12 @@ public final class DctProjector extends AbstractProjector {
             backend.dctGather(g, axis, indices, r);
             return;
         }
-        Matrix fresh = backend.allocate(r.rows(), r.cols());
-        backend.dctGather(g, axis, indices, fresh);
-        backend.scale(beta, r);
-        backend.axpy(1f, fresh, r);
+        try (Scratch scratch = backend.scratch()) {
+            Matrix fresh = scratch.allocate(r.rows(), r.cols());
+            backend.dctGather(g, axis, indices, fresh);
+            backend.scale(beta, r);
+            backend.axpy(1f, fresh, r);
+        }
     }
 
     @Override
@@ -135,13 +138,15 @@ public final class DctProjector extends AbstractProjector {
             backend.copyFromHost(subspaceChange(), change);
             changeFor = indices;
         }
-        Matrix rotated = backend.allocate(state.rows(), state.cols());
-        if (axis == Axis.ROWS) {
-            backend.gemm(false, false, 1f, state, change, 0f, rotated);
-        } else {
-            backend.gemm(true, false, 1f, change, state, 0f, rotated);
+        try (Scratch scratch = backend.scratch()) {
+            Matrix rotated = scratch.allocate(state.rows(), state.cols());
+            if (axis == Axis.ROWS) {
+                backend.gemm(false, false, 1f, state, change, 0f, rotated);
+            } else {
+                backend.gemm(true, false, 1f, change, state, 0f, rotated);
+            }
+            backend.copy(rotated, state);
         }
-        backend.copy(rotated, state);
     }
 
     /** {@code Q[:, old]ᵀ·Q[:, new]} as an r×r matrix (1 where the frequencies agree): the rotation in matrix form. */

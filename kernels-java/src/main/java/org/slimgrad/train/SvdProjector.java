@@ -4,6 +4,7 @@ import org.slimgrad.Axis;
 import org.slimgrad.Backend;
 import org.slimgrad.CounterRandom;
 import org.slimgrad.Matrix;
+import org.slimgrad.Scratch;
 import org.slimgrad.Svd;
 import org.slimgrad.SymmetricEigen;
 import org.slimgrad.collective.Collective;
@@ -97,10 +98,11 @@ public final class SvdProjector extends BasisProjector {
         return refresh.exactSvd() ? 0 : RandomizedSvd.workspaceBytes(rows, cols, rank, refresh.oversample());
     }
 
+    /** Besides the basis' own: the workspace, the warm start (r×n) and, on the right side, Vᵀ (r×n) before P = V. */
     @Override
     public long refreshTransientBytes() {
-        long warmStart = refresh.exactSvd() ? 0 : (long) rank * cols * Float.BYTES;
-        return super.refreshTransientBytes() + refreshWorkspaceBytes() + warmStart;
+        long starts = refresh.exactSvd() ? 0 : (projectsRight() ? 2L : 1L) * rank * cols * Float.BYTES;
+        return super.refreshTransientBytes() + refreshWorkspaceBytes() + starts;
     }
 
     /**
@@ -116,22 +118,21 @@ public final class SvdProjector extends BasisProjector {
             return false;
         }
         if (refresh.exactSvd()) {
-            writeBasis(backend.svd(g), into);
-        } else {
-            writeBasis(randomized(g, current), into);
-            if (current != null && !Double.isFinite(backend.sumOfSquares(into))) {
-                writeBasis(randomized(g, null), into);
+            Svd svd = backend.svd(g);
+            if (projectsRight()) {
+                backend.transpose(svd.vt().view(0, 0, rank, cols), into);
+            } else {
+                backend.copy(svd.u().view(0, 0, rows, rank), into);
             }
+            return Double.isFinite(backend.sumOfSquares(into));
         }
+        randomized(g, current, into);
+        boolean finite = Double.isFinite(backend.sumOfSquares(into));
+        if (finite || current == null) {
+            return finite;
+        }
+        randomized(g, null, into);
         return Double.isFinite(backend.sumOfSquares(into));
-    }
-
-    private void writeBasis(Svd svd, Matrix into) {
-        if (projectsRight()) {
-            backend.transpose(svd.vt().view(0, 0, rank, cols), into);
-        } else {
-            backend.copy(svd.u().view(0, 0, rows, rank), into);
-        }
     }
 
     // the sharded refresh (see sharded): G_i is this rank's block; "lines" of length d = n (right) or m (left)
@@ -146,37 +147,53 @@ public final class SvdProjector extends BasisProjector {
         int local = right ? rows : cols;
         Matrix z = Matrix.wrap(new float[d * l], d, l);
         CounterRandom.fillSketch(z, seed + steps());
-        Matrix y = backend.allocate(local, l);
-        for (int it = 0; it <= refresh.powerIterations(); it++) {
-            backend.gemm(!right, false, 1f, g, z, 0f, y);       // Y = G_i·Z (right) or G_iᵀ·Z (left)
-            backend.gemm(right, false, 1f, g, y, 0f, z);        // Z = G_iᵀ·Y (right) or G_i·Y (left)
-            group.allReduceSum(z);
-            backend.orthonormalize(z);
+        try (Scratch scratch = backend.scratch()) {
+            Matrix y = scratch.allocate(local, l);
+            for (int it = 0; it <= refresh.powerIterations(); it++) {
+                backend.gemm(!right, false, 1f, g, z, 0f, y);       // Y = G_i·Z (right) or G_iᵀ·Z (left)
+                backend.gemm(right, false, 1f, g, y, 0f, z);        // Z = G_iᵀ·Y (right) or G_i·Y (left)
+                group.allReduceSum(z);
+                backend.orthonormalize(z);
+            }
+            backend.gemm(!right, false, 1f, g, z, 0f, y);
+            Matrix gram = Matrix.wrap(new float[l * l], l, l);
+            backend.gemm(true, false, 1f, y, y, 0f, gram);
+            group.allReduceSum(gram);
+            SymmetricEigen eigen = backend.symmetricEigen(gram);
+            backend.gemm(false, false, 1f, z, eigen.vectors().view(0, 0, l, rank), 0f, into);
         }
-        backend.gemm(!right, false, 1f, g, z, 0f, y);
-        Matrix gram = Matrix.wrap(new float[l * l], l, l);
-        backend.gemm(true, false, 1f, y, y, 0f, gram);
-        group.allReduceSum(gram);
-        SymmetricEigen eigen = backend.symmetricEigen(gram);
-        backend.gemm(false, false, 1f, z, eigen.vectors().view(0, 0, l, rank), 0f, into);
         return Double.isFinite(backend.sumOfSquares(into));
     }
 
     /**
-     * A randomized refresh with a workspace that lives for this call only, warm-started from the current basis:
-     * on the right side P is the previous V; on the left the start is Pᵀ·G (r×n), one power step from the previous U.
+     * A randomized refresh into the basis-shaped {@code into}, warm-started from the current basis: on the right side
+     * P is the previous V; on the left the start is Pᵀ·G (r×n), one power step from the previous U. Only the side
+     * that becomes P is computed (U straight into P on the left, Vᵀ through scratch on the right), and every
+     * temporary is scratch: a warm refresh allocates nothing on any backend.
      */
-    private Svd randomized(Matrix g, Matrix current) {
-        Svd warm = null;
-        if (current != null) {
-            Matrix start = backend.allocate(rank, cols);
-            if (projectsRight()) {
-                backend.transpose(current, start);
-            } else {
-                backend.gemm(true, false, 1f, current, g, 0f, start);
+    private void randomized(Matrix g, Matrix current, Matrix into) {
+        try (Scratch scratch = backend.scratch()) {
+            Svd warm = null;
+            if (current != null) {
+                Matrix start = scratch.allocate(rank, cols);
+                if (projectsRight()) {
+                    backend.transpose(current, start);
+                } else {
+                    backend.gemm(true, false, 1f, current, g, 0f, start);
+                }
+                // only Vᵀ is read: U is an empty host matrix on every backend
+                warm = new Svd(Matrix.wrap(new float[0], 0, rank), new float[rank], start);
             }
-            warm = new Svd(backend.allocate(0, rank), new float[rank], start); // only Vᵀ is read
+            long seedOfStep = seed + steps();
+            if (projectsRight()) {
+                Matrix vt = scratch.allocate(rank, cols);
+                backend.randomizedSvd(g, rank, refresh.oversample(), refresh.powerIterations(), seedOfStep, warm,
+                        null, vt);
+                backend.transpose(vt, into);
+            } else {
+                backend.randomizedSvd(g, rank, refresh.oversample(), refresh.powerIterations(), seedOfStep, warm,
+                        into, null);
+            }
         }
-        return backend.randomizedSvd(g, rank, refresh.oversample(), refresh.powerIterations(), seed + steps(), warm);
     }
 }

@@ -392,8 +392,9 @@ class LowRankAdamTest {
             assertEquals(2 * 2 * m * n * 4, report.fullRankAdamBytes());
             assertEquals(svd.bytesHeld() + dct.bytesHeld() + m * r * 4, report.heldBytes());
             long svdRefresh = org.slimgrad.linalg.RandomizedSvd.workspaceBytes(l[0], l[1], l[2], 10)
-                    + (n * r + r * r + m * r + r * n) * 4;
-            assertEquals(svdRefresh, svd.peakStepBytes(), "randomized workspace, new P, C∘C, rotation, warm start");
+                    + (n * r + r * r + m * r + r * n + r * n) * 4;
+            assertEquals(svdRefresh, svd.peakStepBytes(),
+                    "randomized workspace, new P, C∘C, rotation, warm start, Vᵀ");
             assertEquals(0, dct.peakStepBytes(), "the DCT refresh allocates nothing of this size");
             assertEquals(svdRefresh, report.peakStepBytes());
         }
