@@ -359,3 +359,56 @@ extern "C" __global__ void sg_record_cholesky(int k, const float* g, int ldg, co
     }
 }
 SLIMGRAD_EXPORT(sg_record_cholesky)
+
+// The small SVD of randomized SVD's l×l upper-triangular R (row-major, zeros below) through its Gram matrix in
+// float64, as the host's RandomizedSvd does: G = RᵀR (here), its eigenvectors V_R by cusolverDnDsyevd, then
+// sg_small_singular. G(i, j) = Σ_{p ≤ min(i, j)} R(p, i)·R(p, j); G is symmetric, so its row-major array is also the
+// column-major one cuSOLVER reads.
+extern "C" __global__ void sg_gram_upper64(int l, const float* r, int ldr, double* g) {
+    FOR_ROWS(i, l) {
+        FOR_COLS(j, l) {
+            int last = i < j ? i : j;
+            double sum = 0.0;
+            for (int p = 0; p <= last; p++) {
+                sum += (double)r[(long long)p * ldr + i] * r[(long long)p * ldr + j];
+            }
+            g[(long long)i * l + j] = sum;
+        }
+    }
+}
+SLIMGRAD_EXPORT(sg_gram_upper64)
+
+// Singular triplet t < rank of R, one block per t, from dsyevd's ascending eigenpairs of G (eigenvector e in row e of
+// the row-major `vectors`): with e = l−1−t, V_R(:, t) = v_e, w = R·v_e in float64 (kept in wide, l×rank), σ_t = ‖w‖,
+// U_R(:, t) = w/σ_t. A triplet whose eigenvalue is not above 10⁻⁸ of the largest (σ_t ≤ 10⁻⁴·σ₀: R·v_e is then too
+// inexact to normalise, as on the host), or is NaN, records a failure in status: the randomized SVD is then redone
+// through cuSOLVER's gesvd.
+extern "C" __global__ void sg_small_singular(int l, int rank, const float* r, int ldr, const double* vectors,
+                                             const double* values, double* wide, float* rightVectors,
+                                             float* leftVectors, float* sigma, int* status) {
+    for (int t = blockIdx.x; t < rank; t += gridDim.x) {
+        int e = l - 1 - t;
+        const double* v = vectors + (long long)e * l;
+        double squares = 0.0;
+        for (int i = threadIdx.x; i < l; i += blockDim.x) {
+            double w = 0.0;
+            for (int p = i; p < l; p++) {
+                w += (double)r[(long long)i * ldr + p] * v[p];
+            }
+            wide[(long long)i * rank + t] = w;
+            rightVectors[(long long)i * rank + t] = (float)v[i];
+            squares += w * w;
+        }
+        double norm = sqrt(sg_block_reduce(squares, 0.0, SgSum()));
+        for (int i = threadIdx.x; i < l; i += blockDim.x) {
+            leftVectors[(long long)i * rank + t] = (float)(wide[(long long)i * rank + t] / norm);
+        }
+        if (threadIdx.x == 0) {
+            sigma[t] = (float)norm;
+            if (!(values[e] > 1e-8 * values[l - 1])) {
+                sg_record(status, 1);
+            }
+        }
+    }
+}
+SLIMGRAD_EXPORT(sg_small_singular)

@@ -128,6 +128,12 @@ final class CountedDevice implements Device {
     }
 
     @Override
+    public void dsyevd(int n, long a, int lda, long w, long info) {
+        counts.incrementAndGet(LIBRARY_CALLS);
+        device.dsyevd(n, a, lda, w, info);
+    }
+
+    @Override
     public void synchronize() {
         counts.incrementAndGet(SYNCS);
         device.synchronize();

@@ -68,6 +68,9 @@ interface Device extends AutoCloseable {
     /** cusolverDnSsyevd, upper: column-major symmetric A's eigenvalues ascending in w, vectors in A's columns. */
     void syevd(int n, long a, int lda, long w, long info);
 
+    /** cusolverDnDsyevd: {@link #syevd} in float64 (A and w hold doubles). */
+    void dsyevd(int n, long a, int lda, long w, long info);
+
     /** Waits for the queued work. */
     void synchronize();
 

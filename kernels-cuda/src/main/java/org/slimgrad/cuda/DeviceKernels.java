@@ -297,6 +297,30 @@ final class DeviceKernels {
         }
     }
 
+    /** g (l×l float64, row-major, as a float matrix of l × 2l) = RᵀR for the upper-triangular l×l r. */
+    void gramUpper64(int l, Matrix r, Matrix g) {
+        try (Arena arena = Arena.ofConfined()) {
+            elementwise("sg_gram_upper64", l, l, new KernelArgs(arena).i32(l).ptr(address(r)).i32(r.ld())
+                    .ptr(address(g)));
+        }
+    }
+
+    /**
+     * The leading {@code rank} singular triplets of the upper-triangular l×l r from dsyevd's ascending eigenpairs of
+     * RᵀR (float64 {@code vectors} l×l, {@code values} l): V_R into right (l×rank), U_R into left (l×rank), σ into
+     * sigma (1×rank), R·V_R in float64 through wide (l×rank doubles); a failure in {@code status} for a triplet too
+     * small to normalise (see dense.cu).
+     */
+    void smallSingular(int l, int rank, Matrix r, Matrix vectors, Matrix values, Matrix wide, Matrix right,
+                       Matrix left, Matrix sigma, long status) {
+        try (Arena arena = Arena.ofConfined()) {
+            device.launch("sg_small_singular", Math.min(rank, device.maxGrid()), 1, REDUCTION_THREADS, 1,
+                    new KernelArgs(arena).i32(l).i32(rank).ptr(address(r)).i32(r.ld()).ptr(address(vectors))
+                            .ptr(address(values)).ptr(address(wide)).ptr(address(right)).ptr(address(left))
+                            .ptr(address(sigma)).ptr(status));
+        }
+    }
+
     /** a(i, i) += shift. */
     void addDiagonal(Matrix a, float shift) {
         try (Arena arena = Arena.ofConfined()) {

@@ -116,7 +116,8 @@ final class DeviceStatus {
         return code[0] == 0 ? OptionalInt.empty() : OptionalInt.of(code[0]);
     }
 
-    private long status() {
+    /** The device address of the status word, for a kernel that records a check of its own (sg_record). */
+    long status() {
         return DeviceKernels.address(words);
     }
 }

@@ -179,6 +179,12 @@ final class GpuDevice implements Device {
     }
 
     @Override
+    public void dsyevd(int n, long a, int lda, long w, long info) {
+        context.makeCurrent();
+        solver.dsyevd(n, at(a), lda, at(w), at(info));
+    }
+
+    @Override
     public void synchronize() {
         context.makeCurrent();
         context.synchronize();

@@ -1,9 +1,11 @@
 package org.slimgrad.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,7 @@ import org.slimgrad.ScoreNorm;
 import org.slimgrad.Spectra;
 import org.slimgrad.Svd;
 import org.slimgrad.TestData;
+import org.slimgrad.linalg.Transpose;
 import org.slimgrad.train.DctProjector;
 import org.slimgrad.train.GradientProjector;
 import org.slimgrad.train.LowRankAdam;
@@ -136,6 +139,63 @@ abstract class DeviceContract {
                 }
             }
         }
+    }
+
+    /**
+     * The randomized SVD's small SVD through RᵀR in float64 (the deferred run) against cuSOLVER's gesvd on the same R
+     * (the checked run, which only a failed check takes otherwise), on spectra from slow to fast decay: σ within
+     * 4·l·ε₃₂·σ₀ of gesvd's (a backward-stable float32 SVD's own bound), the rank-r error within 0.1% of gesvd's, U
+     * and Vᵀ orthonormal to 10⁻⁵. A rank-deficient A (5 < r) fails the Gram route's check and gets gesvd's bits.
+     */
+    @Test
+    void smallSvdThroughTheGramMatrixIsAsAccurateAsGesvd() {
+        int m = 90;
+        int n = 60;
+        int rank = 12;
+        int oversample = 6;
+        int l = rank + oversample;
+        double[][] spectra = {Spectra.harmonic(n), Spectra.geometric(n, 0.8), Spectra.conditioned(n, 1e3),
+                Spectra.conditioned(n, 1e6), Spectra.harmonic(5)};
+        for (double[] spectrum : spectra) {
+            Matrix host = Spectra.withSpectrum(rng, m, n, spectrum);
+            Matrix a = cuda().fromHost(host);
+            DeviceRandomizedSvd plan = new DeviceRandomizedSvd(cuda().context(), cuda(), m, n, rank, oversample);
+            Svd gram = compute(plan, a, rank, true);
+            Svd gesvd = compute(plan, a, rank, false);
+            String where = spectrum.length + " values from " + spectrum[0] + " to " + spectrum[spectrum.length - 1];
+            if (spectrum.length < rank) {
+                assertArrayEquals(gesvd.sigma(), gram.sigma(), where + ": gesvd's rerun");
+                continue;
+            }
+            double sigmaGap = 0;
+            for (int t = 0; t < rank; t++) {
+                sigmaGap = Math.max(sigmaGap, Math.abs(gram.sigma()[t] - gesvd.sigma()[t]));
+            }
+            double residualGram = Spectra.residual(host, gram);
+            double residualGesvd = Spectra.residual(host, gesvd);
+            double orthogonality = Math.max(Spectra.orthogonalityError(gram.u()),
+                    Spectra.orthogonalityError(transposed(gram.vt())));
+            System.out.printf(Locale.ROOT, "small SVD via RᵀR vs gesvd, %s: max |Δσ|/σ₀ %.2e, rank-%d error"
+                    + " %.6g vs %.6g, orthogonality %.2e%n", where, sigmaGap / gesvd.sigma()[0], rank, residualGram,
+                    residualGesvd, orthogonality);
+            assertTrue(sigmaGap <= 4 * l * Math.ulp(1f) * gesvd.sigma()[0], where + ": σ gap " + sigmaGap);
+            assertTrue(residualGram <= residualGesvd * 1.001, where + ": " + residualGram + " vs " + residualGesvd);
+            assertTrue(orthogonality <= 1e-5, where + ": orthogonality " + orthogonality);
+        }
+    }
+
+    private static Matrix transposed(Matrix m) {
+        Matrix t = Matrix.wrap(new float[m.rows() * m.cols()], m.cols(), m.rows());
+        Transpose.into(m, t);
+        return t;
+    }
+
+    // the plan's result in host matrices: deferred (the Gram route) or checked (gesvd)
+    private Svd compute(DeviceRandomizedSvd plan, Matrix a, int rank, boolean deferred) {
+        Matrix u = cuda().allocate(a.rows(), rank);
+        Matrix vt = cuda().allocate(rank, a.cols());
+        float[] sigma = deferred ? plan.computeOnce(a, 2, 11, null, u, vt) : plan.compute(a, 2, 11, null, u, vt);
+        return new Svd(cuda().toHost(u), sigma, cuda().toHost(vt));
     }
 
     // an input for each of Cholesky QR's paths, with the path it takes

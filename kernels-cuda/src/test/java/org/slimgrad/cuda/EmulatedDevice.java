@@ -1,6 +1,7 @@
 package org.slimgrad.cuda;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -21,6 +22,7 @@ import org.slimgrad.Svd;
 import org.slimgrad.SymmetricEigen;
 import org.slimgrad.collective.Collective;
 import org.slimgrad.cpu.CpuBackend;
+import org.slimgrad.linalg.SmallDense;
 import org.slimgrad.linalg.SmallSvd;
 
 /**
@@ -312,6 +314,31 @@ final class EmulatedDevice implements Device {
             values.setAtIndex(JAVA_FLOAT, k, eigen.values()[from]);
             for (int i = 0; i < n; i++) {
                 am.set(i, k, eigen.vectors().get(i, from));
+            }
+        }
+    }
+
+    @Override
+    public void dsyevd(int n, long a, int lda, long w, long info) {
+        setInfo(info, 0);
+        MemorySegment am = at(a, ((long) (n - 1) * lda + n) * Double.BYTES);
+        double[] symmetric = new double[n * n];
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i <= j; i++) { // the upper triangle only, as cuSOLVER reads it
+                double value = am.getAtIndex(JAVA_DOUBLE, i + (long) j * lda);
+                symmetric[i * n + j] = value;
+                symmetric[j * n + i] = value;
+            }
+        }
+        double[] values = new double[n];
+        double[] vectors = new double[n * n];
+        SmallDense.symmetricEigen(symmetric, n, values, vectors);
+        MemorySegment wm = at(w, (long) n * Double.BYTES);
+        for (int k = 0; k < n; k++) {
+            int from = n - 1 - k; // descending there, ascending here
+            wm.setAtIndex(JAVA_DOUBLE, k, values[from]);
+            for (int i = 0; i < n; i++) {
+                am.setAtIndex(JAVA_DOUBLE, i + (long) k * lda, vectors[i * n + from]);
             }
         }
     }

@@ -38,6 +38,8 @@ public final class CuSolver implements AutoCloseable {
     private final MethodHandle gesvd;
     private final MethodHandle syevdBufferSize;
     private final MethodHandle syevd;
+    private final MethodHandle dsyevdBufferSize;
+    private final MethodHandle dsyevd;
     private final MethodHandle geqrfBufferSize;
     private final MethodHandle geqrf;
     private final MethodHandle orgqrBufferSize;
@@ -64,6 +66,10 @@ public final class CuSolver implements AutoCloseable {
         syevdBufferSize = Cuda.bind(lib, "cusolverDnSsyevd_bufferSize", ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS,
                 JAVA_INT, ADDRESS, ADDRESS);
         syevd = Cuda.bind(lib, "cusolverDnSsyevd", ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS,
+                ADDRESS, JAVA_INT, ADDRESS);
+        dsyevdBufferSize = Cuda.bind(lib, "cusolverDnDsyevd_bufferSize", ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT,
+                ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
+        dsyevd = Cuda.bind(lib, "cusolverDnDsyevd", ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS,
                 ADDRESS, JAVA_INT, ADDRESS);
         geqrfBufferSize = Cuda.bind(lib, "cusolverDnSgeqrf_bufferSize", ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT,
                 ADDRESS);
@@ -130,6 +136,16 @@ public final class CuSolver implements AutoCloseable {
         queue("cusolverDnSsyevd", devInfo, (lwork, work, info) -> (int) syevd.invokeExact(handle(), EIG_MODE_VECTOR,
                 FILL_UPPER, n, a, lda, w, work, lwork, info),
                 size -> (int) syevdBufferSize.invokeExact(handle(), EIG_MODE_VECTOR, FILL_UPPER, n, a, lda, w, size));
+    }
+
+    /**
+     * {@link #ssyevd(int, MemorySegment, int, MemorySegment, MemorySegment)} in float64: A and W hold doubles. For a
+     * Gram matrix whose float32 rounding would lose the small eigenvalues (randomized SVD's RᵀR). Queued.
+     */
+    public void dsyevd(int n, MemorySegment a, int lda, MemorySegment w, MemorySegment devInfo) {
+        queue("cusolverDnDsyevd", devInfo, Double.BYTES, (lwork, work, info) -> (int) dsyevd.invokeExact(handle(),
+                EIG_MODE_VECTOR, FILL_UPPER, n, a, lda, w, work, lwork, info),
+                size -> (int) dsyevdBufferSize.invokeExact(handle(), EIG_MODE_VECTOR, FILL_UPPER, n, a, lda, w, size));
     }
 
     /** Householder QR of the column-major m×n A, then its explicit m×n Q in place of A. */
@@ -226,12 +242,17 @@ public final class CuSolver implements AutoCloseable {
 
     // size the workspace (grown, never shrunk: no cudaMalloc once the largest call has run) and queue the routine
     private void queue(String name, MemorySegment devInfo, Routine routine, BufferSize bufferSize) {
+        queue(name, devInfo, Float.BYTES, routine, bufferSize);
+    }
+
+    // the same for a routine whose workspace is counted in elements of elementBytes
+    private void queue(String name, MemorySegment devInfo, int elementBytes, Routine routine, BufferSize bufferSize) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment lwork = arena.allocate(JAVA_INT);
             call(name + "_bufferSize", () -> bufferSize.query(lwork));
-            int floats = Math.max(1, lwork.get(JAVA_INT, 0));
-            MemorySegment deviceWork = workspace(floats);
-            call(name, () -> routine.call(floats, deviceWork, devInfo));
+            int elements = Math.max(1, lwork.get(JAVA_INT, 0));
+            MemorySegment deviceWork = workspace((long) elements * elementBytes / Float.BYTES);
+            call(name, () -> routine.call(elements, deviceWork, devInfo));
         }
     }
 
