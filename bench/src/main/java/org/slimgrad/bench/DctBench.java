@@ -45,6 +45,10 @@ public class DctBench {
         @Param({"1024x2736", "2048x5461", "1024x4096"})
         public String shape;
 
+        /** slimgrad's threads (the report's thread-scaling cases set 2 and every core); peers stay on one. */
+        @Param({"1"})
+        public int threads;
+
         Backend cpu;
         Matrix rows;
         float[][] jtRows;
@@ -53,7 +57,7 @@ public class DctBench {
         @Setup
         public void setUp() {
             ConcurrencyUtils.setNumberOfThreads(1);
-            cpu = CpuBackend.withThreads(1);
+            cpu = CpuBackend.withThreads(threads);
             rows = SvdData.harmonic(cpu, shape, 5);
             jtRows = new float[rows.rows()][];
             for (int i = 0; i < rows.rows(); i++) {
@@ -71,6 +75,10 @@ public class DctBench {
     public static class Refresh {
         @Param({"1024x2736"})
         public String layer;
+
+        /** slimgrad's threads, as in {@link Rows}; the dense formulation runs on the same backend. */
+        @Param({"1"})
+        public int threads;
 
         int m;
         int n;
@@ -96,7 +104,7 @@ public class DctBench {
                 case 4096 -> 1024;
                 default -> 256;
             };
-            cpu = CpuBackend.withThreads(1);
+            cpu = CpuBackend.withThreads(threads);
             g = SvdData.harmonic(cpu, m, n, 9);
             r = cpu.allocate(rank, n);
             dct = new DctProjector(cpu, m, n, rank, 1, 1f, ScoreNorm.L1, NonFinitePolicy.THROW);

@@ -21,7 +21,7 @@ import org.slimgrad.train.SparsePlusLowRankLinear;
 
 /**
  * SLTrain's sparse-plus-low-rank layer (W = s·B·A + S, δ = 0.03) against the dense formulation of its reference
- * implementation (form W, then dense GEMMs), both on slimgrad's CPU kernels on one thread, 4096 tokens: forward,
+ * implementation (form W, then dense GEMMs), both on slimgrad's CPU kernels on one thread (or {@code threads}), 4096 tokens: forward,
  * backward, the S-value gradient by {@code sddmm} against dense-product-then-gather, and {@code spmm} alone.
  * Shapes: the 350M (W 2736×1024, r = 256) and 60M (W 1376×512, r = 128) LLaMA MLP layers.
  */
@@ -37,6 +37,10 @@ public class SparseBench {
         /** "350M" (2736×1024, r 256) or "60M" (1376×512, r 128). */
         @Param({"350M", "60M"})
         public String model;
+
+        /** The backend's threads (the report's thread-scaling cases set 2 and every core). */
+        @Param({"1"})
+        public int threads;
 
         final int tokens = 4096;
         Backend cpu;
@@ -58,7 +62,7 @@ public class SparseBench {
             int m = large ? 2736 : 1376;
             int n = large ? 1024 : 512;
             int r = large ? 256 : 128;
-            cpu = CpuBackend.withThreads(1);
+            cpu = CpuBackend.withThreads(threads);
             layer = new SparsePlusLowRankLinear(cpu, m, n, r, 2f * r, 0.03, 17);
             CounterRandom.fillSketch(layer.b(), 18); // B = 0 at initialisation would make the benchmark trivial
             x = cpu.allocate(tokens, n);

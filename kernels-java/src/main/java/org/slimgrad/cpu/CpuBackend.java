@@ -17,7 +17,7 @@ public final class CpuBackend extends HostBackend {
 
     private CpuBackend(CpuThreads threads) {
         super("cpu", owner -> new Capabilities(new CpuDense(owner, threads), new CpuFactorizations(owner),
-                new CpuDct(owner, threads), new CpuSparse(owner), new CpuOptimizer(owner)));
+                new CpuDct(owner, threads), new CpuSparse(owner, threads), new CpuOptimizer(owner)));
         this.threads = threads.threads();
     }
 

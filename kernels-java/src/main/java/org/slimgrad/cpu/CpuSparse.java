@@ -5,39 +5,39 @@ import org.slimgrad.Backend;
 import org.slimgrad.FixedSupport;
 import org.slimgrad.Matrix;
 
-/**
- * The cpu backend's fixed-support sparse operations ({@link SparseKernels}); gather and scatter are
- * {@link FixedSupport}'s loops.
- */
+/** The cpu backend's fixed-support sparse operations ({@link SparseKernels}), on the backend's threads. */
 final class CpuSparse extends AbstractSparseOps {
 
-    CpuSparse(Backend owner) {
+    private final CpuThreads threads;
+
+    CpuSparse(Backend owner, CpuThreads threads) {
         super(owner);
+        this.threads = threads;
     }
 
     @Override
     protected void spmmKernel(boolean transposeS, float alpha, Matrix x, FixedSupport support, Matrix values,
                               float beta, Matrix y) {
-        SparseKernels.spmm(transposeS, alpha, x, support, values, beta, y);
+        SparseKernels.spmm(threads.forOperands(x, values, y), transposeS, alpha, x, support, values, beta, y);
     }
 
     @Override
     protected void sddmmKernel(float alpha, Matrix a, Matrix b, FixedSupport support, float beta, Matrix values) {
-        SparseKernels.sddmm(alpha, a, b, support, beta, values);
+        SparseKernels.sddmm(threads.forOperands(a, b, values), alpha, a, b, support, beta, values);
     }
 
     @Override
     protected void sparseAddToKernel(FixedSupport support, Matrix values, float alpha, Matrix dense) {
-        SparseKernels.addTo(support, values, alpha, dense);
+        SparseKernels.addTo(threads.forOperands(values, dense), support, values, alpha, dense);
     }
 
     @Override
     protected void sparseGatherKernel(Matrix dense, FixedSupport support, Matrix values) {
-        support.gather(dense, values);
+        SparseKernels.gather(threads.forOperands(dense, values), dense, support, values);
     }
 
     @Override
     protected void sparseScatterKernel(FixedSupport support, Matrix values, Matrix dense) {
-        support.scatter(values, dense);
+        SparseKernels.scatter(threads.forOperands(values, dense), support, values, dense);
     }
 }

@@ -18,6 +18,10 @@ import org.slimgrad.simd.VectorWidth;
  * {@link TokenChunks#TOKENS} tokens at a time into token-major buffers, where every support position (i, j) becomes
  * a handful of contiguous vector operations between row i's and column j's token vectors. Positions are visited in
  * CSR order, so no transposed index of the support is ever needed. Each thread keeps its own buffers.
+ *
+ * <p>Threads: spmm splits the tokens (whole chunks), the others the support's rows (balanced by positions); every
+ * output element is computed by one thread in the one-thread order, so the results are bit for bit the same for any
+ * number of threads. Work below {@value #PARALLEL_MIN_WORK} multiply-adds stays on the caller's thread.
  */
 final class SparseKernels {
 
@@ -25,17 +29,33 @@ final class SparseKernels {
 
     private static final ThreadLocal<Workspace> WORKSPACES = ThreadLocal.withInitial(Workspace::new);
 
+    /** Multiply-adds (or moved elements) below which a second thread costs more than it saves. */
+    private static final long PARALLEL_MIN_WORK = 1L << 18;
+
     private SparseKernels() {
     }
 
-    /** Y = α·X·Sᵀ + β·Y (transposeS) or α·X·S + β·Y, on validated arguments. */
-    static void spmm(boolean transposeS, float alpha, Matrix x, FixedSupport support, Matrix values, float beta,
-                     Matrix y) {
-        Workspace ws = WORKSPACES.get();
+    /** Y = α·X·Sᵀ + β·Y (transposeS) or α·X·S + β·Y, on validated arguments; the token chunks split over threads. */
+    static void spmm(Workers workers, boolean transposeS, float alpha, Matrix x, FixedSupport support, Matrix values,
+                     float beta, Matrix y) {
         float[] v = values.toArray();
+        int chunks = (x.rows() + TOKENS - 1) / TOKENS;
+        int parts = parts(workers, chunks, (long) x.rows() * support.nnz());
+        if (parts == 1) {
+            spmmChunks(transposeS, alpha, x, support, v, beta, y, 0, chunks);
+            return;
+        }
+        workers.run(parts, part -> spmmChunks(transposeS, alpha, x, support, v, beta, y,
+                (int) ((long) chunks * part / parts), (int) ((long) chunks * (part + 1) / parts)));
+    }
+
+    // token chunks [first, end) of spmm
+    private static void spmmChunks(boolean transposeS, float alpha, Matrix x, FixedSupport support, float[] v,
+                                   float beta, Matrix y, int first, int end) {
+        Workspace ws = WORKSPACES.get();
         float[] in = ws.in(x.cols());
         float[] out = ws.out(y.cols());
-        for (int t0 = 0; t0 < x.rows(); t0 += TOKENS) {
+        for (int t0 = first * TOKENS; t0 < Math.min(x.rows(), end * TOKENS); t0 += TOKENS) {
             int tokens = Math.min(TOKENS, x.rows() - t0);
             ws.chunks.load(x, t0, tokens, in);
             if (transposeS) {
@@ -110,19 +130,31 @@ final class SparseKernels {
         }
     }
 
-    /** values[p] = α·(Aᵀ·B)[i_p, j_p] + β·values[p], on validated arguments. */
-    static void sddmm(float alpha, Matrix a, Matrix b, FixedSupport support, float beta, Matrix values) {
-        Workspace ws = WORKSPACES.get();
-        float[] at = ws.in(a.cols());
-        float[] bt = ws.out(b.cols());
+    /**
+     * values[p] = α·(Aᵀ·B)[i_p, j_p] + β·values[p], on validated arguments; the support's rows split over threads,
+     * each loading its own columns of A and all of B.
+     */
+    static void sddmm(Workers workers, float alpha, Matrix a, Matrix b, FixedSupport support, float beta,
+                      Matrix values) {
         float[] sums = new float[support.nnz()];
+        forRows(workers, support, (long) a.rows() * support.nnz(),
+                (first, end) -> sddmmRows(alpha, a, b, support, beta, values, sums, first, end));
+    }
+
+    // support rows [first, end) of sddmm: A's columns first..end−1 and B in token chunks, the sums in chunk order
+    private static void sddmmRows(float alpha, Matrix a, Matrix b, FixedSupport support, float beta, Matrix values,
+                                  float[] sums, int first, int end) {
+        Workspace ws = WORKSPACES.get();
+        Matrix ownColumns = a.view(0, first, a.rows(), end - first);
+        float[] at = ws.in(end - first);
+        float[] bt = ws.out(b.cols());
         for (int t0 = 0; t0 < a.rows(); t0 += TOKENS) {
             int tokens = Math.min(TOKENS, a.rows() - t0);
-            ws.chunks.load(a, t0, tokens, at);
+            ws.chunks.load(ownColumns, t0, tokens, at);
             ws.chunks.load(b, t0, tokens, bt);
-            for (int i = 0; i < support.rows(); i++) {
+            for (int i = first; i < end; i++) {
                 // row i's eight token vectors stay in registers for all of its positions
-                int row = i * TOKENS;
+                int row = (i - first) * TOKENS;
                 FloatVector a0 = FloatVector.fromArray(S, at, row);
                 FloatVector a1 = FloatVector.fromArray(S, at, row + LANES);
                 FloatVector a2 = FloatVector.fromArray(S, at, row + 2 * LANES);
@@ -145,20 +177,75 @@ final class SparseKernels {
                 }
             }
         }
-        for (int p = 0; p < sums.length; p++) {
+        for (int p = support.rowStart(first); p < support.rowStart(end); p++) {
             float prior = beta == 0f ? 0f : beta * values.get(0, p);
             values.set(0, p, alpha * sums[p] + prior);
         }
     }
 
-    /** dense += α·S on validated arguments. */
-    static void addTo(FixedSupport support, Matrix values, float alpha, Matrix dense) {
-        for (int i = 0; i < support.rows(); i++) {
-            for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
-                int j = support.column(p);
-                dense.set(i, j, alpha * values.get(0, p) + dense.get(i, j));
+    /** dense += α·S on validated arguments; the rows split over threads. */
+    static void addTo(Workers workers, FixedSupport support, Matrix values, float alpha, Matrix dense) {
+        forRows(workers, support, support.nnz(), (first, end) -> {
+            for (int i = first; i < end; i++) {
+                for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
+                    int j = support.column(p);
+                    dense.set(i, j, alpha * values.get(0, p) + dense.get(i, j));
+                }
             }
+        });
+    }
+
+    /** values[p] = dense[i_p, j_p]; the rows split over threads. */
+    static void gather(Workers workers, Matrix dense, FixedSupport support, Matrix values) {
+        forRows(workers, support, support.nnz(), (first, end) -> {
+            for (int i = first; i < end; i++) {
+                for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
+                    values.set(0, p, dense.get(i, support.column(p)));
+                }
+            }
+        });
+    }
+
+    /** dense[i_p, j_p] = values[p], every other element as it was; the rows split over threads. */
+    static void scatter(Workers workers, FixedSupport support, Matrix values, Matrix dense) {
+        forRows(workers, support, support.nnz(), (first, end) -> {
+            for (int i = first; i < end; i++) {
+                for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
+                    dense.set(i, support.column(p), values.get(0, p));
+                }
+            }
+        });
+    }
+
+    /** Rows [first, end) of a support. */
+    @FunctionalInterface
+    private interface Rows {
+        void run(int first, int end);
+    }
+
+    // the support's rows in parts of about equal positions, one per thread (small work: the caller's alone)
+    private static void forRows(Workers workers, FixedSupport support, long work, Rows body) {
+        int rows = support.rows();
+        int parts = parts(workers, rows, work);
+        if (parts == 1) {
+            body.run(0, rows);
+            return;
         }
+        int[] bounds = new int[parts + 1];
+        bounds[parts] = rows;
+        for (int part = 1, i = 0; part < parts; part++) {
+            long target = (long) support.nnz() * part / parts;
+            while (i < rows && support.rowStart(i) < target) {
+                i++;
+            }
+            bounds[part] = i;
+        }
+        workers.run(parts, part -> body.run(bounds[part], bounds[part + 1]));
+    }
+
+    // how many threads share `units` independent units of `work` multiply-adds in all
+    private static int parts(Workers workers, int units, long work) {
+        return work < PARALLEL_MIN_WORK ? 1 : Math.max(1, Math.min(workers.threads(), units));
     }
 
     /** One thread's token-major buffers, grown to the widest operand seen. */

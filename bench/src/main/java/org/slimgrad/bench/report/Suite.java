@@ -31,6 +31,7 @@ public final class Suite {
         refresh(cases, full);
         sparse(cases);
         optimizer(cases);
+        threadScaling(cases, Runtime.getRuntime().availableProcessors());
         return cases;
     }
 
@@ -103,7 +104,8 @@ public final class Suite {
         String d = DctBench.class.getName() + ".";
         List<String> shapes = full ? List.of("1024x2736", "2048x5461", "1024x4096") : List.of("1024x2736", "1024x4096");
         for (String shape : shapes) {
-            cases.add(new Case("row DCT-II", shape, "slimgrad", true, d + "slimgradRows", Map.of("shape", shape)));
+            cases.add(new Case("row DCT-II", shape, "slimgrad", true, d + "slimgradRows",
+                    Map.of("shape", shape, "threads", "1")));
             cases.add(new Case("row DCT-II", shape, "JTransforms FloatDCT_1D", false, d + "jtransformsRows",
                     Map.of("shape", shape)));
         }
@@ -120,7 +122,8 @@ public final class Suite {
                 : List.of("512x1376", "768x2048", "1024x2736");
         for (String shape : shapes) {
             Map<String, String> p = Map.of("layer", shape);
-            cases.add(new Case("projector refresh", shape, "slimgrad DCT projector", true, d + "dctProjectorRefresh", p));
+            cases.add(new Case("projector refresh", shape, "slimgrad DCT projector", true, d + "dctProjectorRefresh",
+                    with(p, "threads", "1")));
             cases.add(new Case("projector refresh", shape, "dense DCT matmul (reference formulation)", false,
                     d + "denseMatmulRefresh", p));
             cases.add(new Case("projector refresh", shape, "slimgrad SVD projector (randomized)", false,
@@ -132,7 +135,7 @@ public final class Suite {
         String s = SparseBench.class.getName() + ".";
         for (String model : List.of("60M", "350M")) {
             String shape = model.equals("60M") ? "1376x512, 4096 tokens" : "2736x1024, 4096 tokens";
-            Map<String, String> p = Map.of("model", model);
+            Map<String, String> p = Map.of("model", model, "threads", "1"); // threadScaling times more
             cases.add(new Case("sparse+low-rank forward", shape, "slimgrad layer", true, s + "layerForward", p));
             cases.add(new Case("sparse+low-rank forward", shape, "dense W, then GEMM", false, s + "denseForward", p));
             cases.add(new Case("sparse+low-rank backward", shape, "slimgrad layer", true, s + "layerBackward", p));
@@ -156,6 +159,32 @@ public final class Suite {
                 o + "dctProjectedStep", Map.of()));
         cases.add(new Case("low-rank Adam step", shape, "slimgrad LowRankAdam, SVD projector", false,
                 o + "svdProjectedStep", Map.of()));
+    }
+
+    /**
+     * The threaded DCT and sparse kernels on 1 thread, 2 and every core (2 on a 2-core host): the every-core case is
+     * "ours" and the others its peers, so a group's speed-up is its scaling over the next smaller count (over 1 thread
+     * on a 2-core host); the group lists every count's time.
+     */
+    static void threadScaling(List<Case> cases, int cores) {
+        List<Integer> counts = cores > 2 ? List.of(1, 2, cores) : List.of(1, 2);
+        int most = counts.get(counts.size() - 1);
+        String d = DctBench.class.getName() + ".";
+        String s = SparseBench.class.getName() + ".";
+        String[][] kernels = {
+                {"row DCT-II", "1024x2736", d + "slimgradRows", "shape", "1024x2736"},
+                {"DCT projector refresh", "1024x2736", d + "dctProjectorRefresh", "layer", "1024x2736"},
+                {"sddmm (dS values)", "2736x1024, 4096 tokens", s + "sddmmValueGradient", "model", "350M"},
+                {"spmm X·Sᵀ", "2736x1024, 4096 tokens", s + "spmmForward", "model", "350M"},
+                {"sparse+low-rank forward", "2736x1024, 4096 tokens", s + "layerForward", "model", "350M"}};
+        for (String[] k : kernels) {
+            for (int threads : counts) {
+                String label = "slimgrad, " + threads + (threads == 1 ? " thread" : " threads")
+                        + (threads == most ? " (every core)" : "");
+                cases.add(new Case("thread scaling: " + k[0], k[1], label, threads == most, k[2],
+                        Map.of(k[3], k[4], "threads", Integer.toString(threads))));
+            }
+        }
     }
 
     private static Map<String, String> with(Map<String, String> base, String key, String value) {

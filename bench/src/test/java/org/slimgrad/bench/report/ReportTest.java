@@ -118,6 +118,20 @@ class ReportTest {
     }
 
     @Test
+    void threadScalingTimesOneTwoAndEveryCoreWithEveryCoreAsOurs() {
+        for (int cores : new int[]{2, 16}) {
+            List<Case> cases = new java.util.ArrayList<>();
+            Suite.threadScaling(cases, cores);
+            List<Case> sddmm = cases.stream().filter(c -> c.kernel().equals("thread scaling: sddmm (dS values)"))
+                    .toList();
+            assertEquals(cores > 2 ? List.of("1", "2", "16") : List.of("1", "2"),
+                    sddmm.stream().map(c -> c.params().get("threads")).toList());
+            assertEquals(List.of(Integer.toString(cores)), sddmm.stream().filter(Case::slimgrad)
+                    .map(c -> c.params().get("threads")).toList());
+        }
+    }
+
+    @Test
     void theSuiteCoversEveryKernelWithAPeer() {
         for (boolean full : new boolean[]{false, true}) {
             List<Case> cases = Suite.cases(full);
