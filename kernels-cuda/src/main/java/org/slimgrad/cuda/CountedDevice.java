@@ -13,11 +13,12 @@ final class CountedDevice implements Device {
     private static final int SYNCS = 2;
     private static final int LAUNCHES = 3;
     private static final int LIBRARY_CALLS = 4;
-    private static final int BYTES_COPIED = 5;
+    private static final int COPIES = 5;
+    private static final int BYTES_COPIED = 6;
 
     private final Device device;
     // blocks are freed from the cleaner thread too
-    private final AtomicLongArray counts = new AtomicLongArray(6);
+    private final AtomicLongArray counts = new AtomicLongArray(7);
 
     CountedDevice(Device device) {
         this.device = device;
@@ -30,7 +31,7 @@ final class CountedDevice implements Device {
 
     DriverCalls calls() {
         return new DriverCalls(counts.get(ALLOCATIONS), counts.get(FREES), counts.get(SYNCS), counts.get(LAUNCHES),
-                counts.get(LIBRARY_CALLS), counts.get(BYTES_COPIED));
+                counts.get(LIBRARY_CALLS), counts.get(COPIES), counts.get(BYTES_COPIED));
     }
 
     @Override
@@ -68,12 +69,16 @@ final class CountedDevice implements Device {
 
     @Override
     public void download(long address, MemorySegment host, long bytes) {
+        counts.incrementAndGet(SYNCS);
         copied(bytes);
         device.download(address, host, bytes);
     }
 
     @Override
     public void copy2D(boolean toDevice, MemorySegment host, long address, long pitch, long width, long rows) {
+        if (!toDevice) {
+            counts.incrementAndGet(SYNCS);
+        }
         copied(width * rows);
         device.copy2D(toDevice, host, address, pitch, width, rows);
     }
@@ -161,7 +166,7 @@ final class CountedDevice implements Device {
     }
 
     private void copied(long bytes) {
-        counts.incrementAndGet(SYNCS);
+        counts.incrementAndGet(COPIES);
         counts.addAndGet(BYTES_COPIED, bytes);
     }
 }

@@ -28,7 +28,10 @@ interface Device extends AutoCloseable {
 
     void free(long address);
 
-    /** Copies host memory to the device after the queued work; returns when done. */
+    /**
+     * Queues a copy of host memory to the device after the queued work, without waiting for the GPU; the host memory
+     * may change as soon as this returns.
+     */
     void upload(MemorySegment host, long device, long bytes);
 
     /** Copies device memory to the host after the queued work; returns when done. */
@@ -36,7 +39,8 @@ interface Device extends AutoCloseable {
 
     /**
      * Copies {@code rows} rows of {@code width} bytes between packed native host memory and device memory whose rows
-     * are {@code pitch} bytes apart, after the queued work; returns when done: a strided view in one copy.
+     * are {@code pitch} bytes apart, after the queued work: a strided view in one copy. To the device it is queued
+     * as {@link #upload} is; to the host it returns when done.
      */
     void copy2D(boolean toDevice, MemorySegment host, long device, long pitch, long width, long rows);
 

@@ -101,7 +101,10 @@ abstract class DeviceContract {
         before = cuda().driverCalls();
         cuda().download(view, backView);
         DriverCalls down = cuda().driverCalls().since(before);
-        assertEquals(1, up.syncs(), "upload: " + up);
+        assertEquals(1, up.copies(), "upload: " + up);
+        assertEquals(0, up.syncs(), "upload, queued: " + up);
+        assertEquals(30 * 20 * Float.BYTES, up.bytesCopied(), "upload: " + up);
+        assertEquals(1, down.copies(), "download: " + down);
         assertEquals(1, down.syncs(), "download: " + down);
         Matrix whole = cuda().toHost(onDevice);
         for (int i = 0; i < 40; i++) {

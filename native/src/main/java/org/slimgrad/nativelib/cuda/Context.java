@@ -58,10 +58,14 @@ public final class Context implements AutoCloseable {
         cuda.free(address);
     }
 
-    /** Copies {@code bytes} from host memory to the device address, after the work queued on the stream. */
+    /**
+     * Queues a copy of {@code bytes} from host memory to the device address on the stream, after the work queued
+     * there, without waiting for the GPU; the host memory may change as soon as this returns (the driver has staged
+     * it).
+     */
     public void upload(MemorySegment host, long device, long bytes) {
-        synchronize();
-        cuda.copyToDevice(device, host, bytes);
+        requireOpen("upload");
+        cuda.copyToDeviceQueued(device, host, bytes, stream);
     }
 
     /** Copies {@code bytes} from the device address to host memory, after the work queued on the stream. */
@@ -72,11 +76,17 @@ public final class Context implements AutoCloseable {
 
     /**
      * Copies {@code rows} rows of {@code width} bytes between packed native host memory and device memory whose rows
-     * are {@code pitch} bytes apart, after the work queued on the stream: one cuMemcpy2D.
+     * are {@code pitch} bytes apart, after the work queued on the stream: one cuMemcpy2D. To the device it is queued
+     * as {@link #upload} is; to the host it waits for the stream and the copy.
      */
     public void copy2D(boolean toDevice, MemorySegment host, long device, long pitch, long width, long rows) {
+        if (toDevice) {
+            requireOpen("copy2D");
+            cuda.copy2DToDeviceQueued(host, device, pitch, width, rows, stream);
+            return;
+        }
         synchronize();
-        cuda.copy2D(toDevice, host, device, pitch, width, rows);
+        cuda.copy2D(false, host, device, pitch, width, rows);
     }
 
     /** Loads a PTX module on this context; {@link #unloadModule} releases it. */

@@ -46,6 +46,8 @@ public final class Cuda {
     private final MethodHandle memcpyHtoD;
     private final MethodHandle memcpyDtoH;
     private final MethodHandle memcpy2D;
+    private final MethodHandle memcpyHtoDAsync;
+    private final MethodHandle memcpy2DAsync;
     private final MethodHandle memGetInfo;
     private final MethodHandle streamCreate;
     private final MethodHandle streamDestroy;
@@ -97,6 +99,8 @@ public final class Cuda {
         memcpyHtoD = bind(lib, "cuMemcpyHtoD_v2", JAVA_LONG, ADDRESS, JAVA_LONG);
         memcpyDtoH = bind(lib, "cuMemcpyDtoH_v2", ADDRESS, JAVA_LONG, JAVA_LONG);
         memcpy2D = bind(lib, "cuMemcpy2D_v2", ADDRESS);
+        memcpyHtoDAsync = bind(lib, "cuMemcpyHtoDAsync_v2", JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS);
+        memcpy2DAsync = bind(lib, "cuMemcpy2DAsync_v2", ADDRESS, ADDRESS);
         memGetInfo = bind(lib, "cuMemGetInfo_v2", ADDRESS, ADDRESS);
         streamCreate = bind(lib, "cuStreamCreate", ADDRESS, JAVA_INT);
         streamDestroy = bind(lib, "cuStreamDestroy_v2", ADDRESS);
@@ -183,6 +187,18 @@ public final class Cuda {
         }
     }
 
+    /**
+     * Queues a host-to-device copy on {@code stream}, after its queued work, without waiting for the GPU. The bytes go
+     * through a pageable copy of our own, which the driver stages before it returns (it may wait for the stream to do
+     * so): the caller's memory may change at once even where it is pinned, and ours is freed on return.
+     */
+    void copyToDeviceQueued(long device, MemorySegment host, long bytes, MemorySegment stream) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment source = arena.allocate(bytes, 16).copyFrom(host.asSlice(0, bytes));
+            call("cuMemcpyHtoDAsync", () -> (int) memcpyHtoDAsync.invokeExact(device, source, bytes, stream));
+        }
+    }
+
     void copyToHost(MemorySegment host, long device, long bytes) {
         if (host.isNative()) {
             call("cuMemcpyDtoH", () -> (int) memcpyDtoH.invokeExact(host, device, bytes));
@@ -200,6 +216,18 @@ public final class Cuda {
      * memory whose rows are {@code pitch} bytes apart: one cuMemcpy2D (a CUDA_MEMCPY2D, cuda.h's layout).
      */
     void copy2D(boolean toDevice, MemorySegment host, long device, long pitch, long width, long rows) {
+        copy2D(toDevice, host, device, pitch, width, rows, null);
+    }
+
+    /** {@link #copy2D} to the device, queued on {@code stream} as {@link #copyToDeviceQueued} is. */
+    void copy2DToDeviceQueued(MemorySegment host, long device, long pitch, long width, long rows,
+                              MemorySegment stream) {
+        copy2D(true, host, device, pitch, width, rows, stream);
+    }
+
+    // one CUDA_MEMCPY2D, synchronous (stream null) or queued on the stream
+    private void copy2D(boolean toDevice, MemorySegment host, long device, long pitch, long width, long rows,
+                        MemorySegment stream) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment copy = arena.allocate(128, 8); // zeroed: x and y offsets 0, no arrays
             long hostSide = toDevice ? 0 : 56;           // src fields at 0, dst fields at 56
@@ -212,7 +240,11 @@ public final class Cuda {
             copy.set(JAVA_LONG, deviceSide + 48, pitch);
             copy.set(JAVA_LONG, 112, width);
             copy.set(JAVA_LONG, 120, rows);
-            call("cuMemcpy2D", () -> (int) memcpy2D.invokeExact(copy));
+            if (stream == null) {
+                call("cuMemcpy2D", () -> (int) memcpy2D.invokeExact(copy));
+            } else {
+                call("cuMemcpy2DAsync", () -> (int) memcpy2DAsync.invokeExact(copy, stream));
+            }
         }
     }
 
