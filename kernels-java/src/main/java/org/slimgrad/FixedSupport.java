@@ -121,7 +121,12 @@ public final class FixedSupport {
 
     /** values[p] = dense[i_p, j_p] for host matrices of the support's shapes (the sparse operations check them). */
     public void gather(Matrix dense, Matrix values) {
-        for (int i = 0; i < rows; i++) {
+        gather(dense, values, 0, rows);
+    }
+
+    /** {@link #gather(Matrix, Matrix)} for the positions of rows [firstRow, endRow) only. */
+    public void gather(Matrix dense, Matrix values, int firstRow, int endRow) {
+        for (int i = firstRow; i < endRow; i++) {
             for (int p = rowStart(i); p < rowEnd(i); p++) {
                 values.set(0, p, dense.get(i, column(p)));
             }
@@ -130,7 +135,12 @@ public final class FixedSupport {
 
     /** dense[i_p, j_p] = values[p] for host matrices, every other element of dense as it was. */
     public void scatter(Matrix values, Matrix dense) {
-        for (int i = 0; i < rows; i++) {
+        scatter(values, dense, 0, rows);
+    }
+
+    /** {@link #scatter(Matrix, Matrix)} for the positions of rows [firstRow, endRow) only. */
+    public void scatter(Matrix values, Matrix dense, int firstRow, int endRow) {
+        for (int i = firstRow; i < endRow; i++) {
             for (int p = rowStart(i); p < rowEnd(i); p++) {
                 dense.set(i, column(p), values.get(0, p));
             }

@@ -220,7 +220,8 @@ public abstract class FactorizationContract {
                 () -> backend().randomizedSvd(block.view(0, 0, 20, 12), 6, 2, 1, 0, null, overlapping, null));
     }
 
-    static Matrix transpose(Matrix m) {
+    /** A new host matrix holding mᵀ. */
+    public static Matrix transpose(Matrix m) {
         Matrix t = Matrix.wrap(new float[m.rows() * m.cols()], m.cols(), m.rows());
         Transpose.into(m, t);
         return t;

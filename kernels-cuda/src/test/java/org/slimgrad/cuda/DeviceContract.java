@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.slimgrad.Backend;
 import org.slimgrad.Backends;
 import org.slimgrad.CounterRandom;
+import org.slimgrad.FactorizationContract;
 import org.slimgrad.FixedSupport;
 import org.slimgrad.Matrix;
 import org.slimgrad.OrthoMethod;
@@ -19,7 +20,6 @@ import org.slimgrad.ScoreNorm;
 import org.slimgrad.Spectra;
 import org.slimgrad.Svd;
 import org.slimgrad.TestData;
-import org.slimgrad.linalg.Transpose;
 import org.slimgrad.train.DctProjector;
 import org.slimgrad.train.GradientProjector;
 import org.slimgrad.train.LowRankAdam;
@@ -177,7 +177,7 @@ abstract class DeviceContract {
             double residualGram = Spectra.residual(host, gram);
             double residualGesvd = Spectra.residual(host, gesvd);
             double orthogonality = Math.max(Spectra.orthogonalityError(gram.u()),
-                    Spectra.orthogonalityError(transposed(gram.vt())));
+                    Spectra.orthogonalityError(FactorizationContract.transpose(gram.vt())));
             System.out.printf(Locale.ROOT, "small SVD via RᵀR vs gesvd, %s: max |Δσ|/σ₀ %.2e, rank-%d error"
                     + " %.6g vs %.6g, orthogonality %.2e%n", where, sigmaGap / gesvd.sigma()[0], rank, residualGram,
                     residualGesvd, orthogonality);
@@ -185,12 +185,6 @@ abstract class DeviceContract {
             assertTrue(residualGram <= residualGesvd * 1.001, where + ": " + residualGram + " vs " + residualGesvd);
             assertTrue(orthogonality <= 1e-5, where + ": orthogonality " + orthogonality);
         }
-    }
-
-    private static Matrix transposed(Matrix m) {
-        Matrix t = Matrix.wrap(new float[m.rows() * m.cols()], m.cols(), m.rows());
-        Transpose.into(m, t);
-        return t;
     }
 
     // the plan's result in host matrices: deferred (the Gram route) or checked (gesvd)

@@ -197,24 +197,12 @@ final class SparseKernels {
 
     /** values[p] = dense[i_p, j_p]; the rows split over threads. */
     static void gather(Workers workers, Matrix dense, FixedSupport support, Matrix values) {
-        forRows(workers, support, support.nnz(), (first, end) -> {
-            for (int i = first; i < end; i++) {
-                for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
-                    values.set(0, p, dense.get(i, support.column(p)));
-                }
-            }
-        });
+        forRows(workers, support, support.nnz(), (first, end) -> support.gather(dense, values, first, end));
     }
 
     /** dense[i_p, j_p] = values[p], every other element as it was; the rows split over threads. */
     static void scatter(Workers workers, FixedSupport support, Matrix values, Matrix dense) {
-        forRows(workers, support, support.nnz(), (first, end) -> {
-            for (int i = first; i < end; i++) {
-                for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
-                    dense.set(i, support.column(p), values.get(0, p));
-                }
-            }
-        });
+        forRows(workers, support, support.nnz(), (first, end) -> support.scatter(values, dense, first, end));
     }
 
     /** Rows [first, end) of a support. */

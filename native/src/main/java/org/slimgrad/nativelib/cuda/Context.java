@@ -82,11 +82,11 @@ public final class Context implements AutoCloseable {
     public void copy2D(boolean toDevice, MemorySegment host, long device, long pitch, long width, long rows) {
         if (toDevice) {
             requireOpen("copy2D");
-            cuda.copy2DToDeviceQueued(host, device, pitch, width, rows, stream);
+            cuda.copy2D(true, host, device, pitch, width, rows, stream);
             return;
         }
         synchronize();
-        cuda.copy2D(false, host, device, pitch, width, rows);
+        cuda.copy2D(false, host, device, pitch, width, rows, null);
     }
 
     /** Loads a PTX module on this context; {@link #unloadModule} releases it. */

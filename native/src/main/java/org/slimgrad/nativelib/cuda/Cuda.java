@@ -213,21 +213,12 @@ public final class Cuda {
 
     /**
      * Copies {@code rows} rows of {@code width} bytes between packed native host memory (pitch = width) and device
-     * memory whose rows are {@code pitch} bytes apart: one cuMemcpy2D (a CUDA_MEMCPY2D, cuda.h's layout).
+     * memory whose rows are {@code pitch} bytes apart: one CUDA_MEMCPY2D (cuda.h's layout), synchronous with
+     * {@code stream} null (cuMemcpy2D), else queued on it (cuMemcpy2DAsync, from pageable memory, which the driver
+     * stages before it returns).
      */
-    void copy2D(boolean toDevice, MemorySegment host, long device, long pitch, long width, long rows) {
-        copy2D(toDevice, host, device, pitch, width, rows, null);
-    }
-
-    /** {@link #copy2D} to the device, queued on {@code stream} as {@link #copyToDeviceQueued} is. */
-    void copy2DToDeviceQueued(MemorySegment host, long device, long pitch, long width, long rows,
-                              MemorySegment stream) {
-        copy2D(true, host, device, pitch, width, rows, stream);
-    }
-
-    // one CUDA_MEMCPY2D, synchronous (stream null) or queued on the stream
-    private void copy2D(boolean toDevice, MemorySegment host, long device, long pitch, long width, long rows,
-                        MemorySegment stream) {
+    void copy2D(boolean toDevice, MemorySegment host, long device, long pitch, long width, long rows,
+                MemorySegment stream) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment copy = arena.allocate(128, 8); // zeroed: x and y offsets 0, no arrays
             long hostSide = toDevice ? 0 : 56;           // src fields at 0, dst fields at 56
