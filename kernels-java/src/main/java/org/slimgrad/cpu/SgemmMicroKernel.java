@@ -20,8 +20,9 @@ import org.slimgrad.simd.VectorWidth;
  *   <li>narrower vectors (AVX2, 16 registers): MR = 6, 12 accumulators, nothing spills.</li>
  * </ul>
  *
- * <p>Packed layouts (see {@link SgemmPacking}): Ã holds {@code MR} values per k step, B̃ holds {@code NR} values
- * per k step, both zero-padded, so the loop has no edge cases; only the write to C is masked at the edges.
+ * <p>Packed layouts (see {@link SgemmPacking}): an Ã strip holds its {@code MR} rows one after another, {@link #ROW}
+ * floats apart, so the MR broadcasts of a k step read at constant offsets from one index; B̃ holds {@code NR} values
+ * per k step. Both are zero-padded, so the loop has no edge cases; only the write to C is masked at the edges.
  */
 final class SgemmMicroKernel {
 
@@ -32,27 +33,33 @@ final class SgemmMicroKernel {
     /** Columns of C per tile: two vectors. */
     static final int NR = 2 * L;
 
+    /**
+     * Floats from one row of a packed Ã strip to the next: the largest k-block, a constant so that each broadcast's
+     * offset is an addressing-mode displacement and the loop keeps a single index into Ã.
+     */
+    static final int ROW = Sgemm.KC;
+
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private SgemmMicroKernel() {
     }
 
     /**
-     * C[0:mr, 0:nr] = β·C[0:mr, 0:nr] + Σ_p Ã[p, 0:MR]ᵀ·B̃[p, 0:NR] for p in [0, kc), where C's element (i, j) is the
-     * float at byte {@code c0 + i·ldcBytes + 4j} of {@code c}; β = 0 writes C without reading it.
+     * C[0:mr, 0:nr] = β·C[0:mr, 0:nr] + α·Σ_p Ã[0:MR, p]·B̃[p, 0:NR] for p in [0, kc), where C's element (i, j) is
+     * the float at byte {@code c0 + i·ldcBytes + 4j} of {@code c}; β = 0 writes C without reading it.
      * {@code tile} is scratch space of at least MR·NR floats.
      */
     static void multiplyAdd(int kc, float[] a, int a0, float[] b, int b0, float[] tile,
-                            MemorySegment c, long c0, long ldcBytes, int mr, int nr, float beta) {
+                            MemorySegment c, long c0, long ldcBytes, int mr, int nr, float alpha, float beta) {
         if (MR == 12) {
             accumulate12(kc, a, a0, b, b0, tile);
         } else {
             accumulate6(kc, a, a0, b, b0, tile);
         }
-        addTile(tile, c, c0, ldcBytes, mr, nr, beta);
+        addTile(tile, c, c0, ldcBytes, mr, nr, alpha, beta);
     }
 
-    // tile = Σ_p Ã[p, 0:6]ᵀ·B̃[p, 0:NR]. The tile is spilled to an array before C is touched: handing vectors to a
+    // tile = Σ_p Ã[0:6, p]·B̃[p, 0:NR]. The tile is spilled to an array before C is touched: handing vectors to a
     // method C2 does not inline would box them, and a box that flows through the loop's phis is allocated on every
     // iteration.
     private static void accumulate6(int kc, float[] a, int a0, float[] b, int b0, float[] tile) {
@@ -64,25 +71,25 @@ final class SgemmMicroKernel {
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         int ai = a0;
         int bi = b0;
-        for (int p = 0; p < kc; p++, ai += 6, bi += NR) {
+        for (int p = 0; p < kc; p++, ai++, bi += NR) {
             FloatVector b0v = FloatVector.fromArray(S, b, bi);
             FloatVector b1v = FloatVector.fromArray(S, b, bi + L);
             FloatVector av = FloatVector.broadcast(S, a[ai]);
             c00 = av.fma(b0v, c00);
             c01 = av.fma(b1v, c01);
-            av = FloatVector.broadcast(S, a[ai + 1]);
+            av = FloatVector.broadcast(S, a[ai + ROW]);
             c10 = av.fma(b0v, c10);
             c11 = av.fma(b1v, c11);
-            av = FloatVector.broadcast(S, a[ai + 2]);
+            av = FloatVector.broadcast(S, a[ai + 2 * ROW]);
             c20 = av.fma(b0v, c20);
             c21 = av.fma(b1v, c21);
-            av = FloatVector.broadcast(S, a[ai + 3]);
+            av = FloatVector.broadcast(S, a[ai + 3 * ROW]);
             c30 = av.fma(b0v, c30);
             c31 = av.fma(b1v, c31);
-            av = FloatVector.broadcast(S, a[ai + 4]);
+            av = FloatVector.broadcast(S, a[ai + 4 * ROW]);
             c40 = av.fma(b0v, c40);
             c41 = av.fma(b1v, c41);
-            av = FloatVector.broadcast(S, a[ai + 5]);
+            av = FloatVector.broadcast(S, a[ai + 5 * ROW]);
             c50 = av.fma(b0v, c50);
             c51 = av.fma(b1v, c51);
         }
@@ -100,7 +107,7 @@ final class SgemmMicroKernel {
         c51.intoArray(tile, 5 * NR + L);
     }
 
-    // tile = Σ_p Ã[p, 0:12]ᵀ·B̃[p, 0:NR], for 32 vector registers only.
+    // tile = Σ_p Ã[0:12, p]·B̃[p, 0:NR], for 32 vector registers only.
     private static void accumulate12(int kc, float[] a, int a0, float[] b, int b0, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -116,43 +123,43 @@ final class SgemmMicroKernel {
         FloatVector cb0 = FloatVector.zero(S), cb1 = FloatVector.zero(S);
         int ai = a0;
         int bi = b0;
-        for (int p = 0; p < kc; p++, ai += 12, bi += NR) {
+        for (int p = 0; p < kc; p++, ai++, bi += NR) {
             FloatVector b0v = FloatVector.fromArray(S, b, bi);
             FloatVector b1v = FloatVector.fromArray(S, b, bi + L);
             FloatVector av = FloatVector.broadcast(S, a[ai]);
             c00 = av.fma(b0v, c00);
             c01 = av.fma(b1v, c01);
-            av = FloatVector.broadcast(S, a[ai + 1]);
+            av = FloatVector.broadcast(S, a[ai + ROW]);
             c10 = av.fma(b0v, c10);
             c11 = av.fma(b1v, c11);
-            av = FloatVector.broadcast(S, a[ai + 2]);
+            av = FloatVector.broadcast(S, a[ai + 2 * ROW]);
             c20 = av.fma(b0v, c20);
             c21 = av.fma(b1v, c21);
-            av = FloatVector.broadcast(S, a[ai + 3]);
+            av = FloatVector.broadcast(S, a[ai + 3 * ROW]);
             c30 = av.fma(b0v, c30);
             c31 = av.fma(b1v, c31);
-            av = FloatVector.broadcast(S, a[ai + 4]);
+            av = FloatVector.broadcast(S, a[ai + 4 * ROW]);
             c40 = av.fma(b0v, c40);
             c41 = av.fma(b1v, c41);
-            av = FloatVector.broadcast(S, a[ai + 5]);
+            av = FloatVector.broadcast(S, a[ai + 5 * ROW]);
             c50 = av.fma(b0v, c50);
             c51 = av.fma(b1v, c51);
-            av = FloatVector.broadcast(S, a[ai + 6]);
+            av = FloatVector.broadcast(S, a[ai + 6 * ROW]);
             c60 = av.fma(b0v, c60);
             c61 = av.fma(b1v, c61);
-            av = FloatVector.broadcast(S, a[ai + 7]);
+            av = FloatVector.broadcast(S, a[ai + 7 * ROW]);
             c70 = av.fma(b0v, c70);
             c71 = av.fma(b1v, c71);
-            av = FloatVector.broadcast(S, a[ai + 8]);
+            av = FloatVector.broadcast(S, a[ai + 8 * ROW]);
             c80 = av.fma(b0v, c80);
             c81 = av.fma(b1v, c81);
-            av = FloatVector.broadcast(S, a[ai + 9]);
+            av = FloatVector.broadcast(S, a[ai + 9 * ROW]);
             c90 = av.fma(b0v, c90);
             c91 = av.fma(b1v, c91);
-            av = FloatVector.broadcast(S, a[ai + 10]);
+            av = FloatVector.broadcast(S, a[ai + 10 * ROW]);
             ca0 = av.fma(b0v, ca0);
             ca1 = av.fma(b1v, ca1);
-            av = FloatVector.broadcast(S, a[ai + 11]);
+            av = FloatVector.broadcast(S, a[ai + 11 * ROW]);
             cb0 = av.fma(b0v, cb0);
             cb1 = av.fma(b1v, cb1);
         }
@@ -183,16 +190,20 @@ final class SgemmMicroKernel {
     }
 
     /**
-     * C[0:mr, 0:nr] = β·C[0:mr, 0:nr] + tile[0:mr, 0:nr], the tile being MR×NR row-major. No vector crosses a call
+     * C[0:mr, 0:nr] = β·C[0:mr, 0:nr] + α·tile[0:mr, 0:nr], the tile being MR×NR row-major. No vector crosses a call
      * boundary here either: each value is loaded, combined and stored within this method.
      */
-    private static void addTile(float[] tile, MemorySegment c, long c0, long ldcBytes, int mr, int nr, float beta) {
+    private static void addTile(float[] tile, MemorySegment c, long c0, long ldcBytes, int mr, int nr, float alpha,
+                                float beta) {
         FloatVector vb = FloatVector.broadcast(S, beta);
         if (nr == NR) {
             for (int r = 0; r < mr; r++) {
                 for (int half = 0; half < 2; half++) {
                     long at = c0 + r * ldcBytes + (long) half * L * Float.BYTES;
                     FloatVector t = FloatVector.fromArray(S, tile, r * NR + half * L);
+                    if (alpha != 1f) {
+                        t = t.mul(alpha);
+                    }
                     if (beta != 0f) {
                         FloatVector old = FloatVector.fromMemorySegment(S, c, at, ORDER);
                         t = beta == 1f ? old.add(t) : old.fma(vb, t);
@@ -207,6 +218,9 @@ final class SgemmMicroKernel {
                 VectorMask<Float> mask = S.indexInRange(half * L, nr);
                 long at = c0 + r * ldcBytes + (long) half * L * Float.BYTES;
                 FloatVector t = FloatVector.fromArray(S, tile, r * NR + half * L);
+                if (alpha != 1f) {
+                    t = t.mul(alpha);
+                }
                 if (beta != 0f) {
                     FloatVector old = FloatVector.fromMemorySegment(S, c, at, ORDER, mask);
                     t = beta == 1f ? old.add(t) : old.fma(vb, t);
