@@ -18,11 +18,15 @@ import java.util.Set;
  * OpenBLAS's kernel family for this processor, chosen from its instruction-set flags before OpenBLAS loads: its own
  * run-time detection has picked the AVX2 "Haswell" kernels on AVX-512 processors it does not know (seen on Zen 5, in
  * some processes and not others), so a peer would be measured below its best. The widest family the flags support
- * is set as {@code OPENBLAS_CORETYPE} in this process's environment (libc setenv), unless the user set it.
+ * is set as {@code OPENBLAS_CORETYPE} in this process's environment (libc setenv), unless the user set it — or
+ * the system property {@code slimgrad.openblas.coreType=widest} asks for the widest family even over the user's
+ * setting: the benchmarks measure the peer at its best, and some machines' environments pin a narrower family.
  */
 final class CoreType {
 
     private static final String VARIABLE = "OPENBLAS_CORETYPE";
+    /** The system property that, set to {@code widest}, overrides the environment's OPENBLAS_CORETYPE. */
+    static final String OVERRIDE = "slimgrad.openblas.coreType";
 
     private CoreType() {
     }
@@ -48,21 +52,27 @@ final class CoreType {
      */
     static String prepare() {
         String given = System.getenv(VARIABLE);
-        if (given != null) {
-            return given + " (from the environment)";
+        boolean overrideGiven = "widest".equals(System.getProperty(OVERRIDE));
+        String fromEnvironment = given == null ? null : given + " (from the environment)";
+        if (given != null && !overrideGiven) {
+            return fromEnvironment;
         }
         String chosen = forFlags(cpuFlags());
-        if (chosen == null) {
-            return null;
+        if (chosen == null || chosen.equals(given)) {
+            return fromEnvironment;
         }
         Linker linker = Linker.nativeLinker();
         MethodHandle setenv = linker.downcallHandle(linker.defaultLookup().find("setenv").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         try (Arena arena = Arena.ofConfined()) {
-            int status = (int) setenv.invokeExact(arena.allocateFrom(VARIABLE), arena.allocateFrom(chosen), 0);
-            return status == 0 ? chosen + " (set by slimgrad from the processor's flags)" : null;
+            int status = (int) setenv.invokeExact(arena.allocateFrom(VARIABLE), arena.allocateFrom(chosen), 1);
+            if (status != 0) {
+                return fromEnvironment;
+            }
+            return chosen + " (set by slimgrad from the processor's flags"
+                    + (given == null ? ")" : ", over the environment's " + given + ": " + OVERRIDE + "=widest)");
         } catch (Throwable t) {
-            return null; // OpenBLAS then detects by itself, as it would without slimgrad
+            return fromEnvironment; // OpenBLAS then reads what it would have read without slimgrad
         }
     }
 
