@@ -19,9 +19,11 @@ import org.slimgrad.simd.VectorWidth;
  * means fewer passes over C, which matters most when C is large and k small ((256×1024)·(1024×2736): 80 GFLOP/s
  * at KC = 256, 93 at 384); a larger MC packs B̃ fewer times, which matters when n is small ((1024×2736)·(2736×256):
  * 84 GFLOP/s at MC = 960, 88 at 1536).
- * Large problems are split into independent column (or row) blocks of C, one per thread, or, when k dominates
- * (Gram products), into slices of k whose partial products are added; each thread packs into its own reusable
- * buffers, so a warm call allocates no buffer.
+ * On several threads each takes whole strips of C's columns and packs its own B̃, and all share one Ã, each
+ * packing a share of its strips between two barriers: split into independent blocks of C instead, each thread
+ * packed the whole of the other operand again, which cost 2 threads 10% on (1024×2736)·(2736×256). With fewer
+ * column strips than threads, row blocks (each copies the narrow B); when k dominates (Gram products), slices of k
+ * whose partial products are added. Packing buffers are reused, so a warm call allocates no buffer.
  */
 final class Sgemm {
 
@@ -55,24 +57,42 @@ final class Sgemm {
         int n = c.cols();
         int k = transA ? a.rows() : a.cols();
         long macs = (long) m * n * k;
-        boolean splitColumns = n >= m;
-        int tiles = splitColumns ? ceilDiv(n, NR) : ceilDiv(m, MR);
-        int parts = macs < PARALLEL_MIN_MACS ? 1 : Math.min(workers.threads(), tiles);
-        if (macs >= PARALLEL_MIN_MACS && workers.threads() > 1 && k >= DEPTH_SPLIT_RATIO * Math.max(m, n)) {
-            depthSplit(transA, transB, alpha, a, b, beta, c, Math.min(workers.threads(), ceilDiv(k, KC)));
+        int columnStrips = ceilDiv(n, NR);
+        int rowStrips = ceilDiv(m, MR);
+        boolean byColumns = columnStrips >= rowStrips;
+        int parts = macs < PARALLEL_MIN_MACS ? 1
+                : Math.min(workers.threads(), Math.max(columnStrips, rowStrips));
+        if (parts > 1 && k >= DEPTH_SPLIT_RATIO * Math.max(m, n)) {
+            depthSplit(transA, transB, alpha, a, b, beta, c, Math.min(parts, ceilDiv(k, KC)));
             return;
         }
         if (parts == 1) {
-            blocked(transA, transB, alpha, a, b, beta, c);
+            blocked(transA, transB, alpha, a, b, beta, c, packedA(m), packedB(n, k), false, 0, 1, null, rowBlocks(m));
             return;
         }
+        // the larger dimension is split; the operand along the other is packed once, in shares, for all parts, which
+        // meet as often as each other: the same number of row blocks in every part
+        float[] shared = byColumns ? packedA(m) : packedB(n, k);
+        SpinBarrier barrier = new SpinBarrier(parts);
+        int rowBlocks = rowBlocks(byColumns ? m : ceilDiv(rowStrips, parts) * MR);
         workers.run(parts, part -> {
-            int from = (int) ((long) tiles * part / parts);
-            int to = (int) ((long) tiles * (part + 1) / parts);
-            if (splitColumns) {
-                columnBlock(transA, transB, alpha, a, b, beta, c, from * NR, Math.min(n, to * NR)).run();
-            } else {
-                rowBlock(transA, transB, alpha, a, b, beta, c, from * MR, Math.min(m, to * MR)).run();
+            int strips = byColumns ? columnStrips : rowStrips;
+            int width = byColumns ? NR : MR;
+            int from = share(strips, part, parts) * width;
+            int to = Math.min(byColumns ? n : m, share(strips, part + 1, parts) * width);
+            try {
+                if (byColumns) {
+                    Matrix bPart = transB ? b.view(from, 0, to - from, k) : b.view(0, from, k, to - from);
+                    blocked(transA, transB, alpha, a, bPart, beta, c.view(0, from, m, to - from), shared,
+                            packedB(to - from, k), true, part, parts, barrier, rowBlocks);
+                } else {
+                    Matrix aPart = transA ? a.view(0, from, k, to - from) : a.view(from, 0, to - from, k);
+                    blocked(transA, transB, alpha, aPart, b, beta, c.view(from, 0, to - from, n), packedA(to - from),
+                            shared, false, part, parts, barrier, rowBlocks);
+                }
+            } catch (Throwable t) {
+                barrier.abandon(t); // the other parts would otherwise wait for this one for ever
+                throw t;
             }
         });
     }
@@ -86,15 +106,17 @@ final class Sgemm {
         int k = transA ? a.rows() : a.cols();
         Matrix[] partial = new Matrix[parts];
         workers.run(parts, part -> {
-            int k0 = (int) ((long) k * part / parts);
-            int k1 = (int) ((long) k * (part + 1) / parts);
+            int k0 = share(k, part, parts);
+            int k1 = share(k, part + 1, parts);
             Matrix aPart = transA ? a.view(k0, 0, k1 - k0, m) : a.view(0, k0, m, k1 - k0);
             Matrix bPart = transB ? b.view(0, k0, n, k1 - k0) : b.view(k0, 0, k1 - k0, n);
             if (part == 0) {
-                blocked(transA, transB, alpha, aPart, bPart, beta, c);
+                blocked(transA, transB, alpha, aPart, bPart, beta, c, packedA(m), packedB(n, k1 - k0), false, 0, 1,
+                        null, rowBlocks(m));
             } else {
                 Matrix sum = Matrix.wrap(workspaces.get().partial(m * n), 0, m, n, n);
-                blocked(transA, transB, alpha, aPart, bPart, 0f, sum);
+                blocked(transA, transB, alpha, aPart, bPart, 0f, sum, packedA(m), packedB(n, k1 - k0), false, 0, 1,
+                        null, rowBlocks(m));
                 partial[part] = sum;
             }
         });
@@ -103,44 +125,48 @@ final class Sgemm {
         }
     }
 
-    private Runnable columnBlock(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
-                                 Matrix c, int j0, int j1) {
-        int k = transA ? a.rows() : a.cols();
-        Matrix bPart = transB ? b.view(j0, 0, j1 - j0, k) : b.view(0, j0, k, j1 - j0);
-        Matrix cPart = c.view(0, j0, c.rows(), j1 - j0);
-        return () -> blocked(transA, transB, alpha, a, bPart, beta, cPart);
-    }
-
-    private Runnable rowBlock(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
-                              Matrix c, int i0, int i1) {
-        int k = transA ? a.rows() : a.cols();
-        Matrix aPart = transA ? a.view(0, i0, k, i1 - i0) : a.view(i0, 0, i1 - i0, k);
-        Matrix cPart = c.view(i0, 0, i1 - i0, c.cols());
-        return () -> blocked(transA, transB, alpha, aPart, b, beta, cPart);
-    }
-
-    private void blocked(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
+    /**
+     * The loop nest. Run by {@code parts} threads at once ({@code part} is this one), each on its own columns of C
+     * (or rows), they share one Ã (or B̃): each packs its share of the shared panel's strips, waits at the barrier
+     * until all have, computes, and waits again before that panel is packed anew. {@code sharedA}: Ã is the shared
+     * panel, else B̃ is (with several parts). One part needs no barrier.
+     */
+    private void blocked(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c,
+                         float[] packedA, float[] packedB, boolean sharedA, int part, int parts, SpinBarrier barrier,
+                         int rowBlocks) {
         int m = c.rows();
         int n = c.cols();
         int k = transA ? a.rows() : a.cols();
-        int kBlock = ceilDiv(k, ceilDiv(k, KC)); // equal k-blocks: no thin last block paying a full C update
-        // equal column blocks of whole strips: n = 266 is one block of 9 strips, not 8 strips and a lone tail strip
-        // that streams every Ã strip again for 1/9 of the work
-        int nBlock = ceilDiv(ceilDiv(n, ceilDiv(n, NC)), NR) * NR;
+        int kBlock = kBlock(k);
+        int nBlock = nBlock(n);
         Workspace ws = workspaces.get();
-        float[] packedA = ws.a(ceilDiv(Math.min(m, MC), MR) * MR * SgemmMicroKernel.ROW);
-        float[] packedB = ws.b(nBlock * kBlock);
         float[] line = ws.line(kBlock);
         long ldcBytes = (long) c.ld() * Float.BYTES;
-        for (int ic = 0; ic < m; ic += MC) {
-            int mc = Math.min(MC, m - ic);
+        int rowStrips = ceilDiv(m, MR);
+        for (int block = 0; block < rowBlocks; block++) { // of at most MC rows; may be empty in a part with fewer rows
+            int ic = share(rowStrips, block, rowBlocks) * MR;
+            int mc = Math.min(m, share(rowStrips, block + 1, rowBlocks) * MR) - ic;
+            int strips = ceilDiv(mc, MR);
+            int s0 = sharedA ? share(strips, part, parts) : 0;
+            int s1 = sharedA ? share(strips, part + 1, parts) : strips;
             for (int pc = 0; pc < k; pc += kBlock) {
                 int kc = Math.min(kBlock, k - pc);
                 float betaHere = pc == 0 ? beta : 1f; // β applies once, with the first k-block
-                SgemmPacking.packA(transA, a, ic, pc, mc, kc, packedA, ws.transposeTile, ws.transposeSpare);
+                if (s1 > s0) {
+                    SgemmPacking.packA(transA, a, ic + s0 * MR, pc, Math.min(mc, s1 * MR) - s0 * MR, kc, packedA,
+                            s0 * MR * SgemmMicroKernel.ROW, ws.transposeTile, ws.transposeSpare);
+                }
+                meet(sharedA, barrier);
                 for (int jc = 0; jc < n; jc += nBlock) {
                     int nc = Math.min(nBlock, n - jc);
-                    SgemmPacking.packB(transB, b, pc, jc, kc, nc, packedB, line);
+                    int columnStrips = ceilDiv(nc, NR);
+                    int t0 = barrier != null && !sharedA ? share(columnStrips, part, parts) : 0;
+                    int t1 = barrier != null && !sharedA ? share(columnStrips, part + 1, parts) : columnStrips;
+                    if (t1 > t0) {
+                        SgemmPacking.packB(transB, b, pc, jc + t0 * NR, kc, Math.min(nc, t1 * NR) - t0 * NR, packedB,
+                                t0 * NR * kc, line);
+                    }
+                    meet(!sharedA, barrier);
                     for (int ir = 0; ir < mc; ir += MR) {
                         int mr = Math.min(MR, mc - ir);
                         for (int jr = 0; jr < nc; jr += NR) {
@@ -149,11 +175,48 @@ final class Sgemm {
                                     mr, Math.min(NR, nc - jr), alpha, betaHere);
                         }
                     }
+                    meet(!sharedA, barrier);
                 }
+                meet(sharedA, barrier);
             }
         }
     }
 
+    private static void meet(boolean panelShared, SpinBarrier barrier) {
+        if (panelShared && barrier != null) {
+            barrier.await();
+        }
+    }
+
+    private static int kBlock(int k) {
+        return ceilDiv(k, ceilDiv(k, KC)); // equal k-blocks: no thin last block paying a full C update
+    }
+
+    // equal column blocks of whole strips: n = 266 is one block of 9 strips, not 8 strips and a lone tail strip that
+    // streams every Ã strip again for 1/9 of the work
+    private static int nBlock(int n) {
+        return ceilDiv(ceilDiv(n, ceilDiv(n, NC)), NR) * NR;
+    }
+
+    // the calling thread's B̃ buffer, for a product with n columns and depth k
+    private float[] packedB(int n, int k) {
+        return workspaces.get().b(nBlock(n) * kBlock(k));
+    }
+
+    // blocks of at most MC rows for m rows (and for fewer: ⌈⌈m'/MR⌉/⌈m/MC⌉⌉ ≤ MC/MR strips for m' ≤ m)
+    private static int rowBlocks(int m) {
+        return ceilDiv(m, MC);
+    }
+
+    // the calling thread's Ã buffer, for a product with m rows
+    private float[] packedA(int m) {
+        return workspaces.get().a(Math.min(ceilDiv(m, MR), MC / MR) * MR * SgemmMicroKernel.ROW);
+    }
+
+    // the first of `count` items that part `part` of `parts` takes (equal shares, the remainder spread)
+    private static int share(int count, int part, int parts) {
+        return (int) ((long) count * part / parts);
+    }
 
     static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;

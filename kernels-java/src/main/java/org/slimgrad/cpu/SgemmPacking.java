@@ -37,19 +37,19 @@ final class SgemmPacking {
     }
 
     /**
-     * Packs the mc×kc block of op(A) at (i0, p0) into {@code dst} (at least ⌈mc/MR⌉·MR·ROW floats, kc ≤ ROW).
-     * {@code tile} and {@code spare} are scratch of L·L floats each, used when A is transposed.
+     * Packs the mc×kc block of op(A) at (i0, p0) into {@code dst} from index {@code d0} (⌈mc/MR⌉·MR·ROW floats,
+     * kc ≤ ROW). {@code tile} and {@code spare} are scratch of L·L floats each, used when A is transposed.
      */
-    static void packA(boolean transA, Matrix a, int i0, int p0, int mc, int kc, float[] dst, float[] tile,
+    static void packA(boolean transA, Matrix a, int i0, int p0, int mc, int kc, float[] dst, int d0, float[] tile,
                       float[] spare) {
         MemorySegment src = a.segment();
         int rows = Sgemm.ceilDiv(mc, MR) * MR;
         if (!transA) {
             for (int i = 0; i < mc; i++) {
-                MemorySegment.copy(src, F, a.index(i0 + i, p0) * Float.BYTES, dst, i * ROW, kc);
+                MemorySegment.copy(src, F, a.index(i0 + i, p0) * Float.BYTES, dst, d0 + i * ROW, kc);
             }
             for (int i = mc; i < rows; i++) {
-                Arrays.fill(dst, i * ROW, i * ROW + kc, 0f);
+                Arrays.fill(dst, d0 + i * ROW, d0 + i * ROW + kc, 0f);
             }
             return;
         }
@@ -69,18 +69,21 @@ final class SgemmPacking {
                 }
                 float[] transposed = TileTranspose.transpose(tile, spare);
                 for (int r = 0, last = Math.min(L, rows - i); r < last; r++) {
-                    FloatVector.fromArray(S, transposed, r * L).intoArray(dst, (i + r) * ROW + p, stepMask);
+                    FloatVector.fromArray(S, transposed, r * L).intoArray(dst, d0 + (i + r) * ROW + p, stepMask);
                 }
             }
         }
     }
 
-    /** Packs the kc×nc block of op(B) at (p0, j0) into {@code dst}; {@code line} is scratch of at least kc floats. */
-    static void packB(boolean transB, Matrix b, int p0, int j0, int kc, int nc, float[] dst, float[] line) {
+    /**
+     * Packs the kc×nc block of op(B) at (p0, j0) into {@code dst} from index {@code d0} (⌈nc/NR⌉·NR·kc floats);
+     * {@code line} is scratch of at least kc floats.
+     */
+    static void packB(boolean transB, Matrix b, int p0, int j0, int kc, int nc, float[] dst, int d0, float[] line) {
         MemorySegment src = b.segment();
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int base = jr * kc;
+            int base = d0 + jr * kc;
             if (transB) {
                 // op(B)[p, j] = B[j, p]: row j of B is one column of a strip.
                 for (int col = 0; col < nr; col++) {
