@@ -8,6 +8,8 @@ package org.slimgrad.linalg;
 public final class SmallDense {
 
     private static final double EPS = 0x1p-52;
+    /** Side of the tiles {@link #transpose} copies. */
+    private static final int TILE = 16;
 
     private SmallDense() {
     }
@@ -194,18 +196,52 @@ public final class SmallDense {
         }
     }
 
-    /** C = A·B for row-major double matrices A (m×k) and B (k×n). */
+    /**
+     * C = A·B for row-major double matrices A (m×k) and B (k×n): four rows of C at a time, held in registers while
+     * B streams past once ({@link DoubleKernels#addRows4}); row by row, C's row was loaded and stored per row of B.
+     */
     public static double[] multiply(double[] a, double[] b, int m, int k, int n) {
         double[] c = new double[m * n];
-        for (int i = 0; i < m; i++) {
+        double[] coef = new double[4 * k];
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
             for (int p = 0; p < k; p++) {
-                double aip = a[i * k + p];
-                if (aip != 0) {
-                    DoubleKernels.axpy(aip, b, p * n, c, i * n, n);
+                for (int r = 0; r < 4; r++) {
+                    coef[4 * p + r] = a[(i + r) * k + p];
                 }
+            }
+            DoubleKernels.addRows4(coef, 0, k, b, n, 0, false, c, i * n, (i + 1) * n, (i + 2) * n, (i + 3) * n);
+        }
+        for (; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                DoubleKernels.axpy(a[i * k + p], b, p * n, c, i * n, n);
             }
         }
         return c;
+    }
+
+    /**
+     * The Gram matrix TᵀT of the row-major m×n {@code t}, n×n row-major, computed on and above the diagonal (and a
+     * few entries below it, which callers overwrite): four of its rows at a time, as {@link #multiply} does.
+     */
+    public static double[] gramUpper(double[] t, int m, int n) {
+        double[] gram = new double[n * n];
+        double[] coef = new double[4 * m];
+        int p = 0;
+        for (; p + 4 <= n; p += 4) {
+            for (int i = 0; i < m; i++) {
+                for (int r = 0; r < 4; r++) {
+                    coef[4 * i + r] = t[i * n + p + r];
+                }
+            }
+            DoubleKernels.addRows4(coef, 0, m, t, n, p, false, gram, p * n, (p + 1) * n, (p + 2) * n, (p + 3) * n);
+        }
+        for (; p < n; p++) {
+            for (int i = 0; i < m; i++) {
+                DoubleKernels.axpy(t[i * n + p], t, i * n + p, gram, p * n + p, n - p);
+            }
+        }
+        return gram;
     }
 
     /**
@@ -283,12 +319,21 @@ public final class SmallDense {
         return norms;
     }
 
-    /** The transpose of a row-major rows×cols matrix. */
+    /**
+     * The transpose of a row-major rows×cols matrix, in 16×16 tiles, so that the column-wise side of the copy stays
+     * within a few cache lines per tile (row by row, 256×256 took a tenth of a small SVD).
+     */
     public static double[] transpose(double[] x, int rows, int cols) {
         double[] t = new double[rows * cols];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                t[j * rows + i] = x[i * cols + j];
+        for (int i0 = 0; i0 < rows; i0 += TILE) {
+            int i1 = Math.min(rows, i0 + TILE);
+            for (int j0 = 0; j0 < cols; j0 += TILE) {
+                int j1 = Math.min(cols, j0 + TILE);
+                for (int i = i0; i < i1; i++) {
+                    for (int j = j0; j < j1; j++) {
+                        t[j * rows + i] = x[i * cols + j];
+                    }
+                }
             }
         }
         return t;
@@ -405,8 +450,13 @@ public final class SmallDense {
         java.util.Arrays.sort(order, (x, y) -> Double.compare(d[y], d[x]));
         for (int j = 0; j < n; j++) {
             values[j] = d[order[j]];
+        }
+        for (int j0 = 0; j0 < n; j0 += TILE) { // tiles, as in transpose: column j of vectors is row order[j] of vt
+            int j1 = Math.min(n, j0 + TILE);
             for (int i = 0; i < n; i++) {
-                vectors[i * n + j] = vt[order[j]][i];
+                for (int j = j0; j < j1; j++) {
+                    vectors[i * n + j] = vt[order[j]][i];
+                }
             }
         }
     }

@@ -35,12 +35,7 @@ public final class SmallSvd {
         int m = wide ? a.cols() : a.rows(); // work on the tall one of A and Aᵀ
         int n = wide ? a.rows() : a.cols();
         double[] t = wide ? SmallDense.transpose(toDoubles(a), n, m) : toDoubles(a);
-        double[] gram = new double[n * n];
-        for (int i = 0; i < m; i++) {
-            for (int p = 0; p < n; p++) {
-                DoubleKernels.axpy(t[i * n + p], t, i * n + p, gram, p * n + p, n - p);
-            }
-        }
+        double[] gram = SmallDense.gramUpper(t, m, n);
         for (int p = 0; p < n; p++) {
             for (int q = 0; q < p; q++) {
                 gram[p * n + q] = gram[q * n + p];
@@ -67,14 +62,19 @@ public final class SmallSvd {
         float[] s = new float[n];
         double[] ls = new double[m * n];
         double[] rs = new double[n * n];
+        int[] from = new int[n];
         for (int j = 0; j < n; j++) {
-            int from = order[j];
-            s[j] = (float) sigma[from];
-            for (int i = 0; i < m; i++) {
-                ls[i * n + j] = l[i * n + from];
+            from[j] = order[j];
+            s[j] = (float) sigma[from[j]];
+        }
+        for (int i = 0; i < m; i++) { // row by row: a gather within each row
+            for (int j = 0; j < n; j++) {
+                ls[i * n + j] = l[i * n + from[j]];
             }
-            for (int i = 0; i < n; i++) {
-                rs[i * n + j] = r[i * n + from];
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                rs[i * n + j] = r[i * n + from[j]];
             }
         }
         return transposed

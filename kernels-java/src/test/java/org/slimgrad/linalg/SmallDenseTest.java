@@ -18,6 +18,35 @@ class SmallDenseTest {
     private static final double EPS = 0x1p-52;
 
     @Test
+    void productGramMatrixAndTransposeMatchTheirTextbookLoops() {
+        SplittableRandom rng = new SplittableRandom(9);
+        for (int m : SIZES) {
+            int k = SIZES[(m * 7) % SIZES.length];
+            int n = SIZES[(m * 5 + 3) % SIZES.length];
+            double[] a = dense(rng, m, k);
+            double[] b = dense(rng, k, n);
+            assertClose(textbookProduct(a, b, m, k, n), SmallDense.multiply(a, b, m, k, n),
+                    textbookProduct(abs(a), abs(b), m, k, n), k, "A·B " + m + "×" + k + "×" + n);
+            double[] t = dense(rng, m, n);
+            double[] tt = SmallDense.transpose(t, m, n);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    assertEquals(t[i * n + j], tt[j * m + i], "transpose " + m + "×" + n);
+                }
+            }
+            double[] expected = textbookProduct(tt, t, n, m, n);
+            double[] bound = textbookProduct(abs(tt), abs(t), n, m, n);
+            double[] gram = SmallDense.gramUpper(t, m, n);
+            for (int p = 0; p < n; p++) {
+                for (int q = 0; q < p; q++) { // below the diagonal is the caller's to fill
+                    gram[p * n + q] = expected[p * n + q];
+                }
+            }
+            assertClose(expected, gram, bound, m, "TᵀT of " + m + "×" + n);
+        }
+    }
+
+    @Test
     void triangularProductsMatchTheDenseProduct() {
         SplittableRandom rng = new SplittableRandom(5);
         for (int n : SIZES) {
@@ -112,6 +141,20 @@ class SmallDenseTest {
             a[i] = rng.nextDouble(-1, 1);
         }
         return a;
+    }
+
+    private static double[] textbookProduct(double[] a, double[] b, int m, int k, int n) {
+        double[] c = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                for (int p = 0; p < k; p++) {
+                    sum += a[i * k + p] * b[p * n + j];
+                }
+                c[i * n + j] = sum;
+            }
+        }
+        return c;
     }
 
     private static double[] abs(double[] x) {
