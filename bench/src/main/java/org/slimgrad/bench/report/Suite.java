@@ -39,7 +39,7 @@ public final class Suite {
         String b = GemmBench.class.getName() + ".multiply";
         List<String> shapes = full
                 ? List.of("1024x1024x1024", "2048x2048x2048", "1024x2736x256", "256x1024x2736")
-                : List.of("1024x1024x1024", "1024x2736x256");
+                : List.of("1024x1024x1024", "1024x2736x256", "256x1024x2736");
         // the 1-thread group meets single-threaded peers, the 2-thread group the threaded ones
         String[][][] groups = {
                 {{"slimgrad-1t", "slimgrad"}, {"openblas-1t", "OpenBLAS"}, {"netlib", "netlib VectorBLAS"},
