@@ -9,21 +9,22 @@ import org.slimgrad.simd.VectorWidth;
 /**
  * Blocked SGEMM, {@code C = α·op(A)·op(B) + β·C}, in the BLIS loop order written for row-major C:
  * <pre>
- * for ic in M by MC:            Ã panel (MC×KC, ≤ 2.3 MB) stays in L3; B̃ is packed once per panel
+ * for ic in M by MC:            Ã panel (MC×KC, ≤ 3 MB) stays in L3; B̃ is packed once per panel
  *   for pc in K by ≤ KC:        pack op(A)[ic.., pc..] into Ã (k split into equal blocks)
- *     for jc in N by ≤ NC:      pack op(B)[pc.., jc..] into B̃ (KC×NC, ≤ 384 KB): stays in L2 (equal blocks)
- *       for ir in MC by MR:     one Ã strip (MR×KC: 9 KB at MR = 6, 18 KB at 12) stays in L1
+ *     for jc in N by ≤ NC:      pack op(B)[pc.., jc..] into B̃ (KC×NC, ≤ 512 KB): stays in L2 (equal blocks)
+ *       for ir in MC by MR:     one Ã strip (MR×KC: 9 KB at MR = 6, 24 KB at 12) stays in L1
  *         for jr in NC by NR:   micro-kernel on a MR×NR tile, B̃ strip streamed from L2
  * </pre>
  * The block sizes were tuned on Zen 4 (AVX-512, 1 MB L2) across the cube and GaLore projection shapes; a larger KC
  * means fewer passes over C, which matters most when C is large and k small ((256×1024)·(1024×2736): 80 GFLOP/s
  * at KC = 256, 93 at 384); a larger MC packs B̃ fewer times, which matters when n is small ((1024×2736)·(2736×256):
  * 84 GFLOP/s at MC = 960, 88 at 1536).
- * On several threads each takes whole strips of C's columns and packs its own B̃, and all share one Ã, each
- * packing a share of its strips between two barriers: split into independent blocks of C instead, each thread
- * packed the whole of the other operand again, which cost 2 threads 10% on (1024×2736)·(2736×256). With fewer
- * column strips than threads, row blocks (each copies the narrow B); when k dominates (Gram products), slices of k
- * whose partial products are added. Packing buffers are reused, so a warm call allocates no buffer.
+ * On several threads the larger dimension of C is split into whole strips, a share per thread, and the operand
+ * along the other dimension is packed once for all of them: each thread packs a share of that panel's strips, all
+ * meet at a barrier before computing and again before it is packed anew. Split into independent blocks of C
+ * instead, each thread packed the whole of the other operand again, which cost 2 threads 10% on
+ * (1024×2736)·(2736×256). When k dominates (Gram products) the product is split into slices of k whose partial
+ * products are added. Packing buffers are reused, so a warm call allocates no buffer.
  */
 final class Sgemm {
 

@@ -21,6 +21,7 @@ final class SpinBarrier {
 
     /** Returns once all parties have called this since the last time it returned. */
     void await() {
+        failIfAbandoned();
         int current = generation;
         if (arrived.incrementAndGet() == parties) {
             arrived.set(0);
@@ -28,15 +29,19 @@ final class SpinBarrier {
             return;
         }
         for (int spins = 0; generation == current; spins++) {
-            Throwable cause = abandonedFor;
-            if (cause != null) {
-                throw new IllegalStateException("cpu: another part of this parallel operation failed", cause);
-            }
+            failIfAbandoned();
             if (spins < 10_000) {
                 Thread.onSpinWait();
             } else {
                 Thread.yield();
             }
+        }
+    }
+
+    private void failIfAbandoned() {
+        Throwable cause = abandonedFor;
+        if (cause != null) {
+            throw new IllegalStateException("cpu: another part of this parallel operation failed", cause);
         }
     }
 
