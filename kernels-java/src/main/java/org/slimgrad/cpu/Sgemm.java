@@ -161,13 +161,14 @@ final class Sgemm {
                 for (int jc = 0; jc < n; jc += nBlock) {
                     int nc = Math.min(nBlock, n - jc);
                     int columnStrips = ceilDiv(nc, NR);
-                    int t0 = barrier != null && !sharedA ? share(columnStrips, part, parts) : 0;
-                    int t1 = barrier != null && !sharedA ? share(columnStrips, part + 1, parts) : columnStrips;
+                    boolean sharedB = barrier != null && !sharedA;
+                    int t0 = sharedB ? share(columnStrips, part, parts) : 0;
+                    int t1 = sharedB ? share(columnStrips, part + 1, parts) : columnStrips;
                     if (t1 > t0) {
                         SgemmPacking.packB(transB, b, pc, jc + t0 * NR, kc, Math.min(nc, t1 * NR) - t0 * NR, packedB,
                                 t0 * NR * kc, line);
                     }
-                    meet(!sharedA, barrier);
+                    meet(sharedB, barrier);
                     for (int ir = 0; ir < mc; ir += MR) {
                         int mr = Math.min(MR, mc - ir);
                         for (int jr = 0; jr < nc; jr += NR) {
@@ -176,7 +177,7 @@ final class Sgemm {
                                     mr, Math.min(NR, nc - jr), alpha, betaHere);
                         }
                     }
-                    meet(!sharedA, barrier);
+                    meet(sharedB, barrier);
                 }
                 meet(sharedA, barrier);
             }

@@ -205,11 +205,7 @@ public final class SmallDense {
         double[] coef = new double[4 * k];
         int i = 0;
         for (; i + 4 <= m; i += 4) {
-            for (int p = 0; p < k; p++) {
-                for (int r = 0; r < 4; r++) {
-                    coef[4 * p + r] = a[(i + r) * k + p];
-                }
-            }
+            interleaveFour(a, i * k, k, 1, k, coef); // rows i … i+3 of A
             DoubleKernels.addRows4(coef, 0, k, b, n, 0, false, c, i * n, (i + 1) * n, (i + 2) * n, (i + 3) * n);
         }
         for (; i < m; i++) {
@@ -229,11 +225,7 @@ public final class SmallDense {
         double[] coef = new double[4 * m];
         int p = 0;
         for (; p + 4 <= n; p += 4) {
-            for (int i = 0; i < m; i++) {
-                for (int r = 0; r < 4; r++) {
-                    coef[4 * i + r] = t[i * n + p + r];
-                }
-            }
+            interleaveFour(t, p, 1, n, m, coef); // columns p … p+3 of T
             DoubleKernels.addRows4(coef, 0, m, t, n, p, false, gram, p * n, (p + 1) * n, (p + 2) * n, (p + 3) * n);
         }
         for (; p < n; p++) {
@@ -242,6 +234,17 @@ public final class SmallDense {
             }
         }
         return gram;
+    }
+
+    // coef[4·q + r] = x[first + r·runStride + q·stepStride] for r < 4, q < steps: four runs of x side by side, the
+    // coefficient layout of DoubleKernels.addRows4
+    private static void interleaveFour(double[] x, int first, int runStride, int stepStride, int steps,
+                                       double[] coef) {
+        for (int q = 0; q < steps; q++) {
+            for (int r = 0; r < 4; r++) {
+                coef[4 * q + r] = x[first + r * runStride + q * stepStride];
+            }
+        }
     }
 
     /**
