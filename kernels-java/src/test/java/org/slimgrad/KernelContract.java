@@ -36,7 +36,8 @@ public abstract class KernelContract {
 
     /**
      * m, n, k triples: tiny, primes, vector and tile tails, block-size crossings (KC 384 or 512, MC 1536, NC 256),
-     * products whose k dominates (k ≥ 4·max(m, n), over 2²¹ multiply-adds: split along k on several threads), and
+     * products whose k dominates (k ≥ 4·max(m, n), over 2²¹ multiply-adds: split along k on several threads, even
+     * with a single strip of C each way), and
      * parallel products split by rows and by columns whose parts each span more than MC rows.
      */
     static List<int[]> gemmShapes() {
@@ -46,7 +47,8 @@ public abstract class KernelContract {
                 new int[]{19, 111, 5}, new int[]{31, 32, 33}, new int[]{12, 64, 8}, new int[]{47, 65, 255},
                 new int[]{61, 17, 385}, new int[]{97, 113, 513}, new int[]{130, 300, 70},
                 new int[]{1537, 45, 40}, new int[]{37, 600, 130}, new int[]{37, 29, 2100},
-                new int[]{13, 41, 4001}, new int[]{4700, 20, 24}, new int[]{1600, 4300, 2}));
+                new int[]{13, 41, 4001}, new int[]{4700, 20, 24}, new int[]{1600, 4300, 2},
+                new int[]{12, 12, 20000}));
         SplittableRandom rng = new SplittableRandom(SEED);
         for (int i = 0; i < 8; i++) {
             shapes.add(new int[]{1 + rng.nextInt(80), 1 + rng.nextInt(80), 1 + rng.nextInt(80)});

@@ -61,12 +61,12 @@ final class Sgemm {
         int columnStrips = ceilDiv(n, NR);
         int rowStrips = ceilDiv(m, MR);
         boolean byColumns = columnStrips >= rowStrips;
-        int parts = macs < PARALLEL_MIN_MACS ? 1
-                : Math.min(workers.threads(), Math.max(columnStrips, rowStrips));
-        if (parts > 1 && k >= DEPTH_SPLIT_RATIO * Math.max(m, n)) {
-            depthSplit(transA, transB, alpha, a, b, beta, c, Math.min(parts, ceilDiv(k, KC)));
+        boolean parallel = macs >= PARALLEL_MIN_MACS && workers.threads() > 1;
+        if (parallel && k >= DEPTH_SPLIT_RATIO * Math.max(m, n)) { // however few strips C has
+            depthSplit(transA, transB, alpha, a, b, beta, c, Math.min(workers.threads(), ceilDiv(k, KC)));
             return;
         }
+        int parts = parallel ? Math.min(workers.threads(), Math.max(columnStrips, rowStrips)) : 1;
         if (parts == 1) {
             blocked(transA, transB, alpha, a, b, beta, c, packedA(m), packedB(n, k), false, 0, 1, null, rowBlocks(m));
             return;
