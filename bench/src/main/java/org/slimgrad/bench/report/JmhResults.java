@@ -14,21 +14,29 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 
-/** Reads the JSON that JMH writes with {@code -rf json}: benchmark name, parameters, score, error and unit. */
+/**
+ * Reads the JSON that JMH writes with {@code -rf json}: benchmark name, parameters, score, error and unit, and the
+ * bytes allocated per operation where the run had JMH's GC profiler.
+ */
 public final class JmhResults {
 
     /**
      * One benchmark result; {@code error} is the 99.9% half-interval, NaN when JMH had too few samples;
-     * {@code iterations} the measurement iterations' scores, fork after fork (empty where the file has none).
+     * {@code iterations} the measurement iterations' scores, fork after fork (empty where the file has none);
+     * {@code allocatedBytes} the heap bytes allocated per operation (JMH's gc.alloc.rate.norm), NaN where the run
+     * had no GC profiler.
      */
     public record Result(String benchmark, Map<String, String> params, double score, double error, String unit,
-                         List<Double> iterations) {
+                         List<Double> iterations, double allocatedBytes) {
 
         /** Why the iterations are not steady ({@link Steadiness}); empty when they are. */
         public java.util.Optional<String> unsteady() {
             return Steadiness.problem(iterations, score, error);
         }
     }
+
+    /** The GC profiler's bytes allocated per operation. */
+    private static final String ALLOCATED = "gc.alloc.rate.norm";
 
     private JmhResults() {
     }
@@ -71,9 +79,16 @@ public final class JmhResults {
                     }
                 }
             }
+            double allocated = Double.NaN;
+            if (o.has("secondaryMetrics") && o.get("secondaryMetrics").isJsonObject()
+                    && o.getAsJsonObject("secondaryMetrics").has(ALLOCATED)) {
+                allocated = number(o.getAsJsonObject("secondaryMetrics").getAsJsonObject(ALLOCATED), "score",
+                        where + " (" + benchmark + ", " + ALLOCATED + ")");
+            }
             out.add(new Result(benchmark, params, number(metric, "score", where + " (" + benchmark + ")"),
                     metric.has("scoreError") ? number(metric, "scoreError", where) : Double.NaN,
-                    string(metric, "scoreUnit", where + " (" + benchmark + ")"), List.copyOf(iterations)));
+                    string(metric, "scoreUnit", where + " (" + benchmark + ")"), List.copyOf(iterations),
+                    allocated));
         }
         return out;
     }

@@ -24,6 +24,12 @@ import org.slimgrad.bench.Machine;
  */
 public final class Report {
 
+    /**
+     * Heap bytes per call above which a slimgrad row is listed under the tables: 64 KiB, far above the few KiB of
+     * argument checks and results a kernel allocates, far below one boxed vector per 16 elements of a layer.
+     */
+    static final double ALLOCATION_NOTED = 64 * 1024;
+
     /** A measured error of one implementation in one group, e.g. "max |error| / (u·Σ|a||b|)". */
     public record Accuracy(String group, String implementation, String metric, double value) {
     }
@@ -155,6 +161,20 @@ public final class Report {
             md.append("\n† Still unsteady after the report job's longer warm-ups (").append(unsteady.size())
                     .append("; read those rows as rough):\n\n").append(String.join("\n", unsteady)).append('\n');
         }
+        List<String> allocating = new ArrayList<>();
+        for (Group g : groups) {
+            double bytes = g.ours().result().allocatedBytes();
+            if (bytes > ALLOCATION_NOTED) {
+                allocating.add(String.format(Locale.ROOT, "- %s, %s: %s per call", cell(g.kernel()), cell(g.shape()),
+                        bytes(bytes)));
+            }
+        }
+        if (!allocating.isEmpty()) {
+            md.append("\nslimgrad rows that allocate over ").append(bytes(ALLOCATION_NOTED)).append(" of heap per call")
+                    .append(" (JMH's GC profiler; workspaces made per call, or vectors the JIT left boxed, which costs")
+                    .append(" time and varies from run to run):\n\n").append(String.join("\n", allocating))
+                    .append('\n');
+        }
         md.append("\n## Optimizer-state memory, one MLP matrix (fp32)\n\n")
                 .append("| model | W | rank | full Adam | GaLore (SVD) | DCT | SLTrain |\n|---|---|---|---|---|---|---|\n");
         for (MemoryModel.Row r : memory) {
@@ -203,6 +223,8 @@ public final class Report {
                 o.addProperty("score", r.result().score());
                 o.addProperty("error", Double.isNaN(r.result().error()) ? null : r.result().error());
                 o.addProperty("unit", r.result().unit());
+                double allocated = r.result().allocatedBytes();
+                o.addProperty("allocatedBytesPerCall", Double.isNaN(allocated) ? null : allocated);
                 if (r.accuracy() != null) {
                     o.addProperty("accuracyMetric", r.accuracy().metric());
                     o.addProperty("accuracy", r.accuracy().value());
@@ -244,6 +266,12 @@ public final class Report {
     // a Markdown table cell: a '|' in the text would end the cell
     private static String cell(String text) {
         return text.replace("|", "\\|");
+    }
+
+    // bytes as KiB or MiB, whichever reads better
+    private static String bytes(double bytes) {
+        return bytes < 1048576 ? String.format(Locale.ROOT, "%.0f KiB", bytes / 1024)
+                : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576);
     }
 
     private static String mib(long bytes) {

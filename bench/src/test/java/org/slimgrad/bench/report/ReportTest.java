@@ -1,6 +1,7 @@
 package org.slimgrad.bench.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +67,9 @@ class ReportTest {
         assertTrue(md.contains("| gemm, 1 thread | 64x64x64 | 2.00 ± 0.10 |"), "steady rows carry no mark: " + md);
         assertTrue(md.contains("| **slimgrad** | 2.00 ± 0.10 | 1.00 | max \\|err\\| / (u·Σ\\|a\\|\\|b\\|) = 0.750 |"),
                 "pipes inside a cell are escaped: " + md);
+        assertTrue(md.contains("- projector refresh, 512x1376: 2.1 MiB per call"), "slimgrad's 2.2 MB per call: " + md);
+        assertFalse(md.contains("- gemm, 1 thread, 64x64x64: "), "1.2 KB per call is not listed: " + md);
+        assertFalse(md.contains("4.8 MiB"), "a peer's allocation is not listed: " + md);
         assertTrue(md.contains("Test CPU, 2 cores"), md);
         for (String chart : List.of("speedup.png", "memory.png", "refresh.png")) {
             assertTrue(md.contains("](" + chart + ")"), chart + " linked from index.md");
@@ -86,6 +90,7 @@ class ReportTest {
         assertEquals(0.1, ours.get("error").getAsDouble());
         assertEquals("ms/op", ours.get("unit").getAsString());
         assertEquals(0.75, ours.get("accuracy").getAsDouble());
+        assertEquals(1234.0, ours.get("allocatedBytesPerCall").getAsDouble());
         assertTrue(gemm.getAsJsonArray("implementations").get(1).getAsJsonObject().get("error").isJsonNull(),
                 "JMH's NaN error becomes null");
         assertEquals(5, json.getAsJsonArray("optimizerStateMemory").size());
