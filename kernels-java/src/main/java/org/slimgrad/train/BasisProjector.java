@@ -39,7 +39,8 @@ abstract class BasisProjector extends AbstractProjector {
         return basis != null;
     }
 
-    // the new basis is computed into scratch and copied over the old one, so a warm refresh allocates nothing
+    // the new basis is computed into scratch and copied over the old one, so a warm refresh allocates nothing where
+    // the backend pools its scratch (CUDA); the host backends' scratch is ordinary arrays the collector reclaims
     @Override
     protected final boolean refresh(Matrix g, Matrix r) {
         try (Scratch scratch = backend.scratch()) {
