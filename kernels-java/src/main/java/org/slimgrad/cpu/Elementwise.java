@@ -128,9 +128,10 @@ final class Elementwise {
     }
 
     // the largest |value| of `length` floats from byte `at` on (NaN if one is NaN). Vectors live only within the
-    // whole-vector loop, the tail is scalar: the earlier form, its maxima carried across rows and through a masked
-    // tail, was compiled in about half of the JMH forks with max() left as a library call that allocated a vector
-    // per 16 floats scanned (2–4 MB per DCT step or row DCT); this one allocated nothing in 24 forks.
+    // one whole-vector loop, the tail (under four vectors) is scalar: the earlier form, its maxima carried across
+    // rows and through a masked tail, was compiled in about half of the JMH forks with max() left as a library call
+    // that allocated a vector per 16 floats scanned (2–4 MB per DCT step or row DCT); so was, in 2 of 6, this form
+    // with a second loop over the tail's whole vectors. This one was not, in 34 fork runs.
     private static float maxAbs(MemorySegment segment, long at, long length) {
         long bound = length - length % (4L * L);
         FloatVector m0 = FloatVector.zero(S);
