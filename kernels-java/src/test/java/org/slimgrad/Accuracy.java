@@ -87,4 +87,15 @@ public final class Accuracy {
             }
         }
     }
+
+    /** The largest |element| of m by a plain loop over every element (NaN if one is NaN). */
+    public static float maxAbs(Matrix m) {
+        float max = 0;
+        for (int i = 0; i < m.rows(); i++) {
+            for (int j = 0; j < m.cols(); j++) {
+                max = Math.max(max, Math.abs(m.get(i, j)));
+            }
+        }
+        return max;
+    }
 }

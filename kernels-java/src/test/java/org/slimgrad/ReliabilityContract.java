@@ -165,14 +165,15 @@ public abstract class ReliabilityContract {
                 reference.dctScores(g, axis, norm, expected);
                 Matrix scores = backend().allocate(1, length);
                 backend().dctScores(g, axis, norm, scores);
-                Accuracy.assertClose(expected, scores, 1e-4, maxAbs(expected), backend() + " " + norm + " " + axis);
+                Accuracy.assertClose(expected, scores, 1e-4, Accuracy.maxAbs(expected),
+                        backend() + " " + norm + " " + axis);
                 Matrix selectScores = backend().allocate(1, length);
                 int k = Math.max(1, length / 4);
                 Matrix r = backend().allocate(coefficientRows(axis, axis.lineCount(g), k),
                         coefficientCols(axis, axis.lineCount(g), k));
                 int[] chosen = backend().dctSelect(g, axis, norm, selectScores, k, r);
                 assertNotNull(chosen, backend() + ": dctSelect refused a finite gradient");
-                assertTrue(Float.isFinite(maxAbs(r)), backend() + ": dctSelect's R is not finite");
+                assertTrue(Float.isFinite(Accuracy.maxAbs(r)), backend() + ": dctSelect's R is not finite");
             }
         }
     }
@@ -196,7 +197,8 @@ public abstract class ReliabilityContract {
         Matrix a = TestData.random(rng, 30, 12, false);
         a.set(3, 4, Float.MAX_VALUE);
         Svd svd = backend().randomizedSvd(a, 4, 4, 2, 11, null);
-        assertTrue(Float.isFinite(svd.sigma()[0]) && Float.isFinite(maxAbs(svd.u())) && Float.isFinite(maxAbs(svd.vt())),
+        assertTrue(Float.isFinite(svd.sigma()[0]) && Float.isFinite(Accuracy.maxAbs(svd.u()))
+                        && Float.isFinite(Accuracy.maxAbs(svd.vt())),
                 backend() + ": randomizedSvd of a matrix holding Float.MAX_VALUE");
         assertEquals(Float.MAX_VALUE, svd.sigma()[0], Float.MAX_VALUE * 1e-5f, backend() + ": sigma_1");
         Svd exact = backend().svd(a);
@@ -440,7 +442,7 @@ public abstract class ReliabilityContract {
     // non-finite input is refused naming the operation and the shape; finite input (symmetric or not) gives the
     // reference's eigenvalues of the symmetric part, finite
     private void fuzzSymmetricEigen(Matrix s, String context) {
-        float max = maxAbs(s);
+        float max = Accuracy.maxAbs(s);
         if (!Float.isFinite(max)) {
             assertMessageNames(assertThrows(IllegalArgumentException.class, () -> backend().symmetricEigen(s)),
                     "symmetricEigen", s.shape());
@@ -539,15 +541,5 @@ public abstract class ReliabilityContract {
 
     private static int coefficientCols(Axis axis, int lines, int k) {
         return axis == Axis.ROWS ? k : lines;
-    }
-
-    private static float maxAbs(Matrix m) {
-        float max = 0;
-        for (int i = 0; i < m.rows(); i++) {
-            for (int j = 0; j < m.cols(); j++) {
-                max = Math.max(max, Math.abs(m.get(i, j)));
-            }
-        }
-        return max;
     }
 }

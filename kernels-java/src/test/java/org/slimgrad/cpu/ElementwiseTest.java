@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
+import org.slimgrad.Accuracy;
 import org.slimgrad.Backend;
 import org.slimgrad.Matrix;
 
@@ -27,7 +28,7 @@ class ElementwiseTest {
         for (int cols : new int[]{1, 7, 15, 16, 17, 63, 64, 65, 129, 300}) {
             for (int rows : new int[]{1, 3, 70}) {
                 Matrix view = parent.view(0, parent.cols() - cols, rows, cols);
-                assertEquals(plainMaxAbs(view), Elementwise.maxAbs(view), rows + "x" + cols + " view");
+                assertEquals(Accuracy.maxAbs(view), Elementwise.maxAbs(view), rows + "x" + cols + " view");
             }
         }
         for (int size : new int[]{0, 1, 5, 16, 64, 100, 1000, 4099}) {
@@ -35,7 +36,7 @@ class ElementwiseTest {
             for (int j = 0; j < size; j++) {
                 flat.set(0, j, (float) rng.nextGaussian());
             }
-            assertEquals(plainMaxAbs(flat), Elementwise.maxAbs(flat), "1x" + size);
+            assertEquals(Accuracy.maxAbs(flat), Elementwise.maxAbs(flat), "1x" + size);
         }
     }
 
@@ -57,15 +58,5 @@ class ElementwiseTest {
         view.set(0, 5, -3f);
         view.set(3, 128, 2f);
         assertEquals(3f, Elementwise.maxAbs(view), "a NaN outside the view");
-    }
-
-    private static float plainMaxAbs(Matrix m) {
-        float max = 0f;
-        for (int i = 0; i < m.rows(); i++) {
-            for (int j = 0; j < m.cols(); j++) {
-                max = Math.max(max, Math.abs(m.get(i, j)));
-            }
-        }
-        return max;
     }
 }
