@@ -140,6 +140,81 @@ final class DoubleKernels {
         return sum;
     }
 
+    /**
+     * {@link #dotAxpy} for four rows at once over the same columns [at, at + n): sums[r] = Σ x_r[c]·d[c] and
+     * e[c] += f0·x0[c] + f1·x1[c] + f2·x2[c] + f3·x3[c], so d and e are loaded, and e stored, once for four rows.
+     */
+    static void dotAxpy4(double[] x0, double[] x1, double[] x2, double[] x3, double[] d, double f0, double f1,
+                         double f2, double f3, double[] e, int at, int n, double[] sums) {
+        DoubleVector vf0 = DoubleVector.broadcast(S, f0);
+        DoubleVector vf1 = DoubleVector.broadcast(S, f1);
+        DoubleVector vf2 = DoubleVector.broadcast(S, f2);
+        DoubleVector vf3 = DoubleVector.broadcast(S, f3);
+        DoubleVector acc0 = DoubleVector.zero(S);
+        DoubleVector acc1 = DoubleVector.zero(S);
+        DoubleVector acc2 = DoubleVector.zero(S);
+        DoubleVector acc3 = DoubleVector.zero(S);
+        int c = at;
+        for (int bound = at + S.loopBound(n); c < bound; c += L) {
+            DoubleVector dv = DoubleVector.fromArray(S, d, c);
+            DoubleVector a0 = DoubleVector.fromArray(S, x0, c);
+            DoubleVector a1 = DoubleVector.fromArray(S, x1, c);
+            DoubleVector a2 = DoubleVector.fromArray(S, x2, c);
+            DoubleVector a3 = DoubleVector.fromArray(S, x3, c);
+            acc0 = a0.fma(dv, acc0);
+            acc1 = a1.fma(dv, acc1);
+            acc2 = a2.fma(dv, acc2);
+            acc3 = a3.fma(dv, acc3);
+            a3.fma(vf3, a2.fma(vf2, a1.fma(vf1, a0.fma(vf0, DoubleVector.fromArray(S, e, c))))).intoArray(e, c);
+        }
+        double s0 = LaneSums.sum(acc0);
+        double s1 = LaneSums.sum(acc1);
+        double s2 = LaneSums.sum(acc2);
+        double s3 = LaneSums.sum(acc3);
+        for (; c < at + n; c++) {
+            s0 += x0[c] * d[c];
+            s1 += x1[c] * d[c];
+            s2 += x2[c] * d[c];
+            s3 += x3[c] * d[c];
+            e[c] += f0 * x0[c] + f1 * x1[c] + f2 * x2[c] + f3 * x3[c];
+        }
+        sums[0] = s0;
+        sums[1] = s1;
+        sums[2] = s2;
+        sums[3] = s3;
+    }
+
+    /**
+     * {@link #axpy2} for four rows over the same columns [at, at + n): x_r[c] += a[r]·y[c] + b[r]·z[c] for r &lt; 4,
+     * with y and z loaded once for the four rows.
+     */
+    static void axpy2x4(double[] x0, double[] x1, double[] x2, double[] x3, double[] a, double[] y, double[] b,
+                        double[] z, int at, int n) {
+        DoubleVector a0 = DoubleVector.broadcast(S, a[0]);
+        DoubleVector a1 = DoubleVector.broadcast(S, a[1]);
+        DoubleVector a2 = DoubleVector.broadcast(S, a[2]);
+        DoubleVector a3 = DoubleVector.broadcast(S, a[3]);
+        DoubleVector b0 = DoubleVector.broadcast(S, b[0]);
+        DoubleVector b1 = DoubleVector.broadcast(S, b[1]);
+        DoubleVector b2 = DoubleVector.broadcast(S, b[2]);
+        DoubleVector b3 = DoubleVector.broadcast(S, b[3]);
+        int c = at;
+        for (int bound = at + S.loopBound(n); c < bound; c += L) {
+            DoubleVector yv = DoubleVector.fromArray(S, y, c);
+            DoubleVector zv = DoubleVector.fromArray(S, z, c);
+            zv.fma(b0, yv.fma(a0, DoubleVector.fromArray(S, x0, c))).intoArray(x0, c);
+            zv.fma(b1, yv.fma(a1, DoubleVector.fromArray(S, x1, c))).intoArray(x1, c);
+            zv.fma(b2, yv.fma(a2, DoubleVector.fromArray(S, x2, c))).intoArray(x2, c);
+            zv.fma(b3, yv.fma(a3, DoubleVector.fromArray(S, x3, c))).intoArray(x3, c);
+        }
+        for (; c < at + n; c++) {
+            x0[c] += a[0] * y[c] + b[0] * z[c];
+            x1[c] += a[1] * y[c] + b[1] * z[c];
+            x2[c] += a[2] * y[c] + b[2] * z[c];
+            x3[c] += a[3] * y[c] + b[3] * z[c];
+        }
+    }
+
     /** y[at + i] += a·x[at + i] + b·z[at + i] for i in [0, n): a rank-2 update of one row, y loaded once. */
     static void axpy2(double a, double[] x, double b, double[] z, double[] y, int at, int n) {
         DoubleVector va = DoubleVector.broadcast(S, a);

@@ -483,6 +483,9 @@ public final class SmallDense {
     // sub-diagonal, and row j of w is column j of the accumulated orthogonal transformation.
     private static void tridiagonalize(double[][] w, double[] d, double[] e) {
         int n = d.length;
+        double[] sums = new double[4];
+        double[] a = new double[4];
+        double[] b = new double[4];
         for (int j = 0; j < n; j++) {
             d[j] = w[j][n - 1];
         }
@@ -510,7 +513,11 @@ public final class SmallDense {
                 h -= f * g;
                 d[i - 1] = f - g;
                 java.util.Arrays.fill(e, 0, i, 0);
-                for (int j = 0; j < i; j++) {
+                int j = 0;
+                for (; j + 4 <= i; j += 4) { // four rows a pass (see symmetricProductRows)
+                    symmetricProductRows(w, j, i, d, e, sums);
+                }
+                for (; j < i; j++) {
                     f = d[j];
                     w[i][j] = f;
                     int rest = i - j - 1;
@@ -518,15 +525,18 @@ public final class SmallDense {
                     e[j] = g;
                 }
                 f = 0;
-                for (int j = 0; j < i; j++) {
-                    e[j] /= h;
-                    f += e[j] * d[j];
+                for (int k = 0; k < i; k++) {
+                    e[k] /= h;
+                    f += e[k] * d[k];
                 }
                 double hh = f / (h + h);
-                for (int j = 0; j < i; j++) {
-                    e[j] -= hh * d[j];
+                for (int k = 0; k < i; k++) {
+                    e[k] -= hh * d[k];
                 }
-                for (int j = 0; j < i; j++) {
+                for (j = 0; j + 4 <= i; j += 4) {
+                    rankTwoUpdateRows(w, j, i, d, e, a, b);
+                }
+                for (; j < i; j++) {
                     f = d[j];
                     g = e[j];
                     DoubleKernels.axpy2(-f, e, -g, d, w[j], j, i - j);
@@ -559,6 +569,61 @@ public final class SmallDense {
         }
         w[n - 1][n - 1] = 1;
         e[0] = 0;
+    }
+
+    // Rows j..j+3 of tred2's symmetric product e = A·d (A's upper triangle in rows w[j][j..i)), while setting
+    // w[i][j..j+3] = d[j..j+3]. The rows' own small triangle goes first, in row order, so that e[j + r] holds every
+    // earlier row's part before row j + r reads it; the columns right of it are one four-row pass.
+    private static void symmetricProductRows(double[][] w, int j, int i, double[] d, double[] e, double[] sums) {
+        double[] x0 = w[j];
+        double[] x1 = w[j + 1];
+        double[] x2 = w[j + 2];
+        double[] x3 = w[j + 3];
+        double f0 = d[j];
+        double f1 = d[j + 1];
+        double f2 = d[j + 2];
+        double f3 = d[j + 3];
+        w[i][j] = f0;
+        w[i][j + 1] = f1;
+        w[i][j + 2] = f2;
+        w[i][j + 3] = f3;
+        double g0 = e[j] + x0[j] * f0 + x0[j + 1] * f1 + x0[j + 2] * f2 + x0[j + 3] * f3;
+        e[j + 1] += f0 * x0[j + 1];
+        e[j + 2] += f0 * x0[j + 2];
+        e[j + 3] += f0 * x0[j + 3];
+        double g1 = e[j + 1] + x1[j + 1] * f1 + x1[j + 2] * f2 + x1[j + 3] * f3;
+        e[j + 2] += f1 * x1[j + 2];
+        e[j + 3] += f1 * x1[j + 3];
+        double g2 = e[j + 2] + x2[j + 2] * f2 + x2[j + 3] * f3;
+        e[j + 3] += f2 * x2[j + 3];
+        double g3 = e[j + 3] + x3[j + 3] * f3;
+        DoubleKernels.dotAxpy4(x0, x1, x2, x3, d, f0, f1, f2, f3, e, j + 4, i - j - 4, sums);
+        e[j] = g0 + sums[0];
+        e[j + 1] = g1 + sums[1];
+        e[j + 2] = g2 + sums[2];
+        e[j + 3] = g3 + sums[3];
+    }
+
+    // Rows j..j+3 of tred2's rank-2 update A −= d·eᵀ + e·dᵀ (row r over columns [r, i)), then d[r] = w[r][i − 1] and
+    // w[r][i] = 0 for each: the small triangle left of column j + 3 one entry at a time, the rest one four-row pass.
+    // d[j..j+3] is overwritten only after all four rows are updated, as the rows right of them still read it.
+    private static void rankTwoUpdateRows(double[][] w, int j, int i, double[] d, double[] e, double[] a,
+                                          double[] b) {
+        for (int r = 0; r < 4; r++) {
+            a[r] = -d[j + r];
+            b[r] = -e[j + r];
+        }
+        for (int r = 0; r < 3; r++) {
+            double[] row = w[j + r];
+            for (int c = j + r; c < j + 3; c++) {
+                row[c] += a[r] * e[c] + b[r] * d[c];
+            }
+        }
+        DoubleKernels.axpy2x4(w[j], w[j + 1], w[j + 2], w[j + 3], a, e, b, d, j + 3, i - j - 3);
+        for (int r = 0; r < 4; r++) {
+            d[j + r] = w[j + r][i - 1];
+            w[j + r][i] = 0;
+        }
     }
 
     // Implicit QL iterations on the tridiagonal (d, e), accumulating rotations into the eigenvector rows vt[j].
@@ -609,10 +674,19 @@ public final class SmallDense {
                     s2 = s;
                     g = c * e[i];
                     h = c * p;
-                    r = hypot(p, e[i]);
-                    e[i + 1] = s * r;
-                    s = e[i] / r;
-                    c = p / r;
+                    double q = p * p + e[i] * e[i];
+                    if (q >= 0x1p-900 && q <= 0x1p900) { // p² + e² neither overflows nor underflows: one division
+                        r = Math.sqrt(q);
+                        double inverse = 1 / r;
+                        e[i + 1] = s * r;
+                        s = e[i] * inverse;
+                        c = p * inverse;
+                    } else {
+                        r = hypot(p, e[i]);
+                        e[i + 1] = s * r;
+                        s = e[i] / r;
+                        c = p / r;
+                    }
                     p = c * d[i] - s * g;
                     d[i + 1] = h + s * (c * g + s * d[i]);
                     DoubleKernels.rotate(c, s, vt[i], vt[i + 1], n);
