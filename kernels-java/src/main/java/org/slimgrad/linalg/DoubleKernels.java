@@ -35,6 +35,26 @@ final class DoubleKernels {
         return sum;
     }
 
+    /** sums = (Σ x[i]·y[i], Σ x[i]·z[i]) for i in [0, n): two dot products in one pass over x. */
+    static void dot2(double[] x, double[] y, double[] z, int n, double[] sums) {
+        DoubleVector accY = DoubleVector.zero(S);
+        DoubleVector accZ = DoubleVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector xv = DoubleVector.fromArray(S, x, i);
+            accY = xv.fma(DoubleVector.fromArray(S, y, i), accY);
+            accZ = xv.fma(DoubleVector.fromArray(S, z, i), accZ);
+        }
+        double sumY = LaneSums.sum(accY);
+        double sumZ = LaneSums.sum(accZ);
+        for (; i < n; i++) {
+            sumY += x[i] * y[i];
+            sumZ += x[i] * z[i];
+        }
+        sums[0] = sumY;
+        sums[1] = sumZ;
+    }
+
     /** y[yAt + i] += a·x[xAt + i] for i in [0, n). */
     static void axpy(double a, double[] x, int xAt, double[] y, int yAt, int n) {
         DoubleVector va = DoubleVector.broadcast(S, a);

@@ -546,7 +546,15 @@ public final class SmallDense {
             }
             d[i] = h;
         }
+        double[] first = new double[n];
+        double[] firstScaled = new double[n];
+        double[] secondScaled = new double[n];
         for (int i = 0; i < n - 1; i++) {
+            if (i + 2 < n && d[i + 1] != 0 && d[i + 2] != 0) {
+                accumulateTwo(w, d[i + 1], d[i + 2], i, first, firstScaled, secondScaled, sums);
+                i++;
+                continue;
+            }
             w[i][n - 1] = w[i][i];
             w[i][i] = 1;
             double h = d[i + 1];
@@ -569,6 +577,43 @@ public final class SmallDense {
         }
         w[n - 1][n - 1] = 1;
         e[0] = 0;
+    }
+
+    // Steps i and i + 1 of tred2's accumulation in one pass over the rows. Step i multiplies rows j ≤ i (columns
+    // 0..i) by I − u·uᵀ/h1 with u = w[i+1][0..i], then row i + 1 becomes the unit row e_{i+1}; step i + 1 multiplies
+    // rows j ≤ i + 1 (columns 0..i+1) by I − u'·u'ᵀ/h2 with u' = w[i+2][0..i+1]. With g1 = u·v and g2 = u'·v of a
+    // row v as it was, u'·(v − g1·u/h1) = g2 − g1·(u'·u)/h1, so both steps are v −= g1·u/h1 + (g2 − g1·c)·u'/h2,
+    // c = u'·u/h1: two dot products and one rank-2 update a row instead of two passes each (e_{i+1} joins the
+    // pass as a row with g1 = 0).
+    private static void accumulateTwo(double[][] w, double h1, double h2, int i, double[] u, double[] uScaled,
+                                      double[] nextScaled, double[] sums) {
+        int n = w.length;
+        int size = i + 2;
+        w[i][n - 1] = w[i][i];
+        w[i][i] = 1;
+        double[] next = w[i + 2];
+        for (int k = 0; k <= i; k++) {
+            u[k] = w[i + 1][k];
+            uScaled[k] = u[k] / h1;
+            w[i + 1][k] = 0;
+        }
+        u[i + 1] = 0;
+        uScaled[i + 1] = 0;
+        w[i + 1][n - 1] = w[i + 1][i + 1];
+        w[i + 1][i + 1] = 1;
+        for (int k = 0; k < size; k++) {
+            nextScaled[k] = next[k] / h2;
+        }
+        double c = DoubleKernels.dot(next, 0, uScaled, 0, size);
+        for (int j = 0; j < size; j++) {
+            DoubleKernels.dot2(w[j], u, next, size, sums);
+            double g1 = sums[0];
+            double g2 = sums[1];
+            DoubleKernels.axpy2(-g1, uScaled, -(g2 - g1 * c), nextScaled, w[j], 0, size);
+        }
+        for (int k = 0; k < size; k++) {
+            next[k] = 0;
+        }
     }
 
     // Rows j..j+3 of tred2's symmetric product e = A·d (A's upper triangle in rows w[j][j..i)), while setting

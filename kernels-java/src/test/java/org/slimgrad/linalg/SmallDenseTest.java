@@ -160,7 +160,7 @@ class SmallDenseTest {
     /**
      * The eigendecomposition's promise, A·V = V·Λ with V orthogonal, on every size in SIZES and on spectra that test
      * QL's deflation and the reduction's zero columns: random, known with clusters and repeated values (the Gram
-     * matrix of a rank-deficient input has many), graded over twelve decades, diagonal, zero. Backward stability
+     * matrix of a rank-deficient input has many), graded over twelve decades, diagonal, zero, random with zero rows. Backward stability
      * bounds both: ‖A·V − V·Λ‖_F and ‖VᵀV − I‖_F within c·n·ε (·‖A‖_F for the residual), c = 8 here; a known
      * spectrum is met to the same c·n·ε·‖A‖_F (Weyl: the eigenvalues move no more than the perturbation).
      */
@@ -187,6 +187,14 @@ class SmallDenseTest {
                 diagonal[i * n + i] = graded[n - 1 - i]; // ascending: the order is the algorithm's to fix
             }
             checkEigen(random, n, null, "random " + n);
+            double[] holes = random.clone(); // zero rows and columns: reduction steps with nothing to reflect
+            for (int i = 0; i < n; i += 3) {
+                for (int j = 0; j < n; j++) {
+                    holes[i * n + j] = 0;
+                    holes[j * n + i] = 0;
+                }
+            }
+            checkEigen(holes, n, null, "zero rows " + n);
             checkEigen(withSpectrum(q, clustered, n), n, clustered, "clustered " + n);
             checkEigen(withSpectrum(q, graded, n), n, graded, "graded " + n);
             checkEigen(diagonal, n, graded, "diagonal " + n);
