@@ -22,8 +22,9 @@ import org.slimgrad.Svd;
 import org.slimgrad.SymmetricEigen;
 import org.slimgrad.collective.Collective;
 import org.slimgrad.cpu.CpuBackend;
-import org.slimgrad.linalg.SmallDense;
+import org.slimgrad.linalg.Parallel;
 import org.slimgrad.linalg.SmallSvd;
+import org.slimgrad.linalg.SymmetricEigenSolver;
 
 /**
  * A device for the GPU-less checks: "device memory" is native host memory, kernels are the same .cu sources built
@@ -281,7 +282,7 @@ final class EmulatedDevice implements Device {
                 dense.set(i, j, am.get(i, j));
             }
         }
-        Svd svd = SmallSvd.svd(dense);
+        Svd svd = SmallSvd.svd(dense, Parallel.SEQUENTIAL);
         ColumnMajor um = new ColumnMajor(u, m, n, ldu);
         ColumnMajor vtm = new ColumnMajor(vt, n, n, ldvt);
         MemorySegment sigma = at(s, (long) n * Float.BYTES);
@@ -307,7 +308,7 @@ final class EmulatedDevice implements Device {
                 symmetric.set(j, i, am.get(i, j));
             }
         }
-        SymmetricEigen eigen = SmallSvd.symmetricEigen(symmetric);
+        SymmetricEigen eigen = SmallSvd.symmetricEigen(symmetric, Parallel.SEQUENTIAL);
         MemorySegment values = at(w, (long) n * Float.BYTES);
         for (int k = 0; k < n; k++) {
             int from = n - 1 - k; // descending there, ascending here
@@ -332,7 +333,7 @@ final class EmulatedDevice implements Device {
         }
         double[] values = new double[n];
         double[] vectors = new double[n * n];
-        SmallDense.symmetricEigen(symmetric, n, values, vectors);
+        SymmetricEigenSolver.decompose(symmetric, n, values, vectors, Parallel.SEQUENTIAL);
         MemorySegment wm = at(w, (long) n * Double.BYTES);
         for (int k = 0; k < n; k++) {
             int from = n - 1 - k; // descending there, ascending here

@@ -7,6 +7,7 @@ import org.slimgrad.OrthoMethod;
 import org.slimgrad.Svd;
 import org.slimgrad.SymmetricEigen;
 import org.slimgrad.linalg.CholeskyQr;
+import org.slimgrad.linalg.Parallel;
 import org.slimgrad.linalg.RandomizedSvd;
 import org.slimgrad.linalg.SmallSvd;
 
@@ -19,11 +20,18 @@ import org.slimgrad.linalg.SmallSvd;
 public class CpuFactorizations extends AbstractFactorizations {
 
     private final Backend owner;
+    private final Parallel parallel;
 
-    /** Factorisations computed with {@code owner}'s dense operations. */
+    /** Factorisations computed with {@code owner}'s dense operations, the small float64 steps on the caller's thread. */
     protected CpuFactorizations(Backend owner) {
+        this(owner, Parallel.SEQUENTIAL);
+    }
+
+    /** The cpu backend's: the eigendecompositions (the exact SVD's too) on its workers. */
+    CpuFactorizations(Backend owner, Parallel parallel) {
         super(owner);
         this.owner = owner;
+        this.parallel = parallel;
     }
 
     @Override
@@ -33,18 +41,18 @@ public class CpuFactorizations extends AbstractFactorizations {
 
     @Override
     protected SymmetricEigen symmetricEigenKernel(Matrix s) {
-        return SmallSvd.symmetricEigen(s);
+        return SmallSvd.symmetricEigen(s, parallel);
     }
 
     @Override
     protected Svd svdKernel(Matrix a) {
-        return SmallSvd.svd(a);
+        return SmallSvd.svd(a, parallel);
     }
 
     @Override
     protected final float[] randomizedSvdKernel(Matrix a, int rank, int oversample, int powerIterations, long seed,
                                                 Svd warmStart, Matrix u, Matrix vt) {
-        return new RandomizedSvd(owner, a.rows(), a.cols(), rank, oversample)
+        return new RandomizedSvd(owner, a.rows(), a.cols(), rank, oversample, parallel)
                 .compute(a, powerIterations, seed, warmStart, u, vt);
     }
 }

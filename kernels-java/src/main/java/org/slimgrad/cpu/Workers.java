@@ -5,6 +5,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
+import org.slimgrad.linalg.Parallel;
+
 /**
  * The threads one CPU-backend operation may use: the caller's and {@code threads − 1} daemon workers of this
  * backend. A worker that has just finished a part spins for a while before it parks, as BLAS libraries' threads do:
@@ -12,7 +14,7 @@ import java.util.function.IntConsumer;
  * tens of microseconds on a quiet machine and far more on a busy, shared one, where the whole product waits for the
  * late worker. Workers start on first use.
  */
-final class Workers {
+final class Workers implements Parallel {
 
     /**
      * How long a worker spins for the next part before parking: long enough to span the single-threaded float64 steps
@@ -31,7 +33,8 @@ final class Workers {
         this.workers = new Worker[threads - 1];
     }
 
-    int threads() {
+    @Override
+    public int threads() {
         return threads;
     }
 
@@ -41,7 +44,8 @@ final class Workers {
      * call at a time per backend is the fast path; concurrent callers are serialised, so a part must not start another
      * parallel operation of the same backend (the kernels' parts never do).
      */
-    synchronized void run(int parts, IntConsumer part) {
+    @Override
+    public synchronized void run(int parts, IntConsumer part) {
         AtomicInteger pending = new AtomicInteger(parts - 1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int p = 1; p < parts; p++) {

@@ -18,18 +18,26 @@ import org.slimgrad.Svd;
 public final class RandomizedSvd extends RandomizedSvdDriver<double[]> {
 
     private final Backend backend;
+    private final Parallel parallel;
     private final Matrix small;
     private final double[] r;
 
+    /** A plan whose small float64 steps run on the caller's thread. */
     public RandomizedSvd(Backend backend, int m, int n, int rank, int oversample) {
-        this(width(m, n, rank, oversample), backend, m, n, rank);
+        this(backend, m, n, rank, oversample, Parallel.SEQUENTIAL);
     }
 
-    // the plan for the checked width (first, so the two constructors differ)
-    private RandomizedSvd(int width, Backend backend, int m, int n, int rank) {
+    /** A plan whose small eigendecomposition runs on {@code parallel}'s threads. */
+    public RandomizedSvd(Backend backend, int m, int n, int rank, int oversample, Parallel parallel) {
+        this(width(m, n, rank, oversample), backend, m, n, rank, parallel);
+    }
+
+    // the plan for the checked width (first, so the constructors differ)
+    private RandomizedSvd(int width, Backend backend, int m, int n, int rank, Parallel parallel) {
         super(backend, m, n, rank, width, backend.allocate(m, width), backend.allocate(n, width),
                 new CholeskyQr(backend, m, width), new CholeskyQr(backend, n, width));
         this.backend = backend;
+        this.parallel = parallel;
         this.small = backend.allocate(width, rank);
         this.r = new double[width * width];
     }
@@ -77,7 +85,7 @@ public final class RandomizedSvd extends RandomizedSvdDriver<double[]> {
         double[] rtr = SmallDense.multiplyTransposeUpper(r, l);
         double[] lambda = new double[l];
         double[] vr = new double[l * l];
-        SmallDense.symmetricEigen(rtr, l, lambda, vr);
+        SymmetricEigenSolver.decompose(rtr, l, lambda, vr, parallel);
         double[] ur = SmallDense.multiplyUpperLeft(r, vr, l, l);
         double[] norms = SmallDense.normalizeSingularVectors(ur, l, l);
         if (u != null) {

@@ -17,12 +17,13 @@ public final class SmallSvd {
     private SmallSvd() {
     }
 
-    public static SymmetricEigen symmetricEigen(Matrix s) {
+    /** The eigendecomposition of the symmetric {@code s} on {@code parallel}'s threads. */
+    public static SymmetricEigen symmetricEigen(Matrix s, Parallel parallel) {
         int n = s.rows();
         double[] a = toDoubles(s);
         double[] values = new double[n];
         double[] vectors = new double[n * n];
-        SmallDense.symmetricEigen(a, n, values, vectors);
+        SymmetricEigenSolver.decompose(a, n, values, vectors, parallel);
         float[] lambda = new float[n];
         for (int j = 0; j < n; j++) {
             lambda[j] = (float) values[j];
@@ -30,7 +31,8 @@ public final class SmallSvd {
         return new SymmetricEigen(lambda, toMatrix(vectors, n, n));
     }
 
-    public static Svd svd(Matrix a) {
+    /** The thin SVD of {@code a}, its eigendecomposition step on {@code parallel}'s threads. */
+    public static Svd svd(Matrix a, Parallel parallel) {
         boolean wide = a.rows() < a.cols();
         int m = wide ? a.cols() : a.rows(); // work on the tall one of A and Aᵀ
         int n = wide ? a.rows() : a.cols();
@@ -43,7 +45,7 @@ public final class SmallSvd {
         }
         double[] lambda = new double[n];
         double[] v = new double[n * n];
-        SmallDense.symmetricEigen(gram, n, lambda, v);
+        SymmetricEigenSolver.decompose(gram, n, lambda, v, parallel);
         double[] left = SmallDense.multiply(t, v, m, n, n);
         double[] sigma = SmallDense.normalizeSingularVectors(left, m, n);
         return assemble(left, sigma, v, m, n, wide);
