@@ -27,7 +27,7 @@ public final class SymmetricEigenSolver {
     }
 
     /**
-     * A = V·diag(λ)·Vᵀ for the n×n row-major {@code a} (only read; its symmetric part is taken). Eigenvalues come out
+     * A = V·diag(λ)·Vᵀ for the n×n row-major {@code a} (only read; its symmetric part is taken; any finite scale). Eigenvalues come out
      * in descending order in {@code values}; column j of the row-major n×n {@code vectors} is the unit eigenvector of
      * {@code values[j]}.
      */
@@ -35,10 +35,18 @@ public final class SymmetricEigenSolver {
         if (n == 0) {
             return;
         }
+        double largest = 0;
+        for (double x : a) {
+            largest = Math.max(largest, Math.abs(x));
+        }
+        // scaled by a power of two to a largest entry in [1, 2): exact, and every magnitude QL's squares meet stays
+        // in range whatever the caller's scale (the eigenvalues are scaled back at the end)
+        int exponent = largest > 0 && largest < Double.POSITIVE_INFINITY ? Math.getExponent(largest) : 0;
+        double factor = Math.scalb(0.5, -exponent);
         double[][] w = new double[n][n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
-                w[i][j] = 0.5 * (a[i * n + j] + a[j * n + i]);
+                w[i][j] = a[i * n + j] * factor + a[j * n + i] * factor;
             }
         }
         double[] d = new double[n];
@@ -65,6 +73,9 @@ public final class SymmetricEigenSolver {
             diagonalize(columns, dp, ep);
             writeDescending(dp, columns, first, end, values, vectors, p == 0);
         });
+        for (int j = 0; j < n; j++) {
+            values[j] = Math.scalb(values[j], exponent);
+        }
     }
 
     // Row ranges of about equal accumulation work: row j takes part in the steps i ≥ j − 1, each over i + 2 columns,
@@ -320,9 +331,13 @@ public final class SymmetricEigenSolver {
         }
     }
 
-    // Implicit QL iterations on the tridiagonal (d, e), applying the rotations to the rows vt[j], all of one width
-    // (a part's columns of the eigenvectors).
-    private static void diagonalize(double[][] vt, double[] d, double[] e) {
+    /**
+     * Implicit QL iterations on the tridiagonal with diagonal d and sub-diagonal e[1..n-1] (e[0] unused), applying the
+     * rotations to the rows vt[j], all of one width (a part's columns of the eigenvectors); on return d holds the
+     * eigenvalues, unordered. Package-private for the test of its rotations at magnitudes the scaled input of
+     * {@link #decompose} does not reach.
+     */
+    static void diagonalize(double[][] vt, double[] d, double[] e) {
         int n = d.length;
         int width = vt[0].length;
         for (int i = 1; i < n; i++) {
@@ -371,19 +386,24 @@ public final class SymmetricEigenSolver {
                     g = c * e[i];
                     h = c * p;
                     double q = p * p + e[i] * e[i];
-                    if (q >= 0x1p-900 && q <= 0x1p900) { // p² + e² neither overflows nor underflows: one division
+                    // The sweep is one dependency chain through p, p ← (p·d − e·g)/√(p² + e²): in range (no overflow
+                    // or underflow in the squares or in p·d − e·g), one square root, one division and one multiply
+                    // after it; otherwise LAPACK's scaled form.
+                    if (q >= 0x1p-900 && q <= 0x1p900 && Math.abs(d[i]) <= 0x1p400 && Math.abs(g) <= 0x1p400) {
+                        double next = p * d[i] - e[i] * g;
                         r = Math.sqrt(q);
                         double inverse = 1 / r;
                         e[i + 1] = s * r;
                         s = e[i] * inverse;
                         c = p * inverse;
+                        p = next * inverse;
                     } else {
                         r = hypot(p, e[i]);
                         e[i + 1] = s * r;
                         s = e[i] / r;
                         c = p / r;
+                        p = c * d[i] - s * g;
                     }
-                    p = c * d[i] - s * g;
                     d[i + 1] = h + s * (c * g + s * d[i]);
                     DoubleKernels.rotate(c, s, vt[i], vt[i + 1], width);
                 }

@@ -86,11 +86,73 @@ class SymmetricEigenSolverTest {
                 }
             }
             checkEigen(holes, n, null, "zero rows " + n);
+            for (double power : new double[]{0x1p500, 0x1p-500}) { // squares out of range: QL's scaled rotations
+                double[] scaled = withSpectrum(q, clustered, n);
+                double[] spectrum = clustered.clone();
+                for (int k = 0; k < scaled.length; k++) {
+                    scaled[k] *= power;
+                }
+                for (int k = 0; k < n; k++) {
+                    spectrum[k] *= power;
+                }
+                checkEigen(scaled, n, spectrum, "clustered × " + power + " " + n);
+            }
+            double[] blocks = random.clone(); // a block 2⁻⁹⁰⁰ times the other: QL's squares underflow in it
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    boolean sameHalf = (i < n / 2) == (j < n / 2);
+                    blocks[i * n + j] = !sameHalf ? 0 : i < n / 2 ? random[i * n + j] : random[i * n + j] * 0x1p-900;
+                }
+            }
+            checkEigen(blocks, n, null, "blocks 1 and 2^-900 " + n);
             checkEigen(withSpectrum(q, clustered, n), n, clustered, "clustered " + n);
             checkEigen(withSpectrum(q, graded, n), n, graded, "graded " + n);
             checkEigen(diagonal, n, graded, "diagonal " + n);
             checkEigen(new double[n * n], n, new double[n], "zero " + n);
         }
+    }
+
+    /**
+     * QL's rotations where p² + e² underflows (a tridiagonal of magnitude 2⁻⁴⁶⁰, out of the range decompose's
+     * scaling keeps it in) take the scaled form and stay orthogonal, and T·v = λ·v holds (checked on T·2⁴⁶⁰, exactly
+     * scaled), each within the 8·n·ε of the other checks.
+     */
+    @Test
+    void qlRotationsStayOrthogonalWhereTheSquaresUnderflow() {
+        SplittableRandom rng = new SplittableRandom(23);
+        int n = 40;
+        double[] diagonal = new double[n];
+        double[] lower = new double[n];
+        for (int i = 0; i < n; i++) {
+            diagonal[i] = rng.nextDouble(-1, 1);
+            lower[i] = i == 0 ? 0 : rng.nextDouble(-1, 1);
+        }
+        double[] d = new double[n];
+        double[] e = new double[n];
+        double[][] v = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            d[i] = diagonal[i] * 0x1p-460;
+            e[i] = lower[i] * 0x1p-460;
+            v[i][i] = 1;
+        }
+        SymmetricEigenSolver.diagonalize(v, d, e);
+        double[] t = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            t[i * n + i] = diagonal[i];
+            if (i > 0) {
+                t[i * n + i - 1] = lower[i];
+                t[(i - 1) * n + i] = lower[i];
+            }
+        }
+        double[] values = new double[n];
+        double[] vectors = new double[n * n];
+        for (int j = 0; j < n; j++) {
+            values[j] = d[j] * 0x1p460;
+            for (int i = 0; i < n; i++) {
+                vectors[i * n + j] = v[j][i]; // row j of v is the eigenvector of d[j]
+            }
+        }
+        assertPromise(t, n, values, vectors, "tridiagonal × 2^-460");
     }
 
     private static double[] withSpectrum(double[] q, double[] lambda, int n) {
@@ -116,11 +178,23 @@ class SymmetricEigenSolverTest {
         double[] values = new double[n];
         double[] v = new double[n * n];
         SymmetricEigenSolver.decompose(a, n, values, v, new PartsInTurn(3));
-        double norm = 0;
-        for (double x : a) {
-            norm += x * x;
+        assertPromise(a, n, values, v, what);
+        for (int j = 1; j < n; j++) {
+            assertTrue(values[j] <= values[j - 1], what + ": descending");
         }
-        norm = Math.sqrt(norm);
+        if (spectrum != null) {
+            double[] sorted = spectrum.clone();
+            java.util.Arrays.sort(sorted);
+            for (int j = 0; j < n; j++) {
+                assertEquals(sorted[n - 1 - j], values[j], 8 * n * EPS * frobenius(a) + Double.MIN_NORMAL,
+                        what + ": λ" + j);
+            }
+        }
+    }
+
+    // ‖A·V − V·Λ‖_F ≤ 8·n·ε·‖A‖_F and ‖VᵀV − I‖_F ≤ 8·n·ε, V's column j the eigenvector of values[j]
+    private static void assertPromise(double[] a, int n, double[] values, double[] v, String what) {
+        double norm = frobenius(a);
         double tolerance = 8 * n * EPS;
         double residual = 0;
         double orthogonality = 0;
@@ -139,16 +213,14 @@ class SymmetricEigenSolverTest {
         assertTrue(Math.sqrt(residual) <= tolerance * norm + Double.MIN_NORMAL,
                 what + ": ‖AV − VΛ‖_F = " + Math.sqrt(residual) + ", ‖A‖_F = " + norm);
         assertTrue(Math.sqrt(orthogonality) <= tolerance, what + ": ‖VᵀV − I‖_F = " + Math.sqrt(orthogonality));
-        for (int j = 1; j < n; j++) {
-            assertTrue(values[j] <= values[j - 1], what + ": descending");
+    }
+
+    private static double frobenius(double[] a) {
+        double sum = 0;
+        for (double x : a) {
+            sum += x * x;
         }
-        if (spectrum != null) {
-            double[] sorted = spectrum.clone();
-            java.util.Arrays.sort(sorted);
-            for (int j = 0; j < n; j++) {
-                assertEquals(sorted[n - 1 - j], values[j], tolerance * norm + Double.MIN_NORMAL, what + ": λ" + j);
-            }
-        }
+        return Math.sqrt(sum);
     }
 
     private static double[] dense(SplittableRandom rng, int rows, int cols) {
