@@ -10,6 +10,8 @@ public final class SmallDense {
     private static final double EPS = 0x1p-52;
     /** Side of the tiles {@link #transpose} copies. */
     private static final int TILE = 16;
+    /** Multiply-adds below which a product stays on the caller's thread. */
+    private static final long PARALLEL_MIN_WORK = 1L << 21;
 
     private SmallDense() {
     }
@@ -201,19 +203,39 @@ public final class SmallDense {
      * B streams past once ({@link DoubleKernels#addRows4}); row by row, C's row was loaded and stored per row of B.
      */
     public static double[] multiply(double[] a, double[] b, int m, int k, int n) {
+        return multiply(a, b, m, k, n, Parallel.SEQUENTIAL);
+    }
+
+    /**
+     * {@link #multiply} with its four-row blocks split between up to {@code parallel}'s threads (each row of C is
+     * computed the same way in any split: the same bits on any thread count).
+     */
+    public static double[] multiply(double[] a, double[] b, int m, int k, int n, Parallel parallel) {
         double[] c = new double[m * n];
-        double[] coef = new double[4 * k];
-        int i = 0;
-        for (; i + 4 <= m; i += 4) {
-            interleaveFour(a, i * k, k, 1, k, coef); // rows i … i+3 of A
-            DoubleKernels.addRows4(coef, 0, k, b, n, 0, false, c, i * n, (i + 1) * n, (i + 2) * n, (i + 3) * n);
-        }
-        for (; i < m; i++) {
-            for (int p = 0; p < k; p++) {
-                DoubleKernels.axpy(a[i * k + p], b, p * n, c, i * n, n);
+        int blocks = m / 4;
+        int parts = parts(parallel, blocks, (long) m * k * n);
+        parallel.run(parts, p -> {
+            double[] coef = new double[4 * k];
+            for (int block = blocks * p / parts; block < blocks * (p + 1) / parts; block++) {
+                int i = 4 * block;
+                interleaveFour(a, i * k, k, 1, k, coef); // rows i … i+3 of A
+                DoubleKernels.addRows4(coef, 0, k, b, n, 0, false, c, i * n, (i + 1) * n, (i + 2) * n, (i + 3) * n);
             }
-        }
+            if (p == parts - 1) {
+                for (int i = 4 * blocks; i < m; i++) {
+                    for (int q = 0; q < k; q++) {
+                        DoubleKernels.axpy(a[i * k + q], b, q * n, c, i * n, n);
+                    }
+                }
+            }
+        });
         return c;
+    }
+
+    // Parts for a split into units of work (at most the threads; one below about 2²¹ multiply-adds, where starting
+    // a worker costs more than it saves)
+    private static int parts(Parallel parallel, int units, long work) {
+        return work < PARALLEL_MIN_WORK ? 1 : Math.max(1, Math.min(parallel.threads(), units));
     }
 
     /**
@@ -221,18 +243,38 @@ public final class SmallDense {
      * few entries below it, which callers overwrite): four of its rows at a time, as {@link #multiply} does.
      */
     public static double[] gramUpper(double[] t, int m, int n) {
+        return gramUpper(t, m, n, Parallel.SEQUENTIAL);
+    }
+
+    /**
+     * {@link #gramUpper} with its four-row blocks split between up to {@code parallel}'s threads in ranges of about
+     * equal work (block p spans columns p..n−1), each row computed the same way in any split.
+     */
+    public static double[] gramUpper(double[] t, int m, int n, Parallel parallel) {
         double[] gram = new double[n * n];
-        double[] coef = new double[4 * m];
-        int p = 0;
-        for (; p + 4 <= n; p += 4) {
-            interleaveFour(t, p, 1, n, m, coef); // columns p … p+3 of T
-            DoubleKernels.addRows4(coef, 0, m, t, n, p, false, gram, p * n, (p + 1) * n, (p + 2) * n, (p + 3) * n);
+        int blocks = n / 4;
+        int parts = parts(parallel, blocks, (long) m * n * n / 2);
+        int[] bounds = new int[parts + 1];
+        for (int p = 1; p < parts; p++) { // block b has about n − 4b columns: equal shares of the triangle
+            bounds[p] = (int) Math.round(blocks * (1 - Math.sqrt(1 - (double) p / parts)));
         }
-        for (; p < n; p++) {
-            for (int i = 0; i < m; i++) {
-                DoubleKernels.axpy(t[i * n + p], t, i * n + p, gram, p * n + p, n - p);
+        bounds[parts] = blocks;
+        parallel.run(parts, part -> {
+            double[] coef = new double[4 * m];
+            for (int block = bounds[part]; block < bounds[part + 1]; block++) {
+                int p = 4 * block;
+                interleaveFour(t, p, 1, n, m, coef); // columns p … p+3 of T
+                DoubleKernels.addRows4(coef, 0, m, t, n, p, false, gram, p * n, (p + 1) * n, (p + 2) * n,
+                        (p + 3) * n);
             }
-        }
+            if (part == parts - 1) {
+                for (int p = 4 * blocks; p < n; p++) {
+                    for (int i = 0; i < m; i++) {
+                        DoubleKernels.axpy(t[i * n + p], t, i * n + p, gram, p * n + p, n - p);
+                    }
+                }
+            }
+        });
         return gram;
     }
 

@@ -31,13 +31,13 @@ public final class SmallSvd {
         return new SymmetricEigen(lambda, toMatrix(vectors, n, n));
     }
 
-    /** The thin SVD of {@code a}, its eigendecomposition step on {@code parallel}'s threads. */
+    /** The thin SVD of {@code a}, its Gram matrix, eigendecomposition and product on {@code parallel}'s threads. */
     public static Svd svd(Matrix a, Parallel parallel) {
         boolean wide = a.rows() < a.cols();
         int m = wide ? a.cols() : a.rows(); // work on the tall one of A and Aᵀ
         int n = wide ? a.rows() : a.cols();
         double[] t = wide ? SmallDense.transpose(toDoubles(a), n, m) : toDoubles(a);
-        double[] gram = SmallDense.gramUpper(t, m, n);
+        double[] gram = SmallDense.gramUpper(t, m, n, parallel);
         for (int p = 0; p < n; p++) {
             for (int q = 0; q < p; q++) {
                 gram[p * n + q] = gram[q * n + p];
@@ -46,7 +46,7 @@ public final class SmallSvd {
         double[] lambda = new double[n];
         double[] v = new double[n * n];
         SymmetricEigenSolver.decompose(gram, n, lambda, v, parallel);
-        double[] left = SmallDense.multiply(t, v, m, n, n);
+        double[] left = SmallDense.multiply(t, v, m, n, n, parallel);
         double[] sigma = SmallDense.normalizeSingularVectors(left, m, n);
         return assemble(left, sigma, v, m, n, wide);
     }

@@ -1,5 +1,6 @@
 package org.slimgrad.linalg;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,6 +44,27 @@ class SmallDenseTest {
                 }
             }
             assertClose(expected, gram, bound, m, "TᵀT of " + m + "×" + n);
+        }
+    }
+
+    @Test
+    void productsSplitIntoPartsGiveTheSameBits() {
+        SplittableRandom rng = new SplittableRandom(10);
+        for (int[] shape : new int[][]{{266, 266, 266}, {301, 130, 197}}) {
+            int m = shape[0];
+            int k = shape[1];
+            int n = shape[2];
+            double[] a = dense(rng, m, k);
+            double[] b = dense(rng, k, n);
+            double[] t = dense(rng, m, n);
+            for (int threads = 2; threads <= 3; threads++) {
+                Parallel parts = new PartsInTurn(threads);
+                String where = m + "×" + k + "×" + n + " in " + threads + " parts";
+                assertArrayEquals(SmallDense.multiply(a, b, m, k, n), SmallDense.multiply(a, b, m, k, n, parts),
+                        "A·B " + where);
+                assertArrayEquals(SmallDense.gramUpper(t, m, n), SmallDense.gramUpper(t, m, n, parts),
+                        "TᵀT " + where);
+            }
         }
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import java.util.function.IntConsumer;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,17 +17,6 @@ class SymmetricEigenSolverTest {
 
     private static final int[] SIZES = {1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 17, 31, 37, 64, 101, 128, 197, 266};
     private static final double EPS = 0x1p-52;
-
-    /** Claims {@code threads} threads and runs the parts one after another on the caller's thread. */
-    private record PartsInTurn(int threads) implements Parallel {
-        @Override
-        public void run(int parts, IntConsumer part) {
-            assertTrue(parts <= threads, parts + " parts for " + threads + " threads");
-            for (int p = 0; p < parts; p++) {
-                part.accept(p);
-            }
-        }
-    }
 
     @Test
     void partsGiveBitIdenticalResults() {
