@@ -55,6 +55,52 @@ final class DoubleKernels {
         sums[1] = sumZ;
     }
 
+    /**
+     * {@link #dot2} for four rows x0..x3 against the same y and z: sums[2r] = Σ x_r[i]·y[i], sums[2r + 1] =
+     * Σ x_r[i]·z[i], each with the operations and order of dot2 (the same bits), y and z loaded once for four rows.
+     */
+    static void dot2x4(double[] x0, double[] x1, double[] x2, double[] x3, double[] y, double[] z, int n,
+                       double[] sums) {
+        DoubleVector y0 = DoubleVector.zero(S);
+        DoubleVector z0 = DoubleVector.zero(S);
+        DoubleVector y1 = DoubleVector.zero(S);
+        DoubleVector z1 = DoubleVector.zero(S);
+        DoubleVector y2 = DoubleVector.zero(S);
+        DoubleVector z2 = DoubleVector.zero(S);
+        DoubleVector y3 = DoubleVector.zero(S);
+        DoubleVector z3 = DoubleVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector yv = DoubleVector.fromArray(S, y, i);
+            DoubleVector zv = DoubleVector.fromArray(S, z, i);
+            DoubleVector v0 = DoubleVector.fromArray(S, x0, i);
+            DoubleVector v1 = DoubleVector.fromArray(S, x1, i);
+            DoubleVector v2 = DoubleVector.fromArray(S, x2, i);
+            DoubleVector v3 = DoubleVector.fromArray(S, x3, i);
+            y0 = v0.fma(yv, y0);
+            z0 = v0.fma(zv, z0);
+            y1 = v1.fma(yv, y1);
+            z1 = v1.fma(zv, z1);
+            y2 = v2.fma(yv, y2);
+            z2 = v2.fma(zv, z2);
+            y3 = v3.fma(yv, y3);
+            z3 = v3.fma(zv, z3);
+        }
+        double[][] rows = {x0, x1, x2, x3};
+        double[] lanes = {LaneSums.sum(y0), LaneSums.sum(z0), LaneSums.sum(y1), LaneSums.sum(z1), LaneSums.sum(y2),
+                LaneSums.sum(z2), LaneSums.sum(y3), LaneSums.sum(z3)};
+        for (int r = 0; r < 4; r++) {
+            double sumY = lanes[2 * r];
+            double sumZ = lanes[2 * r + 1];
+            for (int t = i; t < n; t++) {
+                sumY += rows[r][t] * y[t];
+                sumZ += rows[r][t] * z[t];
+            }
+            sums[2 * r] = sumY;
+            sums[2 * r + 1] = sumZ;
+        }
+    }
+
     /** y[yAt + i] += a·x[xAt + i] for i in [0, n). */
     static void axpy(double a, double[] x, int xAt, double[] y, int yAt, int n) {
         DoubleVector va = DoubleVector.broadcast(S, a);

@@ -112,7 +112,9 @@ public final class SymmetricEigenSolver {
         double[] uScaled = new double[n];
         double[] next = new double[n];
         double[] nextScaled = new double[n];
-        double[] sums = new double[2];
+        double[] sums = new double[8];
+        double[] minusG1 = new double[4];
+        double[] minusC2 = new double[4];
         for (int i = 0; i < n - 1; i++) {
             double h1 = scales[i];
             if (i + 2 < n && h1 != 0 && scales[i + 1] != 0) {
@@ -126,7 +128,12 @@ public final class SymmetricEigenSolver {
                     nextScaled[k] = next[k] / h2;
                 }
                 double c = DoubleKernels.dot(next, 0, uScaled, 0, size);
-                for (int j = first; j < Math.min(end, size); j++) {
+                int last = Math.min(end, size);
+                int j = first;
+                for (; j + 4 <= last; j += 4) {
+                    applyTwoToFourRows(w, j, u, uScaled, next, nextScaled, c, size, sums, minusG1, minusC2);
+                }
+                for (; j < last; j++) {
                     applyTwo(w[j], u, uScaled, next, nextScaled, c, size, sums);
                 }
                 i++;
@@ -153,6 +160,21 @@ public final class SymmetricEigenSolver {
         double g1 = sums[0];
         double g2 = sums[1];
         DoubleKernels.axpy2(-g1, uScaled, -(g2 - g1 * c), nextScaled, v, 0, size);
+    }
+
+    // applyTwo on rows j..j+3 at once, each with applyTwo's operations and bits (so a row's result does not depend
+    // on the block it falls in, nor on the number of parts), u, u', and their scaled forms loaded once for four rows.
+    private static void applyTwoToFourRows(double[][] w, int j, double[] u, double[] uScaled, double[] next,
+                                           double[] nextScaled, double c, int size, double[] sums, double[] minusG1,
+                                           double[] minusC2) {
+        DoubleKernels.dot2x4(w[j], w[j + 1], w[j + 2], w[j + 3], u, next, size, sums);
+        for (int r = 0; r < 4; r++) {
+            double g1 = sums[2 * r];
+            double g2 = sums[2 * r + 1];
+            minusG1[r] = -g1;
+            minusC2[r] = -(g2 - g1 * c);
+        }
+        DoubleKernels.axpy2x4(w[j], w[j + 1], w[j + 2], w[j + 3], minusG1, uScaled, minusC2, nextScaled, 0, size);
     }
 
     // Columns [first, end) of the rows of w, in arrays allocated by the calling thread (a part's own).
