@@ -16,7 +16,8 @@ public final class CpuBackend extends HostBackend {
     private final int threads;
 
     private CpuBackend(CpuThreads threads) {
-        super("cpu", owner -> new Capabilities(new CpuDense(owner, threads), new CpuFactorizations(owner, threads.all()),
+        super("cpu", owner -> new Capabilities(new CpuDense(owner, threads),
+                new CpuFactorizations(owner, threads.all()),
                 new CpuDct(owner, threads), new CpuSparse(owner, threads), new CpuOptimizer(owner)));
         this.threads = threads.threads();
     }

@@ -22,7 +22,7 @@ public class CpuFactorizations extends AbstractFactorizations {
     private final Backend owner;
     private final Parallel parallel;
 
-    /** Factorisations computed with {@code owner}'s dense operations, the small float64 steps on the caller's thread. */
+    /** Factorisations on {@code owner}'s dense operations, the small float64 steps on the caller's thread. */
     protected CpuFactorizations(Backend owner) {
         this(owner, Parallel.SEQUENTIAL);
     }

@@ -27,9 +27,9 @@ public final class SymmetricEigenSolver {
     }
 
     /**
-     * A = V·diag(λ)·Vᵀ for the n×n row-major {@code a} (only read; its symmetric part is taken; any finite scale). Eigenvalues come out
-     * in descending order in {@code values}; column j of the row-major n×n {@code vectors} is the unit eigenvector of
-     * {@code values[j]}.
+     * A = V·diag(λ)·Vᵀ for the n×n row-major {@code a} (only read; its symmetric part is taken; any finite scale).
+     * Eigenvalues come out in descending order in {@code values}; column j of the row-major n×n {@code vectors} is
+     * the unit eigenvector of {@code values[j]}.
      */
     public static void decompose(double[] a, int n, double[] values, double[] vectors, Parallel parallel) {
         if (n == 0) {

@@ -39,9 +39,10 @@ class SymmetricEigenSolverTest {
     /**
      * The eigendecomposition's promise, A·V = V·Λ with V orthogonal, on every size in SIZES and on spectra that test
      * QL's deflation and the reduction's zero columns: random, known with clusters and repeated values (the Gram
-     * matrix of a rank-deficient input has many), graded over twelve decades, diagonal, zero, random with zero rows. Backward stability
-     * bounds both: ‖A·V − V·Λ‖_F and ‖VᵀV − I‖_F within c·n·ε (·‖A‖_F for the residual), c = 8 here; a known
-     * spectrum is met to the same c·n·ε·‖A‖_F (Weyl: the eigenvalues move no more than the perturbation).
+     * matrix of a rank-deficient input has many), graded over twelve decades, diagonal, zero, random with zero rows,
+     * clustered scaled by 2^±500, and a block 2⁻⁹⁰⁰ times the other; in three parts where n allows. Backward
+     * stability bounds both: ‖A·V − V·Λ‖_F and ‖VᵀV − I‖_F within c·n·ε (·‖A‖_F for the residual), c = 8 here; a
+     * known spectrum is met to the same c·n·ε·‖A‖_F (Weyl: the eigenvalues move no more than the perturbation).
      */
     @Test
     void decompositionIsBackwardStableOnHardSpectra() {
