@@ -201,14 +201,8 @@ public final class SmallDense {
     /**
      * C = A·B for row-major double matrices A (m×k) and B (k×n): four rows of C at a time, held in registers while
      * B streams past once ({@link DoubleKernels#addRows4}); row by row, C's row was loaded and stored per row of B.
-     */
-    public static double[] multiply(double[] a, double[] b, int m, int k, int n) {
-        return multiply(a, b, m, k, n, Parallel.SEQUENTIAL);
-    }
-
-    /**
-     * {@link #multiply} with its four-row blocks split between up to {@code parallel}'s threads (each row of C is
-     * computed the same way in any split: the same bits on any thread count).
+     * The four-row blocks are split between up to {@code parallel}'s threads (each row of C is computed the same way
+     * in any split: the same bits on any thread count).
      */
     public static double[] multiply(double[] a, double[] b, int m, int k, int n, Parallel parallel) {
         double[] c = new double[m * n];
@@ -240,15 +234,9 @@ public final class SmallDense {
 
     /**
      * The Gram matrix TᵀT of the row-major m×n {@code t}, n×n row-major, computed on and above the diagonal (and a
-     * few entries below it, which callers overwrite): four of its rows at a time, as {@link #multiply} does.
-     */
-    public static double[] gramUpper(double[] t, int m, int n) {
-        return gramUpper(t, m, n, Parallel.SEQUENTIAL);
-    }
-
-    /**
-     * {@link #gramUpper} with its four-row blocks split between up to {@code parallel}'s threads in ranges of about
-     * equal work (block p spans columns p..n−1), each row computed the same way in any split.
+     * few entries below it, which callers overwrite): four of its rows at a time, as {@link #multiply} does, the
+     * blocks split between up to {@code parallel}'s threads in ranges of about equal work (block p spans columns
+     * p..n−1), each row computed the same way in any split.
      */
     public static double[] gramUpper(double[] t, int m, int n, Parallel parallel) {
         double[] gram = new double[n * n];

@@ -26,7 +26,7 @@ class SmallDenseTest {
             int n = SIZES[(m * 5 + 3) % SIZES.length];
             double[] a = dense(rng, m, k);
             double[] b = dense(rng, k, n);
-            assertClose(textbookProduct(a, b, m, k, n), SmallDense.multiply(a, b, m, k, n),
+            assertClose(textbookProduct(a, b, m, k, n), multiply(a, b, m, k, n),
                     textbookProduct(abs(a), abs(b), m, k, n), k, "A·B " + m + "×" + k + "×" + n);
             double[] t = dense(rng, m, n);
             double[] tt = SmallDense.transpose(t, m, n);
@@ -37,7 +37,7 @@ class SmallDenseTest {
             }
             double[] expected = textbookProduct(tt, t, n, m, n);
             double[] bound = textbookProduct(abs(tt), abs(t), n, m, n);
-            double[] gram = SmallDense.gramUpper(t, m, n);
+            double[] gram = gramUpper(t, m, n);
             for (int p = 0; p < n; p++) {
                 for (int q = 0; q < p; q++) { // below the diagonal is the caller's to fill
                     gram[p * n + q] = expected[p * n + q];
@@ -60,9 +60,9 @@ class SmallDenseTest {
             for (int threads = 2; threads <= 3; threads++) {
                 Parallel parts = new PartsInTurn(threads);
                 String where = m + "×" + k + "×" + n + " in " + threads + " parts";
-                assertArrayEquals(SmallDense.multiply(a, b, m, k, n), SmallDense.multiply(a, b, m, k, n, parts),
+                assertArrayEquals(multiply(a, b, m, k, n), SmallDense.multiply(a, b, m, k, n, parts),
                         "A·B " + where);
-                assertArrayEquals(SmallDense.gramUpper(t, m, n), SmallDense.gramUpper(t, m, n, parts),
+                assertArrayEquals(gramUpper(t, m, n), SmallDense.gramUpper(t, m, n, parts),
                         "TᵀT " + where);
             }
         }
@@ -82,10 +82,10 @@ class SmallDenseTest {
             int m = n + 3;
             double[] b = dense(rng, n, m);
             double[] rt = SmallDense.transpose(r, n, n);
-            assertClose(SmallDense.multiply(rt, r, n, n, n), SmallDense.multiplyTransposeUpper(rLowerGarbage, n),
-                    SmallDense.multiply(abs(rt), abs(r), n, n, n), n, "RᵀR n=" + n);
-            assertClose(SmallDense.multiply(r, b, n, n, m), SmallDense.multiplyUpperLeft(rLowerGarbage, b, n, m),
-                    SmallDense.multiply(abs(r), abs(b), n, n, m), n, "R·B n=" + n);
+            assertClose(multiply(rt, r, n, n, n), SmallDense.multiplyTransposeUpper(rLowerGarbage, n),
+                    multiply(abs(rt), abs(r), n, n, n), n, "RᵀR n=" + n);
+            assertClose(multiply(r, b, n, n, m), SmallDense.multiplyUpperLeft(rLowerGarbage, b, n, m),
+                    multiply(abs(r), abs(b), n, n, m), n, "R·B n=" + n);
         }
     }
 
@@ -94,7 +94,7 @@ class SmallDenseTest {
         SplittableRandom rng = new SplittableRandom(6);
         for (int n : SIZES) {
             double[] a = dense(rng, n + 5, n);
-            double[] g = SmallDense.multiply(SmallDense.transpose(a, n + 5, n), a, n, n + 5, n);
+            double[] g = multiply(SmallDense.transpose(a, n + 5, n), a, n, n + 5, n);
             double[] r = g.clone();
             assertTrue(SmallDense.cholesky(r, n, 1e-12), "cholesky n=" + n);
             for (int i = 0; i < n; i++) {
@@ -104,7 +104,7 @@ class SmallDenseTest {
                 }
             }
             double[] rt = SmallDense.transpose(r, n, n);
-            assertClose(g, SmallDense.multiply(rt, r, n, n, n), SmallDense.multiply(abs(rt), abs(r), n, n, n), n,
+            assertClose(g, multiply(rt, r, n, n, n), multiply(abs(rt), abs(r), n, n, n), n,
                     "RᵀR = G, n=" + n);
         }
     }
@@ -133,7 +133,7 @@ class SmallDenseTest {
                     assertEquals(0.0, x[i * n + j], "X is upper triangular, n=" + n);
                 }
             }
-            double[] product = SmallDense.multiply(r, x, n, n, n);
+            double[] product = multiply(r, x, n, n, n);
             double worst = 0;
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < n; j++) {
@@ -155,6 +155,14 @@ class SmallDenseTest {
             }
         }
         return r;
+    }
+
+    private static double[] multiply(double[] a, double[] b, int m, int k, int n) {
+        return SmallDense.multiply(a, b, m, k, n, Parallel.SEQUENTIAL);
+    }
+
+    private static double[] gramUpper(double[] t, int m, int n) {
+        return SmallDense.gramUpper(t, m, n, Parallel.SEQUENTIAL);
     }
 
     private static double[] dense(SplittableRandom rng, int rows, int cols) {
