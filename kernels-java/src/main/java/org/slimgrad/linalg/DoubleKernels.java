@@ -86,19 +86,22 @@ final class DoubleKernels {
             y3 = v3.fma(yv, y3);
             z3 = v3.fma(zv, z3);
         }
-        double[][] rows = {x0, x1, x2, x3};
-        double[] lanes = {LaneSums.sum(y0), LaneSums.sum(z0), LaneSums.sum(y1), LaneSums.sum(z1), LaneSums.sum(y2),
-                LaneSums.sum(z2), LaneSums.sum(y3), LaneSums.sum(z3)};
-        for (int r = 0; r < 4; r++) {
-            double sumY = lanes[2 * r];
-            double sumZ = lanes[2 * r + 1];
-            for (int t = i; t < n; t++) {
-                sumY += rows[r][t] * y[t];
-                sumZ += rows[r][t] * z[t];
-            }
-            sums[2 * r] = sumY;
-            sums[2 * r + 1] = sumZ;
+        sums[0] = addTail(LaneSums.sum(y0), x0, y, i, n);
+        sums[1] = addTail(LaneSums.sum(z0), x0, z, i, n);
+        sums[2] = addTail(LaneSums.sum(y1), x1, y, i, n);
+        sums[3] = addTail(LaneSums.sum(z1), x1, z, i, n);
+        sums[4] = addTail(LaneSums.sum(y2), x2, y, i, n);
+        sums[5] = addTail(LaneSums.sum(z2), x2, z, i, n);
+        sums[6] = addTail(LaneSums.sum(y3), x3, y, i, n);
+        sums[7] = addTail(LaneSums.sum(z3), x3, z, i, n);
+    }
+
+    // sum + x[from]·y[from] + … + x[n−1]·y[n−1], added in that order: a dot product's scalar tail
+    private static double addTail(double sum, double[] x, double[] y, int from, int n) {
+        for (int i = from; i < n; i++) {
+            sum += x[i] * y[i];
         }
+        return sum;
     }
 
     /** y[yAt + i] += a·x[xAt + i] for i in [0, n). */
