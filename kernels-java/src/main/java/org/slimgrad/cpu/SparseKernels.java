@@ -40,7 +40,7 @@ final class SparseKernels {
                      float beta, Matrix y) {
         float[] v = values.toArray();
         int chunks = (x.rows() + TOKENS - 1) / TOKENS;
-        int parts = parts(workers, chunks, (long) x.rows() * support.nnz());
+        int parts = workers.parts(chunks, (long) x.rows() * support.nnz(), PARALLEL_MIN_WORK);
         if (parts == 1) {
             spmmChunks(transposeS, alpha, x, support, v, beta, y, 0, chunks);
             return;
@@ -214,7 +214,7 @@ final class SparseKernels {
     // the support's rows in parts of about equal positions, one per thread (small work: the caller's alone)
     private static void forRows(Workers workers, FixedSupport support, long work, Rows body) {
         int rows = support.rows();
-        int parts = parts(workers, rows, work);
+        int parts = workers.parts(rows, work, PARALLEL_MIN_WORK);
         if (parts == 1) {
             body.run(0, rows);
             return;
@@ -232,10 +232,6 @@ final class SparseKernels {
     }
 
     // how many threads share `units` independent units of `work` multiply-adds in all
-    private static int parts(Workers workers, int units, long work) {
-        return work < PARALLEL_MIN_WORK ? 1 : Math.max(1, Math.min(workers.threads(), units));
-    }
-
     /** One thread's token-major buffers, grown to the widest operand seen. */
     private static final class Workspace {
         final TokenChunks chunks = new TokenChunks();

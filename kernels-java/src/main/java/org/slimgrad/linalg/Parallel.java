@@ -28,6 +28,15 @@ public interface Parallel {
     int threads();
 
     /**
+     * The parts worth splitting {@code work} multiply-adds in {@code units} independent pieces into: one below
+     * {@code minWork}, where handing parts to other threads costs more than it saves, else as many as there are
+     * threads and units.
+     */
+    default int parts(int units, long work, long minWork) {
+        return work < minWork ? 1 : Math.max(1, Math.min(threads(), units));
+    }
+
+    /**
      * Runs {@code part.accept(p)} for p in [0, parts) and returns when all have, rethrowing a part's exception;
      * {@code parts} is at most {@link #threads()}.
      */

@@ -207,7 +207,7 @@ public final class SmallDense {
     public static double[] multiply(double[] a, double[] b, int m, int k, int n, Parallel parallel) {
         double[] c = new double[m * n];
         int blocks = m / 4;
-        int parts = parts(parallel, blocks, (long) m * k * n);
+        int parts = parallel.parts(blocks, (long) m * k * n, PARALLEL_MIN_WORK);
         parallel.run(parts, p -> {
             double[] coef = new double[4 * k];
             for (int block = blocks * p / parts; block < blocks * (p + 1) / parts; block++) {
@@ -226,12 +226,6 @@ public final class SmallDense {
         return c;
     }
 
-    // Parts for a split into units of work (at most the threads; one below about 2²¹ multiply-adds, where starting
-    // a worker costs more than it saves)
-    private static int parts(Parallel parallel, int units, long work) {
-        return work < PARALLEL_MIN_WORK ? 1 : Math.max(1, Math.min(parallel.threads(), units));
-    }
-
     /**
      * The Gram matrix TᵀT of the row-major m×n {@code t}, n×n row-major, computed on and above the diagonal (and a
      * few entries below it, which callers overwrite): four of its rows at a time, as {@link #multiply} does, the
@@ -241,7 +235,7 @@ public final class SmallDense {
     public static double[] gramUpper(double[] t, int m, int n, Parallel parallel) {
         double[] gram = new double[n * n];
         int blocks = n / 4;
-        int parts = parts(parallel, blocks, (long) m * n * n / 2);
+        int parts = parallel.parts(blocks, (long) m * n * n / 2, PARALLEL_MIN_WORK);
         int[] bounds = new int[parts + 1];
         for (int p = 1; p < parts; p++) { // block b has about n − 4b columns: equal shares of the triangle
             bounds[p] = (int) Math.round(blocks * (1 - Math.sqrt(1 - (double) p / parts)));
