@@ -149,6 +149,41 @@ final class DoubleKernels {
     static void addRows4(double[] coef, int from, int to, double[] src, int n, int first, boolean upperSource,
                          double[] dest, int at0, int at1, int at2, int at3) {
         int c = first;
+        for (; c + 2 * L <= n; c += 2 * L) { // two vectors a row: eight accumulators hide the multiply-add latency
+            int end = upperSource ? Math.min(to, c + 2 * L) : to;
+            DoubleVector acc0 = DoubleVector.fromArray(S, dest, at0 + c);
+            DoubleVector acc1 = DoubleVector.fromArray(S, dest, at1 + c);
+            DoubleVector acc2 = DoubleVector.fromArray(S, dest, at2 + c);
+            DoubleVector acc3 = DoubleVector.fromArray(S, dest, at3 + c);
+            DoubleVector acc4 = DoubleVector.fromArray(S, dest, at0 + c + L);
+            DoubleVector acc5 = DoubleVector.fromArray(S, dest, at1 + c + L);
+            DoubleVector acc6 = DoubleVector.fromArray(S, dest, at2 + c + L);
+            DoubleVector acc7 = DoubleVector.fromArray(S, dest, at3 + c + L);
+            for (int p = from; p < end; p++) {
+                DoubleVector x = DoubleVector.fromArray(S, src, p * n + c);
+                DoubleVector y = DoubleVector.fromArray(S, src, p * n + c + L);
+                DoubleVector a0 = DoubleVector.broadcast(S, coef[4 * p]);
+                DoubleVector a1 = DoubleVector.broadcast(S, coef[4 * p + 1]);
+                DoubleVector a2 = DoubleVector.broadcast(S, coef[4 * p + 2]);
+                DoubleVector a3 = DoubleVector.broadcast(S, coef[4 * p + 3]);
+                acc0 = x.fma(a0, acc0);
+                acc1 = x.fma(a1, acc1);
+                acc2 = x.fma(a2, acc2);
+                acc3 = x.fma(a3, acc3);
+                acc4 = y.fma(a0, acc4);
+                acc5 = y.fma(a1, acc5);
+                acc6 = y.fma(a2, acc6);
+                acc7 = y.fma(a3, acc7);
+            }
+            acc0.intoArray(dest, at0 + c);
+            acc1.intoArray(dest, at1 + c);
+            acc2.intoArray(dest, at2 + c);
+            acc3.intoArray(dest, at3 + c);
+            acc4.intoArray(dest, at0 + c + L);
+            acc5.intoArray(dest, at1 + c + L);
+            acc6.intoArray(dest, at2 + c + L);
+            acc7.intoArray(dest, at3 + c + L);
+        }
         for (; c + L <= n; c += L) {
             int end = upperSource ? Math.min(to, c + L) : to;
             DoubleVector acc0 = DoubleVector.fromArray(S, dest, at0 + c);
@@ -298,20 +333,99 @@ final class DoubleKernels {
         }
     }
 
-    /** (lo, hi) := (c·lo − s·hi, s·lo + c·hi) elementwise over the first n entries: a Givens rotation of two rows. */
-    static void rotate(double c, double s, double[] lo, double[] hi, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
+    /**
+     * (lo, hi) := (c·lo − s·hi, s·lo + c·hi) elementwise over entries [at, at + n): a Givens rotation of two rows.
+     */
+    static void rotate(double c, double s, double[] lo, double[] hi, int at, int n) {
+        int i = at;
+        for (int bound = at + S.loopBound(n); i < bound; i += L) {
             DoubleVector l = DoubleVector.fromArray(S, lo, i);
             DoubleVector h = DoubleVector.fromArray(S, hi, i);
             l.mul(c).sub(h.mul(s)).intoArray(lo, i);
             l.mul(s).add(h.mul(c)).intoArray(hi, i);
         }
-        for (; i < n; i++) {
+        for (; i < at + n; i++) {
             double l = lo[i];
             double h = hi[i];
             lo[i] = c * l - s * h;
             hi[i] = s * l + c * h;
         }
+    }
+
+    /** x[at + i] *= a for i in [0, n). */
+    static void scale(double[] x, int at, int n, double a) {
+        DoubleVector va = DoubleVector.broadcast(S, a);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector.fromArray(S, x, at + i).mul(va).intoArray(x, at + i);
+        }
+        for (; i < n; i++) {
+            x[at + i] *= a;
+        }
+    }
+
+    /**
+     * out[outAt + i] = x[i]/y[yAt + i] for i in [0, n) ({@code out} may be {@code y}). Each entry one IEEE division,
+     * in the vector loop or the tail: the same bits wherever a run starts.
+     */
+    static void divide(double[] x, double[] y, int yAt, double[] out, int outAt, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector.fromArray(S, x, i).div(DoubleVector.fromArray(S, y, yAt + i)).intoArray(out, outAt + i);
+        }
+        for (; i < n; i++) {
+            out[outAt + i] = x[i] / y[yAt + i];
+        }
+    }
+
+    /**
+     * x[i] *= y[yAt + i]/(z[i] − shift) for i in [from, to): each entry the same operations in the vector loop and
+     * the tail, so its bits do not depend on where a run starts.
+     */
+    static void multiplyByRatios(double[] x, double[] y, int yAt, double[] z, double shift, int from, int to) {
+        DoubleVector vShift = DoubleVector.broadcast(S, shift);
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            DoubleVector ratio = DoubleVector.fromArray(S, y, yAt + i)
+                    .div(DoubleVector.fromArray(S, z, i).sub(vShift));
+            DoubleVector.fromArray(S, x, i).mul(ratio).intoArray(x, i);
+        }
+        for (; i < to; i++) {
+            x[i] *= y[yAt + i] / (z[i] - shift);
+        }
+    }
+
+    /**
+     * The terms t_i = w[i]/(δ[deltaAt + i] − τ) of a secular function over i in [from, to): sums = (Σ t_i,
+     * Σ t_i/(δ[deltaAt + i] − τ), Σ |t_i|), its value, its derivative in τ and the magnitude its rounding error
+     * scales with. One division a term.
+     */
+    static void secularSums(double[] w, double[] delta, int deltaAt, double tau, int from, int to, double[] sums) {
+        DoubleVector vTau = DoubleVector.broadcast(S, tau);
+        DoubleVector one = DoubleVector.broadcast(S, 1);
+        DoubleVector value = DoubleVector.zero(S);
+        DoubleVector slope = DoubleVector.zero(S);
+        DoubleVector magnitude = DoubleVector.zero(S);
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            DoubleVector inverse = one.div(DoubleVector.fromArray(S, delta, deltaAt + i).sub(vTau));
+            DoubleVector t = DoubleVector.fromArray(S, w, i).mul(inverse);
+            value = value.add(t);
+            slope = t.fma(inverse, slope);
+            magnitude = magnitude.add(t.abs());
+        }
+        double sumValue = LaneSums.sum(value);
+        double sumSlope = LaneSums.sum(slope);
+        double sumMagnitude = LaneSums.sum(magnitude);
+        for (; i < to; i++) {
+            double inverse = 1 / (delta[deltaAt + i] - tau);
+            double t = w[i] * inverse;
+            sumValue += t;
+            sumSlope += t * inverse;
+            sumMagnitude += Math.abs(t);
+        }
+        sums[0] = sumValue;
+        sums[1] = sumSlope;
+        sums[2] = sumMagnitude;
     }
 }

@@ -124,7 +124,7 @@ class SymmetricEigenSolverTest {
             e[i] = lower[i] * 0x1p-460;
             v[i][i] = 1;
         }
-        SymmetricEigenSolver.diagonalize(v, d, e);
+        TridiagonalDivideAndConquer.diagonalize(v, d, e);
         double[] t = new double[n * n];
         for (int i = 0; i < n; i++) {
             t[i * n + i] = diagonal[i];
