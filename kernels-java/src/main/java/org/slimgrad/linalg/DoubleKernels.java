@@ -19,6 +19,11 @@ final class DoubleKernels {
     private DoubleKernels() {
     }
 
+    /** n rounded up to whole vectors, at most {@code limit}: a run padded with zeros to skip the scalar tails. */
+    static int wholeVectors(int n, int limit) {
+        return Math.min(limit, (n + L - 1) / L * L);
+    }
+
     /** Σ x[xAt + i]·y[yAt + i] for i in [0, n). */
     static double dot(double[] x, int xAt, double[] y, int yAt, int n) {
         DoubleVector acc0 = DoubleVector.zero(S);

@@ -40,9 +40,13 @@ public final class SymmetricEigenSolver {
         int exponent = largest > 0 && largest < Double.POSITIVE_INFINITY ? Math.getExponent(largest) : 0;
         double factor = Math.scalb(0.5, -exponent);
         double[][] w = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                w[i][j] = a[i * n + j] * factor + a[j * n + i] * factor;
+        for (int i0 = 0; i0 < n; i0 += TILE) { // in tiles: a's transpose is read down its columns
+            for (int j0 = 0; j0 < n; j0 += TILE) {
+                for (int i = i0; i < Math.min(n, i0 + TILE); i++) {
+                    for (int j = j0; j < Math.min(n, j0 + TILE); j++) {
+                        w[i][j] = a[i * n + j] * factor + a[j * n + i] * factor;
+                    }
+                }
             }
         }
         double[] d = new double[n];
@@ -100,12 +104,14 @@ public final class SymmetricEigenSolver {
                     nextScaled[k] = next[k] / h2;
                 }
                 double c = DoubleKernels.dot(next, 0, uScaled, 0, size);
+                // u, u' and their scaled forms are zero past size (they only grow with i): whole vectors, no tails
+                int length = DoubleKernels.wholeVectors(size, n);
                 int j = first;
                 for (; j + 4 <= end; j += 4) {
-                    applyTwoToFourRows(rows, j, u, uScaled, next, nextScaled, c, size, sums, minusG1, minusC2);
+                    applyTwoToFourRows(rows, j, u, uScaled, next, nextScaled, c, length, sums, minusG1, minusC2);
                 }
                 for (; j < end; j++) {
-                    applyTwo(rows[j], u, uScaled, next, nextScaled, c, size, sums);
+                    applyTwo(rows[j], u, uScaled, next, nextScaled, c, length, sums);
                 }
                 i++;
             } else if (h1 != 0) {
