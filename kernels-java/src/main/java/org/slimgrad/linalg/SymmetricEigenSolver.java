@@ -16,6 +16,8 @@ public final class SymmetricEigenSolver {
 
     /** The fewest eigenvectors worth a part of their own in the reflectors' application. */
     private static final int PART_SIZE = 64;
+    /** Passes of the reflectors' application made over one block of rows before the next block. */
+    private static final int GROUP = 4;
     /** Side of the tiles the eigenvectors are transposed in. */
     private static final int TILE = 16;
 
@@ -81,50 +83,79 @@ public final class SymmetricEigenSolver {
 
     // Rows [first, end) of the tridiagonal's eigenvectors (in its coordinates) taken to A's: row z becomes
     // zᵀ·H_0·H_1·…·H_{n−2}, reflector i acting on the leading i + 1 columns. Two steps a pass where both reflectors
-    // exist (see applyTwo), four rows at a time.
+    // exist (see applyTwo), four rows at a time, and GROUP passes to a block of four rows before the next block, so
+    // that the rows are read from L2 once per group (the group's vectors stay in L1). Every row sees the same
+    // operations in the same order whatever the blocking.
     private static void applyReflectors(double[][] rows, double[] reflectors, double[] scales, int first, int end) {
         int n = rows.length;
-        double[] u = new double[n];
-        double[] uScaled = new double[n];
-        double[] next = new double[n];
-        double[] nextScaled = new double[n];
+        double[][] u = new double[GROUP][n];
+        double[][] uScaled = new double[GROUP][n];
+        double[][] next = new double[GROUP][n];
+        double[][] nextScaled = new double[GROUP][n];
+        double[] c = new double[GROUP];
+        int[] length = new int[GROUP];
+        boolean[] paired = new boolean[GROUP];
         double[] sums = new double[8];
         double[] minusG1 = new double[4];
         double[] minusC2 = new double[4];
-        for (int i = 0; i < n - 1; i++) {
-            double h1 = scales[i];
-            if (i + 2 < n && h1 != 0 && scales[i + 1] != 0) {
-                double h2 = scales[i + 1];
-                int size = i + 2;
-                System.arraycopy(reflectors, i * (i + 1) / 2, u, 0, i + 1);
-                u[i + 1] = 0;
-                System.arraycopy(reflectors, (i + 1) * (i + 2) / 2, next, 0, size);
-                for (int k = 0; k < size; k++) {
-                    uScaled[k] = u[k] / h1;
-                    nextScaled[k] = next[k] / h2;
+        for (int i = 0; i < n - 1; ) {
+            int passes = 0;
+            for (; passes < GROUP && i < n - 1; i++) { // the slots' runs only grow with i: zero past their length
+                double h1 = scales[i];
+                if (h1 == 0) {
+                    continue;
                 }
-                double c = DoubleKernels.dot(next, 0, uScaled, 0, size);
-                // u, u' and their scaled forms are zero past size (they only grow with i): whole vectors, no tails
-                int length = DoubleKernels.wholeVectors(size, n);
-                int j = first;
-                for (; j + 4 <= end; j += 4) {
-                    applyTwoToFourRows(rows, j, u, uScaled, next, nextScaled, c, length, sums, minusG1, minusC2);
-                }
-                for (; j < end; j++) {
-                    applyTwo(rows[j], u, uScaled, next, nextScaled, c, length, sums);
-                }
-                i++;
-            } else if (h1 != 0) {
-                System.arraycopy(reflectors, i * (i + 1) / 2, u, 0, i + 1);
+                System.arraycopy(reflectors, i * (i + 1) / 2, u[passes], 0, i + 1);
                 for (int k = 0; k <= i; k++) {
-                    uScaled[k] = u[k] / h1;
+                    uScaled[passes][k] = u[passes][k] / h1;
                 }
-                for (int j = first; j < end; j++) {
-                    double g = DoubleKernels.dot(u, 0, rows[j], 0, i + 1);
-                    DoubleKernels.axpy(-g, uScaled, 0, rows[j], 0, i + 1);
+                paired[passes] = i + 2 < n && scales[i + 1] != 0;
+                if (paired[passes]) {
+                    double h2 = scales[i + 1];
+                    int size = i + 2;
+                    u[passes][i + 1] = 0;
+                    uScaled[passes][i + 1] = 0;
+                    System.arraycopy(reflectors, (i + 1) * (i + 2) / 2, next[passes], 0, size);
+                    for (int k = 0; k < size; k++) {
+                        nextScaled[passes][k] = next[passes][k] / h2;
+                    }
+                    c[passes] = DoubleKernels.dot(next[passes], 0, uScaled[passes], 0, size);
+                    length[passes] = DoubleKernels.wholeVectors(size, n);
+                    i++;
+                } else {
+                    length[passes] = i + 1;
+                }
+                passes++;
+            }
+            int j = first;
+            for (; j + 4 <= end; j += 4) {
+                for (int p = 0; p < passes; p++) {
+                    if (paired[p]) {
+                        applyTwoToFourRows(rows, j, u[p], uScaled[p], next[p], nextScaled[p], c[p], length[p], sums,
+                                minusG1, minusC2);
+                    } else {
+                        for (int r = j; r < j + 4; r++) {
+                            applyOne(rows[r], u[p], uScaled[p], length[p]);
+                        }
+                    }
+                }
+            }
+            for (; j < end; j++) {
+                for (int p = 0; p < passes; p++) {
+                    if (paired[p]) {
+                        applyTwo(rows[j], u[p], uScaled[p], next[p], nextScaled[p], c[p], length[p], sums);
+                    } else {
+                        applyOne(rows[j], u[p], uScaled[p], length[p]);
+                    }
                 }
             }
         }
+    }
+
+    // One step on a row v: v·(I − u·uᵀ/h) over its leading size columns
+    private static void applyOne(double[] v, double[] u, double[] uScaled, int size) {
+        double g = DoubleKernels.dot(u, 0, v, 0, size);
+        DoubleKernels.axpy(-g, uScaled, 0, v, 0, size);
     }
 
     // Steps i and i + 1 on one row v (columns 0..i+1): v·(I − u·uᵀ/h1) then ·(I − u'·u'ᵀ/h2), u zero at i + 1. With
