@@ -42,38 +42,45 @@ public final class SymmetricEigenSolver {
         int exponent = largest > 0 && largest < Double.POSITIVE_INFINITY ? Math.getExponent(largest) : 0;
         double factor = Math.scalb(0.5, -exponent);
         double[][] w = new double[n][n];
-        for (int i0 = 0; i0 < n; i0 += TILE) { // in tiles: a's transpose is read down its columns
-            for (int j0 = 0; j0 < n; j0 += TILE) {
-                for (int i = i0; i < Math.min(n, i0 + TILE); i++) {
-                    for (int j = j0; j < Math.min(n, j0 + TILE); j++) {
-                        w[i][j] = a[i * n + j] * factor + a[j * n + i] * factor;
-                    }
-                }
-            }
-        }
+        int parts = Math.max(1, Math.min(parallel.threads(), n / PART_SIZE));
+        parallel.run(parts, p -> symmetrizeRows(a, n, factor, w, n * p / parts, n * (p + 1) / parts));
         double[] d = new double[n];
         double[] e = new double[n];
         reduce(w, d, e); // the symmetric input is its own transpose: the reduction works on Vᵀ from the start
-        double[] reflectors = new double[n * (n - 1) / 2];
-        double[] scales = new double[n - 1];
-        for (int i = 0; i < n - 1; i++) {
-            System.arraycopy(w[i + 1], 0, reflectors, i * (i + 1) / 2, i + 1);
-            scales[i] = d[i + 1];
-        }
+        double[] scales = new double[n - 1]; // reflector i: I − u·uᵀ/scales[i], u = w[i + 1][0..i]
+        System.arraycopy(d, 1, scales, 0, n - 1);
         for (int i = 0; i < n; i++) {
             d[i] = w[i][i];
         }
         double[] ascending = new double[n];
         double[][] vt = new double[n][n];
         TridiagonalDivideAndConquer.solve(d, e, ascending, vt, parallel);
-        int parts = Math.max(1, Math.min(parallel.threads(), n / PART_SIZE));
-        parallel.run(parts, p -> applyReflectors(vt, reflectors, scales, n * p / parts, n * (p + 1) / parts));
+        parallel.run(parts, p -> applyReflectors(vt, w, scales, n * p / parts, n * (p + 1) / parts));
         for (int j = 0; j < n; j++) {
             values[j] = Math.scalb(ascending[n - 1 - j], exponent);
         }
-        for (int j0 = 0; j0 < n; j0 += TILE) { // column j of vectors: the eigenvector of the j-th largest, row n−1−j
+        parallel.run(parts, p -> writeDescending(vt, vectors, n * p / parts, n * (p + 1) / parts));
+    }
+
+    // Rows [first, end) of w = factor·(A + Aᵀ), the scaled symmetric part of the row-major a, in tiles of columns (a's
+    // transpose is read down its columns)
+    private static void symmetrizeRows(double[] a, int n, double factor, double[][] w, int first, int end) {
+        for (int j0 = 0; j0 < n; j0 += TILE) {
+            for (int i = first; i < end; i++) {
+                for (int j = j0; j < Math.min(n, j0 + TILE); j++) {
+                    w[i][j] = a[i * n + j] * factor + a[j * n + i] * factor;
+                }
+            }
+        }
+    }
+
+    // Rows [first, end) of the output: column j of vectors is the eigenvector of the j-th largest eigenvalue, row
+    // n − 1 − j of vt (ascending), in tiles of columns
+    private static void writeDescending(double[][] vt, double[] vectors, int first, int end) {
+        int n = vt.length;
+        for (int j0 = 0; j0 < n; j0 += TILE) {
             int j1 = Math.min(n, j0 + TILE);
-            for (int i = 0; i < n; i++) {
+            for (int i = first; i < end; i++) {
                 for (int j = j0; j < j1; j++) {
                     vectors[i * n + j] = vt[n - 1 - j][i];
                 }
@@ -86,7 +93,7 @@ public final class SymmetricEigenSolver {
     // exist (see applyTwo), four rows at a time, and GROUP passes to a block of four rows before the next block, so
     // that the rows are read from L2 once per group (the group's vectors stay in L1). Every row sees the same
     // operations in the same order whatever the blocking.
-    private static void applyReflectors(double[][] rows, double[] reflectors, double[] scales, int first, int end) {
+    private static void applyReflectors(double[][] rows, double[][] w, double[] scales, int first, int end) {
         int n = rows.length;
         double[][] u = new double[GROUP][n];
         double[][] uScaled = new double[GROUP][n];
@@ -105,7 +112,7 @@ public final class SymmetricEigenSolver {
                 if (h1 == 0) {
                     continue;
                 }
-                System.arraycopy(reflectors, i * (i + 1) / 2, u[passes], 0, i + 1);
+                System.arraycopy(w[i + 1], 0, u[passes], 0, i + 1);
                 for (int k = 0; k <= i; k++) {
                     uScaled[passes][k] = u[passes][k] / h1;
                 }
@@ -115,7 +122,7 @@ public final class SymmetricEigenSolver {
                     int size = i + 2;
                     u[passes][i + 1] = 0;
                     uScaled[passes][i + 1] = 0;
-                    System.arraycopy(reflectors, (i + 1) * (i + 2) / 2, next[passes], 0, size);
+                    System.arraycopy(w[i + 2], 0, next[passes], 0, size);
                     for (int k = 0; k < size; k++) {
                         nextScaled[passes][k] = next[passes][k] / h2;
                     }
