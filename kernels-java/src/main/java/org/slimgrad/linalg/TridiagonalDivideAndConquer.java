@@ -281,9 +281,9 @@ final class TridiagonalDivideAndConquer {
 
     // The secular roots of the kept poles and their eigenvectors, written into the kept rows' objects (row
     // old[kept[j]] receives root j's vector). Returns the roots, ascending.
-    private double[] mergeKept(double[][] old, double[] d, double[] z, double rho, int[] kept, int count,
-                               boolean[] inFirst, boolean[] inSecond, int lo, int mid, int hi,
-                               Parallel parallel) {
+    private static double[] mergeKept(double[][] old, double[] d, double[] z, double rho, int[] kept, int count,
+                                      boolean[] inFirst, boolean[] inSecond, int lo, int mid, int hi,
+                                      Parallel parallel) {
         double[] poles = new double[count];
         double[] weights = new double[count];
         double weightSum = 0;
