@@ -28,9 +28,11 @@ final class LaneTransfer {
 
     /** One row of a line, for the scalar path. */
     private float[] row = new float[0];
-    /** A LANES×LANES tile and its ping-pong partner for {@link TileTranspose}. */
+    /** A LANES×LANES tile for {@link TileTranspose}: its input (a store's columns) or output (a load's columns). */
     private final float[] tile = new float[LANES * LANES];
-    private final float[] spare = new float[LANES * LANES];
+    private final MemorySegment tileSegment = MemorySegment.ofArray(tile);
+    /** A store's tile transposed: LANES elements of each of LANES lines. */
+    private final float[] transposed = new float[LANES * LANES];
 
     /** The number of lines of x: its rows when lines are rows, else its columns. */
     static int lines(Matrix x, boolean rowLines) {
@@ -51,14 +53,9 @@ final class LaneTransfer {
             int vectorEnd = length - length % LANES;
             for (int t = 0; t < vectorEnd; t += LANES) {
                 for (int half = 0; half < W; half += LANES) {
-                    for (int l = 0; l < LANES; l++) {
-                        long at = x.index(first + half + l, t) * Float.BYTES;
-                        FloatVector.fromMemorySegment(S, seg, at, ORDER).intoArray(tile, l * LANES);
-                    }
-                    float[] columns = TileTranspose.transpose(tile, spare);
+                    TileTranspose.transpose(seg, x.index(first + half, t), x.ld(), tile, 0, LANES);
                     for (int c = 0; c < LANES; c++) {
-                        FloatVector.fromArray(S, columns, c * LANES)
-                                .intoArray(buf, base + position[t + c] * W + half);
+                        FloatVector.fromArray(S, tile, c * LANES).intoArray(buf, base + position[t + c] * W + half);
                     }
                 }
             }
@@ -168,9 +165,9 @@ final class LaneTransfer {
                     for (int c = 0; c < LANES; c++) {
                         FloatVector.fromArray(S, buf, base + position[t + c] * W + half).intoArray(tile, c * LANES);
                     }
-                    float[] lines = TileTranspose.transpose(tile, spare);
+                    TileTranspose.transpose(tileSegment, 0, LANES, transposed, 0, LANES);
                     for (int l = 0; l < LANES; l++) {
-                        storeScaled(lines, l * LANES, alpha, beta, seg, y.index(first + half + l, t) * Float.BYTES);
+                        storeScaled(transposed, l * LANES, alpha, beta, seg, y.index(first + half + l, t) * Float.BYTES);
                     }
                 }
             }

@@ -38,7 +38,7 @@ final class SgemmPacking {
 
     /**
      * Packs the mc×kc block of op(A) at (i0, p0) into {@code dst} from index {@code d0} (⌈mc/MR⌉·MR·ROW floats,
-     * kc ≤ ROW). {@code tile} and {@code spare} are scratch of L·L floats each, used when A is transposed.
+     * kc ≤ ROW). {@code tile} and {@code spare} are scratch of L·L floats each, for the edge tiles of a transposed A.
      */
     static void packA(boolean transA, Matrix a, int i0, int p0, int mc, int kc, float[] dst, int d0, float[] tile,
                       float[] spare) {
@@ -54,11 +54,16 @@ final class SgemmPacking {
             return;
         }
         // op(A)[i, p] = A[p, i]: an L×L tile of A (L steps of k, L rows of op(A)) becomes, transposed, L runs of L
-        // steps, one per row of Ã. Lanes past mc load as zero, which pads the last strip.
+        // steps, one per row of Ã. A tile at an edge is assembled in `tile` first: lanes past mc load as zero, which
+        // pads the last strip.
         for (int p = 0; p < kc; p += L) {
             int steps = Math.min(L, kc - p);
             VectorMask<Float> stepMask = S.indexInRange(0, steps);
             for (int i = 0; i < rows; i += L) {
+                if (steps == L && i + L <= mc) {
+                    TileTranspose.transpose(src, a.index(p0 + p, i0 + i), a.ld(), dst, d0 + i * ROW + p, ROW);
+                    continue;
+                }
                 VectorMask<Float> rowMask = S.indexInRange(i, mc);
                 for (int q = 0; q < L; q++) {
                     FloatVector run = q < steps
@@ -67,9 +72,9 @@ final class SgemmPacking {
                             : FloatVector.zero(S);
                     run.intoArray(tile, q * L);
                 }
-                float[] transposed = TileTranspose.transpose(tile, spare);
+                TileTranspose.transpose(MemorySegment.ofArray(tile), 0, L, spare, 0, L);
                 for (int r = 0, last = Math.min(L, rows - i); r < last; r++) {
-                    FloatVector.fromArray(S, transposed, r * L).intoArray(dst, d0 + (i + r) * ROW + p, stepMask);
+                    FloatVector.fromArray(S, spare, r * L).intoArray(dst, d0 + (i + r) * ROW + p, stepMask);
                 }
             }
         }

@@ -14,7 +14,7 @@ import org.slimgrad.simd.VectorWidth;
  * Moves a chunk of up to {@link #TOKENS} consecutive rows (tokens) of a matrix into a token-major buffer and back:
  * {@code buf[j·TOKENS + t]} holds element (t0 + t, j), so one column's chunk of tokens is {@code TOKENS} contiguous
  * floats — what sparse kernels load as vectors while they hop between columns. Full LANES×LANES blocks go through
- * {@link TileTranspose}; the ragged edges are copied one element at a time.
+ * {@link TileTranspose} straight from the matrix's rows; the ragged edges are copied one element at a time.
  */
 final class TokenChunks {
 
@@ -28,9 +28,8 @@ final class TokenChunks {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
 
+    /** {@link #store}'s transposed tile: LANES rows of LANES tokens' elements. */
     private final float[] tile = new float[LANES * LANES];
-    private final float[] spare = new float[LANES * LANES];
-    private float[] staging = new float[0];
 
     /** buf[j·TOKENS + t] = x[t0 + t, j] for t &lt; tokens; zero for tokens ≤ t &lt; TOKENS. */
     void load(Matrix x, int t0, int tokens, float[] buf) {
@@ -38,21 +37,9 @@ final class TokenChunks {
         MemorySegment seg = x.segment();
         int fullTokens = tokens - tokens % LANES;
         int fullCols = cols - cols % LANES;
-        float[] rows = staging(cols);
         for (int t = 0; t < fullTokens; t += LANES) {
-            // LANES whole rows first, as sequential bulk copies: reading LANES rows side by side from memory
-            // instead runs at half the speed
-            for (int q = 0; q < LANES; q++) {
-                MemorySegment.copy(seg, F, x.index(t0 + t + q, 0) * Float.BYTES, rows, q * cols, cols);
-            }
             for (int j = 0; j < fullCols; j += LANES) {
-                for (int q = 0; q < LANES; q++) {
-                    FloatVector.fromArray(S, rows, q * cols + j).intoArray(tile, q * LANES);
-                }
-                float[] columns = TileTranspose.transpose(tile, spare);
-                for (int c = 0; c < LANES; c++) {
-                    FloatVector.fromArray(S, columns, c * LANES).intoArray(buf, (j + c) * TOKENS + t);
-                }
+                TileTranspose.transpose(seg, x.index(t0 + t, j), x.ld(), buf, j * TOKENS + t, TOKENS);
             }
         }
         for (int t = 0; t < TOKENS; t++) {
@@ -69,15 +56,13 @@ final class TokenChunks {
         MemorySegment seg = y.segment();
         int fullTokens = tokens - tokens % LANES;
         int fullCols = cols - cols % LANES;
+        MemorySegment columns = MemorySegment.ofArray(buf);
         for (int t = 0; t < fullTokens; t += LANES) {
             for (int i = 0; i < fullCols; i += LANES) {
-                for (int c = 0; c < LANES; c++) {
-                    FloatVector.fromArray(S, buf, (i + c) * TOKENS + t).intoArray(tile, c * LANES);
-                }
-                float[] rows = TileTranspose.transpose(tile, spare);
+                TileTranspose.transpose(columns, i * TOKENS + t, TOKENS, tile, 0, LANES);
                 for (int q = 0; q < LANES; q++) {
                     long at = y.index(t0 + t + q, i) * Float.BYTES;
-                    FloatVector v = FloatVector.fromArray(S, rows, q * LANES).mul(alpha);
+                    FloatVector v = FloatVector.fromArray(S, tile, q * LANES).mul(alpha);
                     if (beta != 0f) {
                         v = FloatVector.fromMemorySegment(S, seg, at, ORDER).mul(beta).add(v);
                     }
@@ -92,12 +77,5 @@ final class TokenChunks {
                 seg.set(F, at, beta == 0f ? v : v + beta * seg.get(F, at));
             }
         }
-    }
-
-    private float[] staging(int cols) {
-        if (staging.length < LANES * cols) {
-            staging = new float[LANES * cols];
-        }
-        return staging;
     }
 }
