@@ -90,11 +90,20 @@ final class SgemmPacking {
             int nr = Math.min(NR, nc - jr);
             int base = d0 + jr * kc;
             if (transB) {
-                // op(B)[p, j] = B[j, p]: row j of B is one column of a strip.
-                for (int col = 0; col < nr; col++) {
-                    MemorySegment.copy(src, F, b.index(j0 + jr + col, p0) * Float.BYTES, line, 0, kc);
-                    for (int p = 0; p < kc; p++) {
-                        dst[base + p * NR + col] = line[p];
+                // op(B)[p, j] = B[j, p]: row j of B is one column of a strip. In a full strip, L rows of B by L
+                // steps of k are a tile that TileTranspose turns into L steps of L columns; the steps past the last
+                // whole tile (and a partial strip) go one row at a time through `line`.
+                int tiled = nr == NR ? kc - kc % L : 0;
+                for (int p = 0; p < tiled; p += L) {
+                    for (int half = 0; half < NR; half += L) {
+                        TileTranspose.transpose(src, b.index(j0 + jr + half, p0 + p), b.ld(), dst,
+                                base + p * NR + half, NR);
+                    }
+                }
+                for (int col = 0; col < nr && tiled < kc; col++) {
+                    MemorySegment.copy(src, F, b.index(j0 + jr + col, p0 + tiled) * Float.BYTES, line, 0, kc - tiled);
+                    for (int p = tiled; p < kc; p++) {
+                        dst[base + p * NR + col] = line[p - tiled];
                     }
                 }
                 if (nr < NR) {
