@@ -225,113 +225,122 @@ final class LaneFft {
     private static void radix8(float[] buf, int in, int out, float[] tw, int l, int r, int n) {
         int eighth = n / 8;
         for (int k = 0; k < l; k++) {
-            boolean twiddle = k > 0; // the first stage (l = 1) is all k = 0, unit twiddles
-            int t = 14 * k;
             int i0 = in + (k * 8) * r * W;
             int o0 = out + k * r * W;
             for (int b = 0; b < r; b++) {
-                int at = i0 + b * W;
-                int step = r * W;
-                FloatVector a0r = load(buf, at);
-                FloatVector a0i = load(buf, at + LANES);
-                FloatVector a1r = load(buf, at + step);
-                FloatVector a1i = load(buf, at + step + LANES);
-                FloatVector a2r = load(buf, at + 2 * step);
-                FloatVector a2i = load(buf, at + 2 * step + LANES);
-                FloatVector a3r = load(buf, at + 3 * step);
-                FloatVector a3i = load(buf, at + 3 * step + LANES);
-                FloatVector a4r = load(buf, at + 4 * step);
-                FloatVector a4i = load(buf, at + 4 * step + LANES);
-                FloatVector a5r = load(buf, at + 5 * step);
-                FloatVector a5i = load(buf, at + 5 * step + LANES);
-                FloatVector a6r = load(buf, at + 6 * step);
-                FloatVector a6i = load(buf, at + 6 * step + LANES);
-                FloatVector a7r = load(buf, at + 7 * step);
-                FloatVector a7i = load(buf, at + 7 * step + LANES);
-                if (twiddle) {
-                    FloatVector x = a1r;
-                    a1r = x.mul(tw[t]).sub(a1i.mul(tw[t + 1]));
-                    a1i = x.mul(tw[t + 1]).add(a1i.mul(tw[t]));
-                    x = a2r;
-                    a2r = x.mul(tw[t + 2]).sub(a2i.mul(tw[t + 3]));
-                    a2i = x.mul(tw[t + 3]).add(a2i.mul(tw[t + 2]));
-                    x = a3r;
-                    a3r = x.mul(tw[t + 4]).sub(a3i.mul(tw[t + 5]));
-                    a3i = x.mul(tw[t + 5]).add(a3i.mul(tw[t + 4]));
-                    x = a4r;
-                    a4r = x.mul(tw[t + 6]).sub(a4i.mul(tw[t + 7]));
-                    a4i = x.mul(tw[t + 7]).add(a4i.mul(tw[t + 6]));
-                    x = a5r;
-                    a5r = x.mul(tw[t + 8]).sub(a5i.mul(tw[t + 9]));
-                    a5i = x.mul(tw[t + 9]).add(a5i.mul(tw[t + 8]));
-                    x = a6r;
-                    a6r = x.mul(tw[t + 10]).sub(a6i.mul(tw[t + 11]));
-                    a6i = x.mul(tw[t + 11]).add(a6i.mul(tw[t + 10]));
-                    x = a7r;
-                    a7r = x.mul(tw[t + 12]).sub(a7i.mul(tw[t + 13]));
-                    a7i = x.mul(tw[t + 13]).add(a7i.mul(tw[t + 12]));
-                }
-                // E = DFT₄ of the even inputs
-                FloatVector s0r = a0r.add(a4r);
-                FloatVector s0i = a0i.add(a4i);
-                FloatVector d0r = a0r.sub(a4r);
-                FloatVector d0i = a0i.sub(a4i);
-                FloatVector s2r = a2r.add(a6r);
-                FloatVector s2i = a2i.add(a6i);
-                FloatVector d2r = a2r.sub(a6r);
-                FloatVector d2i = a2i.sub(a6i);
-                FloatVector e0r = s0r.add(s2r);
-                FloatVector e0i = s0i.add(s2i);
-                FloatVector e2r = s0r.sub(s2r);
-                FloatVector e2i = s0i.sub(s2i);
-                FloatVector e1r = d0r.add(d2i);   // d0 − i·d2
-                FloatVector e1i = d0i.sub(d2r);
-                FloatVector e3r = d0r.sub(d2i);   // d0 + i·d2
-                FloatVector e3i = d0i.add(d2r);
-                // O = DFT₄ of the odd inputs
-                FloatVector s1r = a1r.add(a5r);
-                FloatVector s1i = a1i.add(a5i);
-                FloatVector d1r = a1r.sub(a5r);
-                FloatVector d1i = a1i.sub(a5i);
-                FloatVector s3r = a3r.add(a7r);
-                FloatVector s3i = a3i.add(a7i);
-                FloatVector d3r = a3r.sub(a7r);
-                FloatVector d3i = a3i.sub(a7i);
-                FloatVector q0r = s1r.add(s3r);
-                FloatVector q0i = s1i.add(s3i);
-                FloatVector q2r = s1r.sub(s3r);
-                FloatVector q2i = s1i.sub(s3i);
-                FloatVector q1r = d1r.add(d3i);
-                FloatVector q1i = d1i.sub(d3r);
-                FloatVector q3r = d1r.sub(d3i);
-                FloatVector q3i = d1i.add(d3r);
-                // W₈^d·O_d
-                FloatVector w1r = q1r.add(q1i).mul(SQRT_HALF);   // (1 − i)/√2·q1
-                FloatVector w1i = q1i.sub(q1r).mul(SQRT_HALF);
-                FloatVector w2r = q2i;                           // −i·q2
-                FloatVector w2i = q2r.neg();
-                FloatVector w3r = q3i.sub(q3r).mul(SQRT_HALF);   // −(1 + i)/√2·q3
-                FloatVector w3i = q3r.add(q3i).neg().mul(SQRT_HALF);
-                int o = o0 + b * W;
-                int stride = eighth * W;
-                e0r.add(q0r).intoArray(buf, o);
-                e0i.add(q0i).intoArray(buf, o + LANES);
-                e1r.add(w1r).intoArray(buf, o + stride);
-                e1i.add(w1i).intoArray(buf, o + stride + LANES);
-                e2r.add(w2r).intoArray(buf, o + 2 * stride);
-                e2i.add(w2i).intoArray(buf, o + 2 * stride + LANES);
-                e3r.add(w3r).intoArray(buf, o + 3 * stride);
-                e3i.add(w3i).intoArray(buf, o + 3 * stride + LANES);
-                e0r.sub(q0r).intoArray(buf, o + 4 * stride);
-                e0i.sub(q0i).intoArray(buf, o + 4 * stride + LANES);
-                e1r.sub(w1r).intoArray(buf, o + 5 * stride);
-                e1i.sub(w1i).intoArray(buf, o + 5 * stride + LANES);
-                e2r.sub(w2r).intoArray(buf, o + 6 * stride);
-                e2i.sub(w2i).intoArray(buf, o + 6 * stride + LANES);
-                e3r.sub(w3r).intoArray(buf, o + 7 * stride);
-                e3i.sub(w3i).intoArray(buf, o + 7 * stride + LANES);
+                butterfly8(buf, i0 + b * W, r * W, o0 + b * W, eighth * W, tw, k);
             }
         }
+    }
+
+    /**
+     * One radix-8 butterfly: inputs {@code step} floats apart from {@code at}, outputs {@code stride} apart from
+     * {@code o}, twiddles of offset k (k = 0, and every k of the first stage, has unit twiddles). A method of its own
+     * that C2 does not inline (it is far over the hot-method size), so that the loops of {@link #radix8} stay loops
+     * of calls: with the butterfly inside them, C2 unrolled or unswitched them according to the trip counts the
+     * profile happened to see (r is 64, 8 or 1 for the stages of 1024), and in some JVMs compiled 40 KB of radix8
+     * (three copies of the butterfly, 880 vector spills) where others compiled 12 KB, which made the whole DCT step
+     * run at half speed in those JVMs.
+     */
+    private static void butterfly8(float[] buf, int at, int step, int o, int stride, float[] tw, int k) {
+        boolean twiddle = k > 0;
+        int t = 14 * k;
+        FloatVector a0r = load(buf, at);
+        FloatVector a0i = load(buf, at + LANES);
+        FloatVector a1r = load(buf, at + step);
+        FloatVector a1i = load(buf, at + step + LANES);
+        FloatVector a2r = load(buf, at + 2 * step);
+        FloatVector a2i = load(buf, at + 2 * step + LANES);
+        FloatVector a3r = load(buf, at + 3 * step);
+        FloatVector a3i = load(buf, at + 3 * step + LANES);
+        FloatVector a4r = load(buf, at + 4 * step);
+        FloatVector a4i = load(buf, at + 4 * step + LANES);
+        FloatVector a5r = load(buf, at + 5 * step);
+        FloatVector a5i = load(buf, at + 5 * step + LANES);
+        FloatVector a6r = load(buf, at + 6 * step);
+        FloatVector a6i = load(buf, at + 6 * step + LANES);
+        FloatVector a7r = load(buf, at + 7 * step);
+        FloatVector a7i = load(buf, at + 7 * step + LANES);
+        if (twiddle) {
+            FloatVector x = a1r;
+            a1r = x.mul(tw[t]).sub(a1i.mul(tw[t + 1]));
+            a1i = x.mul(tw[t + 1]).add(a1i.mul(tw[t]));
+            x = a2r;
+            a2r = x.mul(tw[t + 2]).sub(a2i.mul(tw[t + 3]));
+            a2i = x.mul(tw[t + 3]).add(a2i.mul(tw[t + 2]));
+            x = a3r;
+            a3r = x.mul(tw[t + 4]).sub(a3i.mul(tw[t + 5]));
+            a3i = x.mul(tw[t + 5]).add(a3i.mul(tw[t + 4]));
+            x = a4r;
+            a4r = x.mul(tw[t + 6]).sub(a4i.mul(tw[t + 7]));
+            a4i = x.mul(tw[t + 7]).add(a4i.mul(tw[t + 6]));
+            x = a5r;
+            a5r = x.mul(tw[t + 8]).sub(a5i.mul(tw[t + 9]));
+            a5i = x.mul(tw[t + 9]).add(a5i.mul(tw[t + 8]));
+            x = a6r;
+            a6r = x.mul(tw[t + 10]).sub(a6i.mul(tw[t + 11]));
+            a6i = x.mul(tw[t + 11]).add(a6i.mul(tw[t + 10]));
+            x = a7r;
+            a7r = x.mul(tw[t + 12]).sub(a7i.mul(tw[t + 13]));
+            a7i = x.mul(tw[t + 13]).add(a7i.mul(tw[t + 12]));
+        }
+        // E = DFT₄ of the even inputs
+        FloatVector s0r = a0r.add(a4r);
+        FloatVector s0i = a0i.add(a4i);
+        FloatVector d0r = a0r.sub(a4r);
+        FloatVector d0i = a0i.sub(a4i);
+        FloatVector s2r = a2r.add(a6r);
+        FloatVector s2i = a2i.add(a6i);
+        FloatVector d2r = a2r.sub(a6r);
+        FloatVector d2i = a2i.sub(a6i);
+        FloatVector e0r = s0r.add(s2r);
+        FloatVector e0i = s0i.add(s2i);
+        FloatVector e2r = s0r.sub(s2r);
+        FloatVector e2i = s0i.sub(s2i);
+        FloatVector e1r = d0r.add(d2i);   // d0 − i·d2
+        FloatVector e1i = d0i.sub(d2r);
+        FloatVector e3r = d0r.sub(d2i);   // d0 + i·d2
+        FloatVector e3i = d0i.add(d2r);
+        // O = DFT₄ of the odd inputs
+        FloatVector s1r = a1r.add(a5r);
+        FloatVector s1i = a1i.add(a5i);
+        FloatVector d1r = a1r.sub(a5r);
+        FloatVector d1i = a1i.sub(a5i);
+        FloatVector s3r = a3r.add(a7r);
+        FloatVector s3i = a3i.add(a7i);
+        FloatVector d3r = a3r.sub(a7r);
+        FloatVector d3i = a3i.sub(a7i);
+        FloatVector q0r = s1r.add(s3r);
+        FloatVector q0i = s1i.add(s3i);
+        FloatVector q2r = s1r.sub(s3r);
+        FloatVector q2i = s1i.sub(s3i);
+        FloatVector q1r = d1r.add(d3i);
+        FloatVector q1i = d1i.sub(d3r);
+        FloatVector q3r = d1r.sub(d3i);
+        FloatVector q3i = d1i.add(d3r);
+        // W₈^d·O_d
+        FloatVector w1r = q1r.add(q1i).mul(SQRT_HALF);   // (1 − i)/√2·q1
+        FloatVector w1i = q1i.sub(q1r).mul(SQRT_HALF);
+        FloatVector w2r = q2i;                           // −i·q2
+        FloatVector w2i = q2r.neg();
+        FloatVector w3r = q3i.sub(q3r).mul(SQRT_HALF);   // −(1 + i)/√2·q3
+        FloatVector w3i = q3r.add(q3i).neg().mul(SQRT_HALF);
+        e0r.add(q0r).intoArray(buf, o);
+        e0i.add(q0i).intoArray(buf, o + LANES);
+        e1r.add(w1r).intoArray(buf, o + stride);
+        e1i.add(w1i).intoArray(buf, o + stride + LANES);
+        e2r.add(w2r).intoArray(buf, o + 2 * stride);
+        e2i.add(w2i).intoArray(buf, o + 2 * stride + LANES);
+        e3r.add(w3r).intoArray(buf, o + 3 * stride);
+        e3i.add(w3i).intoArray(buf, o + 3 * stride + LANES);
+        e0r.sub(q0r).intoArray(buf, o + 4 * stride);
+        e0i.sub(q0i).intoArray(buf, o + 4 * stride + LANES);
+        e1r.sub(w1r).intoArray(buf, o + 5 * stride);
+        e1i.sub(w1i).intoArray(buf, o + 5 * stride + LANES);
+        e2r.sub(w2r).intoArray(buf, o + 6 * stride);
+        e2i.sub(w2i).intoArray(buf, o + 6 * stride + LANES);
+        e3r.sub(w3r).intoArray(buf, o + 7 * stride);
+        e3i.sub(w3i).intoArray(buf, o + 7 * stride + LANES);
     }
 
     /**
