@@ -16,7 +16,8 @@ import org.slimgrad.simd.VectorWidth;
  * a position map: element t of a line goes to (or comes from) buffer element {@code position[t]}.
  *
  * <p>Lines are the rows of the matrix or its columns. Columns are already lane-shaped (neighbouring columns are
- * neighbouring floats), so they move as whole vectors; rows are transposed through a scalar row copy.
+ * neighbouring floats), so they move as whole vectors; a full block of rows is transposed LANES×LANES tile by tile
+ * through {@link TileTranspose}, a partial one through a scalar row copy.
  */
 final class LaneTransfer {
 
