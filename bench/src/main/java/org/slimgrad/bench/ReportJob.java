@@ -7,8 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -16,7 +19,6 @@ import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
 
 import org.openjdk.jmh.results.BenchmarkResult;
-import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatFactory;
@@ -31,6 +33,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 import org.slimgrad.bench.report.Case;
 import org.slimgrad.bench.report.JmhResults;
 import org.slimgrad.bench.report.Report;
+import org.slimgrad.bench.report.Rounds;
 import org.slimgrad.bench.report.Steadiness;
 import org.slimgrad.bench.report.Suite;
 
@@ -40,9 +43,10 @@ import org.slimgrad.bench.report.Suite;
  * and writes {@code report/}: index.md, results.json, the charts, and the raw jmh.json and accuracy.json.
  *
  * <pre>
- * Main report                       quick suite: 3×0.5 s warm-up, 5×0.5 s measurement, one fork per case; an
- *                                   unsteady case (Steadiness) again with 6, then 12 warm-ups
- * Main report --full                full suite: the benchmarks' own iterations, two forks, the 1B shapes too
+ * Main report                       quick suite: 3×0.5 s warm-up, 5×0.5 s measurement, two forks per case in
+ *                                   mirrored rounds (Rounds); an unsteady fork (Steadiness) again with 6, then 12
+ *                                   warm-ups
+ * Main report --full                full suite: the benchmarks' own iterations, the same two forks, the 1B shapes too
  * Main report --from DIR/jmh.json   rebuild the report from recorded results (accuracy.json beside it is used)
  * </pre>
  */
@@ -88,14 +92,15 @@ final class ReportJob {
     }
 
     private static List<RunResult> time(List<Case> suite, boolean full, long start) throws RunnerException {
-        List<RunResult> results = new ArrayList<>();
-        for (int i = 0; i < suite.size(); i++) {
-            Case c = suite.get(i);
-            System.out.printf(Locale.ROOT, "[%d/%d] %s: %s (elapsed %s)%n", i + 1, suite.size(), c.group(),
+        List<Case> runs = Rounds.order(suite);
+        Map<Case, List<RunResult>> forks = new HashMap<>();
+        for (int i = 0; i < runs.size(); i++) {
+            Case c = runs.get(i);
+            System.out.printf(Locale.ROOT, "[%d/%d] %s: %s (elapsed %s)%n", i + 1, runs.size(), c.group(),
                     c.implementation(), GemmComparison.elapsed(start));
             Collection<RunResult> measured = measure(c, full, 1);
-            // an unsteady case (iterations still trending, or an interval over half the mean) runs again with
-            // two, then four times the warm-up; the report marks one that stays unsteady
+            // an unsteady fork (iterations still trending, or an interval over half the mean) runs again with
+            // two, then four times the warm-up; the report marks a case that stays unsteady
             for (int longer = 2; longer <= 4; longer *= 2) {
                 Optional<String> problem = unsteady(measured);
                 if (problem.isEmpty()) {
@@ -104,9 +109,27 @@ final class ReportJob {
                 System.out.printf(Locale.ROOT, "    %s; again with %d× the warm-up%n", problem.get(), longer);
                 measured = measure(c, full, longer);
             }
-            results.addAll(measured);
+            forks.computeIfAbsent(c, k -> new ArrayList<>()).addAll(measured);
+        }
+        List<RunResult> results = new ArrayList<>();
+        for (Case c : suite) {
+            results.addAll(merge(forks.get(c)));
         }
         return results;
+    }
+
+    // one result per parameter set, holding the forks of every run of it
+    private static Collection<RunResult> merge(List<RunResult> runs) {
+        Map<String, List<BenchmarkResult>> byParams = new LinkedHashMap<>();
+        Map<String, RunResult> first = new HashMap<>();
+        for (RunResult run : runs) {
+            String id = run.getParams().id();
+            first.putIfAbsent(id, run);
+            byParams.computeIfAbsent(id, k -> new ArrayList<>()).addAll(run.getBenchmarkResults());
+        }
+        List<RunResult> merged = new ArrayList<>();
+        byParams.forEach((id, results) -> merged.add(new RunResult(first.get(id).getParams(), results)));
+        return merged;
     }
 
     private static Collection<RunResult> measure(Case c, boolean full, int warmupFactor) throws RunnerException {
@@ -114,15 +137,15 @@ final class ReportJob {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include("^" + Pattern.quote(c.benchmark()) + "$")
                 .addProfiler(GCProfiler.class)
+                .forks(1)
                 .verbosity(VerboseMode.SILENT);
         c.params().forEach((k, v) -> options.param(k, v));
         if (full) { // the benchmarks' own iterations (1 to 3 warm-ups of 1 s); longer: 3 per factor
-            options.forks(2);
             if (warmupFactor > 1) {
                 options.warmupIterations(3 * warmupFactor);
             }
         } else {
-            options.forks(1).warmupIterations(3 * warmupFactor).warmupTime(TimeValue.milliseconds(500))
+            options.warmupIterations(3 * warmupFactor).warmupTime(TimeValue.milliseconds(500))
                     .measurementIterations(5).measurementTime(TimeValue.milliseconds(500));
         }
         return new Runner(options.build()).run();
@@ -130,14 +153,12 @@ final class ReportJob {
 
     private static Optional<String> unsteady(Collection<RunResult> measured) {
         for (RunResult run : measured) {
-            List<Double> iterations = new ArrayList<>();
+            List<List<Double>> forks = new ArrayList<>();
             for (BenchmarkResult fork : run.getBenchmarkResults()) {
-                for (IterationResult iteration : fork.getIterationResults()) {
-                    iterations.add(iteration.getPrimaryResult().getScore());
-                }
+                forks.add(fork.getIterationResults().stream().map(it -> it.getPrimaryResult().getScore()).toList());
             }
             Result<?> score = run.getPrimaryResult();
-            Optional<String> problem = Steadiness.problem(iterations, score.getScore(), score.getScoreError());
+            Optional<String> problem = Steadiness.problem(forks, score.getScore(), score.getScoreError());
             if (problem.isPresent()) {
                 return problem;
             }

@@ -22,16 +22,16 @@ public final class JmhResults {
 
     /**
      * One benchmark result; {@code error} is the 99.9% half-interval, NaN when JMH had too few samples;
-     * {@code iterations} the measurement iterations' scores, fork after fork (empty where the file has none);
+     * {@code forks} the measurement iterations' scores of each fork (empty where the file has none);
      * {@code allocatedBytes} the heap bytes allocated per operation (JMH's gc.alloc.rate.norm), NaN where the run
      * had no GC profiler.
      */
     public record Result(String benchmark, Map<String, String> params, double score, double error, String unit,
-                         List<Double> iterations, double allocatedBytes) {
+                         List<List<Double>> forks, double allocatedBytes) {
 
         /** Why the iterations are not steady ({@link Steadiness}); empty when they are. */
         public java.util.Optional<String> unsteady() {
-            return Steadiness.problem(iterations, score, error);
+            return Steadiness.problem(forks, score, error);
         }
     }
 
@@ -71,12 +71,14 @@ public final class JmhResults {
                     params.put(p.getKey(), p.getValue().getAsString());
                 }
             }
-            List<Double> iterations = new ArrayList<>();
+            List<List<Double>> forks = new ArrayList<>();
             if (metric.has("rawData") && metric.get("rawData").isJsonArray()) {
                 for (JsonElement fork : metric.getAsJsonArray("rawData")) {
+                    List<Double> iterations = new ArrayList<>();
                     for (JsonElement value : fork.getAsJsonArray()) {
                         iterations.add(value.getAsDouble());
                     }
+                    forks.add(List.copyOf(iterations));
                 }
             }
             double allocated = Double.NaN;
@@ -87,7 +89,7 @@ public final class JmhResults {
             }
             out.add(new Result(benchmark, params, number(metric, "score", where + " (" + benchmark + ")"),
                     metric.has("scoreError") ? number(metric, "scoreError", where) : Double.NaN,
-                    string(metric, "scoreUnit", where + " (" + benchmark + ")"), List.copyOf(iterations),
+                    string(metric, "scoreUnit", where + " (" + benchmark + ")"), List.copyOf(forks),
                     allocated));
         }
         return out;

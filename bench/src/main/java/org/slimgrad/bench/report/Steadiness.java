@@ -6,10 +6,11 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Whether a case's measurement iterations describe a steady state: not still trending (the mean of the first two
- * iterations within 20% of the mean of the last two, either way: a JIT still compiling, or a neighbour arriving),
- * and an interval at most half the mean. The report job measures an unsteady case again with a longer warm-up;
- * the report marks a row that stayed unsteady.
+ * Whether a case's measurement iterations describe a steady state: no fork still trending (the mean of its first two
+ * iterations within 20% of the mean of its last two, either way: a JIT still compiling, or a neighbour arriving),
+ * and an interval at most half the mean. Forks are judged one by one: two forks at different levels are the host's
+ * drift between them, which the interval carries, not a warm-up too short. The report job measures an unsteady
+ * fork again with a longer warm-up; the report marks a row that stayed unsteady.
  */
 public final class Steadiness {
 
@@ -20,10 +21,24 @@ public final class Steadiness {
     }
 
     /**
-     * Why these iterations (and the score's 99.9% half-interval) are not steady; empty when they are. An error of NaN
-     * (JMH had too few samples for an interval) leaves the trend as the only test.
+     * Why these iterations, fork by fork (and the score's 99.9% half-interval), are not steady; empty when they are.
+     * An error of NaN (JMH had too few samples for an interval) leaves the trend as the only test.
      */
-    public static Optional<String> problem(List<Double> iterations, double score, double error) {
+    public static Optional<String> problem(List<List<Double>> forks, double score, double error) {
+        for (List<Double> iterations : forks) {
+            Optional<String> trend = trend(iterations);
+            if (trend.isPresent()) {
+                return trend;
+            }
+        }
+        if (error > score / 2) {
+            return Optional.of(String.format(Locale.ROOT, "interval ± %.2g is more than half the mean %.3g", error,
+                    score));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> trend(List<Double> iterations) {
         if (iterations.size() >= 4) {
             int n = iterations.size();
             double first = (iterations.get(0) + iterations.get(1)) / 2;
@@ -32,10 +47,6 @@ public final class Steadiness {
                 return Optional.of("iterations still trend: " + iterations.stream()
                         .map(v -> String.format(Locale.ROOT, "%.3g", v)).collect(Collectors.joining(", ")));
             }
-        }
-        if (error > score / 2) {
-            return Optional.of(String.format(Locale.ROOT, "interval ± %.2g is more than half the mean %.3g", error,
-                    score));
         }
         return Optional.empty();
     }
