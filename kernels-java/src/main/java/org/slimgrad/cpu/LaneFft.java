@@ -30,9 +30,12 @@ final class LaneFft {
     private LaneFft() {
     }
 
+    /** Elements of the L1 scratch of a {@link #radix8x8} pass, kept past the n elements of the region it reads. */
+    private static final int PAIR_SCRATCH = 64;
+
     /** Complex elements each of the two work buffers needs for {@code plan}. */
     static int workspaceElements(FftPlan plan) {
-        return plan.bluestein == null ? plan.n : plan.bluestein.inner.n;
+        return plan.bluestein == null ? plan.n + PAIR_SCRATCH : workspaceElements(plan.bluestein.inner);
     }
 
     /**
@@ -59,9 +62,16 @@ final class LaneFft {
         for (int s = 0; s < stagesDone; s++) {
             l *= plan.radices[s];
         }
-        for (int s = stagesDone; s < plan.radices.length; s++) {
-            int p = plan.radices[s];
-            stage(plan, s, buf, in, out, l, n / (l * p));
+        int[] radices = plan.radices;
+        for (int s = stagesDone; s < radices.length; s++) {
+            int p = radices[s];
+            if (p == 8 && s + 1 < radices.length && radices[s + 1] == 8 && pairSpreads(l, n / (l * 64), n)) {
+                radix8x8(buf, in, out, plan.twiddles[s], plan.twiddles[s + 1], l, n / (l * 8), n);
+                p = 64;
+                s++;
+            } else {
+                stage(plan, s, buf, in, out, l, n / (l * p));
+            }
             int t = in;
             in = out;
             out = t;
@@ -231,6 +241,42 @@ final class LaneFft {
                 butterfly8(buf, i0 + b * W, r * W, o0 + b * W, eighth * W, tw, k);
             }
         }
+    }
+
+    /**
+     * Two radix-8 stages in one pass over the buffers: stages s (twiddles {@code tw}, l transforms r apart) and s + 1
+     * ({@code tw2}, 8·l transforms r/8 apart). The 8 butterflies of stage s at (k, j·r/8 + b) feed exactly the 8 of
+     * stage s + 1 at (d·l + k, b), so each such group goes through a 64-element scratch past the input region's n
+     * elements, which stays in L1: one trip through L2 for two stages. The same butterflies in the same order as two
+     * {@link #radix8} stages, so the same bits.
+     */
+    private static void radix8x8(float[] buf, int in, int out, float[] tw, float[] tw2, int l, int r, int n) {
+        int r2 = r / 8;
+        int scratch = in + n * W;
+        int outStride = n / 8 * W;
+        for (int k = 0; k < l; k++) {
+            int i0 = in + (k * 8) * r * W;
+            for (int b = 0; b < r2; b++) {
+                for (int j = 0; j < 8; j++) {
+                    butterfly8(buf, i0 + (j * r2 + b) * W, r * W, scratch + j * W, 8 * W, tw, k);
+                }
+                for (int d = 0; d < 8; d++) {
+                    int k2 = d * l + k;
+                    butterfly8(buf, scratch + d * 8 * W, W, out + (k2 * r2 + b) * W, outStride, tw2, k2);
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether a {@link #radix8x8} pass with these l and r/8 pays: not when every output of a group lies at the same
+     * offset within a 4 KiB page (elements l·r/8 and n/8 apart both multiples of a page), so that all of them share
+     * two L1 sets, which the two separate stages never crowd like that. Measured with 16 lanes on Zen 5: n = 512 and
+     * 1024 12% and 8% faster fused; 2048, 3072 and 4096, all of whose groups are on one offset, 5–60% slower.
+     */
+    private static boolean pairSpreads(int l, int r2, int n) {
+        int page = 4096 / (W * Float.BYTES);
+        return page == 0 || (l * r2) % page != 0 || (n / 8) % page != 0;
     }
 
     /**
