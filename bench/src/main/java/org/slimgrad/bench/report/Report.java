@@ -65,16 +65,25 @@ public final class Report {
     }
 
     /**
-     * Matches every case to its JMH result; a case without one is an error naming the source and the missing cases,
-     * as is a group without slimgrad's row or without a peer.
+     * Matches every case to its JMH result: the first one not taken by an earlier case, so that a benchmark that two
+     * groups both time (the one-thread refresh, also in the thread-scaling group) shows in each group the run made
+     * with that group's others. A case without a result is an error naming the source and the missing cases, as is a
+     * group without slimgrad's row or without a peer.
      */
     public static Report build(List<Case> suite, List<JmhResults.Result> results, List<Accuracy> accuracy,
                                String source) {
         Map<String, List<Row>> byGroup = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
+        boolean[] taken = new boolean[results.size()];
         for (Case c : suite) {
-            JmhResults.Result found = results.stream().filter(r -> c.matches(r.benchmark(), r.params())).findFirst()
-                    .orElse(null);
+            JmhResults.Result found = null;
+            for (int i = 0; i < results.size() && found == null; i++) {
+                JmhResults.Result r = results.get(i);
+                if (!taken[i] && c.matches(r.benchmark(), r.params())) {
+                    taken[i] = true;
+                    found = r;
+                }
+            }
             if (found == null) {
                 missing.add(c.toString());
                 continue;

@@ -123,6 +123,31 @@ class ReportTest {
     }
 
     @Test
+    void aBenchmarkTimedInTwoGroupsShowsEachGroupItsOwnRun() {
+        String refresh = DCT + "dctProjectorRefresh";
+        Map<String, String> oneThread = Map.of("layer", "1024x2736", "threads", "1");
+        List<Case> suite = List.of(
+                new Case("projector refresh", "1024x2736", "slimgrad", true, refresh, oneThread),
+                new Case("projector refresh", "1024x2736", "dense", false, DCT + "denseMatmulRefresh",
+                        Map.of("layer", "1024x2736")),
+                new Case("thread scaling", "1024x2736", "2 threads", true, refresh,
+                        Map.of("layer", "1024x2736", "threads", "2")),
+                new Case("thread scaling", "1024x2736", "1 thread", false, refresh, oneThread));
+        List<JmhResults.Result> results = List.of(
+                result(refresh, oneThread, 3.0),
+                result(DCT + "denseMatmulRefresh", Map.of("layer", "1024x2736"), 36.0),
+                result(refresh, Map.of("layer", "1024x2736", "threads", "2"), 1.5),
+                result(refresh, oneThread, 2.4));
+        Report report = Report.build(suite, results, List.of(), "twice.json");
+        assertEquals(12.0, report.groups().get(0).speedup(), 1e-12, "36 / 3.0, the first run");
+        assertEquals(1.6, report.groups().get(1).speedup(), 1e-12, "2.4 / 1.5: the run beside the 2-thread one");
+    }
+
+    private static JmhResults.Result result(String benchmark, Map<String, String> params, double score) {
+        return new JmhResults.Result(benchmark, params, score, 0.1, "ms/op", List.of(List.of(score)), 0);
+    }
+
+    @Test
     void threadScalingTimesOneTwoAndEveryCoreWithEveryCoreAsOurs() {
         for (int cores : new int[]{2, 16}) {
             List<Case> cases = new java.util.ArrayList<>();
