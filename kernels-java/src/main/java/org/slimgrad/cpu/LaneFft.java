@@ -276,7 +276,7 @@ final class LaneFft {
      */
     private static boolean pairSpreads(int l, int r2, int n) {
         int page = 4096 / (W * Float.BYTES);
-        return page == 0 || (l * r2) % page != 0 || (n / 8) % page != 0;
+        return (l * r2) % page != 0 || (n / 8) % page != 0;
     }
 
     /**
