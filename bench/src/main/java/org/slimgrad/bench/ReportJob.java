@@ -120,16 +120,15 @@ final class ReportJob {
 
     // one result per parameter set, holding the forks of every run of it
     private static Collection<RunResult> merge(List<RunResult> runs) {
-        Map<String, List<BenchmarkResult>> byParams = new LinkedHashMap<>();
-        Map<String, RunResult> first = new HashMap<>();
+        Map<String, RunResult> byParams = new LinkedHashMap<>();
         for (RunResult run : runs) {
-            String id = run.getParams().id();
-            first.putIfAbsent(id, run);
-            byParams.computeIfAbsent(id, k -> new ArrayList<>()).addAll(run.getBenchmarkResults());
+            byParams.merge(run.getParams().id(), run, (earlier, later) -> {
+                List<BenchmarkResult> forks = new ArrayList<>(earlier.getBenchmarkResults());
+                forks.addAll(later.getBenchmarkResults());
+                return new RunResult(earlier.getParams(), forks);
+            });
         }
-        List<RunResult> merged = new ArrayList<>();
-        byParams.forEach((id, results) -> merged.add(new RunResult(first.get(id).getParams(), results)));
-        return merged;
+        return byParams.values();
     }
 
     private static Collection<RunResult> measure(Case c, boolean full, int warmupFactor) throws RunnerException {
