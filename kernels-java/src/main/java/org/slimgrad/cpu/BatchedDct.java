@@ -1,6 +1,7 @@
 package org.slimgrad.cpu;
 
 import java.util.Arrays;
+import java.util.function.BiConsumer;
 
 import org.slimgrad.Matrix;
 
@@ -21,6 +22,20 @@ final class BatchedDct {
     private static final ThreadLocal<Workspace> WORKSPACES = ThreadLocal.withInitial(Workspace::new);
 
     private BatchedDct() {
+    }
+
+    /**
+     * Runs {@code body} on the lines of x and y split as the kernels split y's (whole blocks of lines, one part per
+     * thread), with each part's lines of both as views; x has as many lines as y, of any length.
+     */
+    static void inParts(Workers workers, Matrix x, Matrix y, boolean rowLines, BiConsumer<Matrix, Matrix> body) {
+        int n = rowLines ? y.cols() : y.rows();
+        forParts(workers, LaneTransfer.lines(y, rowLines), n,
+                (part, first, end) -> body.accept(lines(x, rowLines, first, end), lines(y, rowLines, first, end)));
+    }
+
+    private static Matrix lines(Matrix m, boolean rowLines, int first, int end) {
+        return rowLines ? m.view(first, 0, end - first, m.cols()) : m.view(0, first, m.rows(), end - first);
     }
 
     /** y = orthonormal DCT-II (or, with {@code inverse}, DCT-III) of every line of x; y may be x itself. */

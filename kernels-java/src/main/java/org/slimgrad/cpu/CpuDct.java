@@ -27,15 +27,22 @@ final class CpuDct extends AbstractDctOps {
         this.threads = threads;
     }
 
+    // Each thread checks the lines it transforms, just before: a check of all of x on the calling thread first
+    // pulled every line into that core's caches, from where the other thread fetched its lines again (1024×2736
+    // rows in place on 2 threads: 3.4 ms, against 1.9 checked part by part). The parts split at whole blocks of
+    // lines, so a part's rare path gives its lines the bits the whole matrix's would.
     @Override
     protected void dctKernel(Matrix x, Matrix y, Axis axis, boolean inverse) {
         boolean rowLines = axis == Axis.ROWS;
-        if (DctGuard.safe(x)) {
-            BatchedDct.transform(threads.forOperands(x, y), x, y, rowLines, inverse);
-        } else {
-            DctGuard.transformLines(x, y, rowLines, 1f, 0f,
-                    (in, out) -> BatchedDct.transform(threads.forOperands(x, y), in, out, rowLines, inverse));
-        }
+        Workers one = threads.callerOnly();
+        BatchedDct.inParts(threads.forOperands(x, y), x, y, rowLines, (lines, out) -> {
+            if (DctGuard.safe(lines)) {
+                BatchedDct.transform(one, lines, out, rowLines, inverse);
+            } else {
+                DctGuard.transformLines(lines, out, rowLines, 1f, 0f,
+                        (in, transformed) -> BatchedDct.transform(one, in, transformed, rowLines, inverse));
+            }
+        });
     }
 
     // scores sum over every line: a non-finite line rightly makes them non-finite; finite g whose sums overflow is
@@ -128,15 +135,18 @@ final class CpuDct extends AbstractDctOps {
         }
     }
 
+    // checked part by part, as dctKernel
     @Override
     protected void idctScatterKernel(Matrix r, Axis axis, int[] indices, float alpha, float beta, Matrix out) {
         boolean rowLines = axis == Axis.ROWS;
-        if (DctGuard.safe(r)) {
-            BatchedDct.scatter(threads.forOperands(r, out), r, rowLines, indices, alpha, beta, out);
-        } else {
-            DctGuard.transformLines(r, out, rowLines, alpha, beta,
-                    (in, lines) -> BatchedDct.scatter(threads.forOperands(in, lines), in, rowLines, indices, 1f, 0f,
-                            lines));
-        }
+        Workers one = threads.callerOnly();
+        BatchedDct.inParts(threads.forOperands(r, out), r, out, rowLines, (coefficients, lines) -> {
+            if (DctGuard.safe(coefficients)) {
+                BatchedDct.scatter(one, coefficients, rowLines, indices, alpha, beta, lines);
+            } else {
+                DctGuard.transformLines(coefficients, lines, rowLines, alpha, beta,
+                        (in, transformed) -> BatchedDct.scatter(one, in, rowLines, indices, 1f, 0f, transformed));
+            }
+        });
     }
 }
