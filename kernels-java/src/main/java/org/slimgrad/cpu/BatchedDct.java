@@ -38,27 +38,28 @@ final class BatchedDct {
         return rowLines ? m.view(first, 0, end - first, m.cols()) : m.view(0, first, m.rows(), end - first);
     }
 
-    /** y = orthonormal DCT-II (or, with {@code inverse}, DCT-III) of every line of x; y may be x itself. */
-    static void transform(Workers workers, Matrix x, Matrix y, boolean rowLines, boolean inverse) {
+    /**
+     * y = orthonormal DCT-II (or, with {@code inverse}, DCT-III) of every line of x, on the calling thread (threads
+     * split the lines with {@link #inParts}); y may be x itself.
+     */
+    static void transform(Matrix x, Matrix y, boolean rowLines, boolean inverse) {
         int n = rowLines ? x.cols() : x.rows();
         DctPlan plan = DctPlan.of(n);
         int lines = LaneTransfer.lines(x, rowLines);
-        forParts(workers, lines, n, (part, first, end) -> {
-            Workspace ws = WORKSPACES.get().ensure(plan);
-            int[] identity = ws.identity(n);
-            for (; first < end; first += LINES) {
-                int count = Math.min(LINES, end - first);
-                if (inverse) {
-                    ws.transfer.load(x, rowLines, first, count, identity, ws.work, ws.a);
-                    int out = LaneDct.inverse(plan, ws.work, ws.a, ws.b);
-                    ws.transfer.store(ws.work, out, plan.position, 1f, 0f, y, rowLines, first, count);
-                } else {
-                    int stagesDone = loadForward(ws, plan, x, rowLines, first, count);
-                    int out = LaneDct.forward(plan, ws.work, ws.a, ws.b, stagesDone);
-                    ws.transfer.store(ws.work, out, identity, 1f, 0f, y, rowLines, first, count);
-                }
+        Workspace ws = WORKSPACES.get().ensure(plan);
+        int[] identity = ws.identity(n);
+        for (int first = 0; first < lines; first += LINES) {
+            int count = Math.min(LINES, lines - first);
+            if (inverse) {
+                ws.transfer.load(x, rowLines, first, count, identity, ws.work, ws.a);
+                int out = LaneDct.inverse(plan, ws.work, ws.a, ws.b);
+                ws.transfer.store(ws.work, out, plan.position, 1f, 0f, y, rowLines, first, count);
+            } else {
+                int stagesDone = loadForward(ws, plan, x, rowLines, first, count);
+                int out = LaneDct.forward(plan, ws.work, ws.a, ws.b, stagesDone);
+                ws.transfer.store(ws.work, out, identity, 1f, 0f, y, rowLines, first, count);
             }
-        });
+        }
     }
 
     /**
@@ -202,23 +203,20 @@ final class BatchedDct {
 
     /**
      * out = α·DCT-III of lines whose coefficients are r's elements at {@code indices} and zero elsewhere, plus
-     * β·out (out not read when β = 0).
+     * β·out (out not read when β = 0), on the calling thread (threads split the lines with {@link #inParts}).
      */
-    static void scatter(Workers workers, Matrix r, boolean rowLines, int[] indices, float alpha, float beta,
-                        Matrix out) {
+    static void scatter(Matrix r, boolean rowLines, int[] indices, float alpha, float beta, Matrix out) {
         int n = rowLines ? out.cols() : out.rows();
         DctPlan plan = DctPlan.of(n);
         int lines = LaneTransfer.lines(out, rowLines);
-        forParts(workers, lines, n, (part, first, end) -> {
-            Workspace ws = WORKSPACES.get().ensure(plan);
-            for (; first < end; first += LINES) {
-                int count = Math.min(LINES, end - first);
-                Arrays.fill(ws.work, ws.a, ws.a + n * W, 0f);
-                ws.transfer.load(r, rowLines, first, count, indices, ws.work, ws.a);
-                int lineValues = LaneDct.inverse(plan, ws.work, ws.a, ws.b);
-                ws.transfer.store(ws.work, lineValues, plan.position, alpha, beta, out, rowLines, first, count);
-            }
-        });
+        Workspace ws = WORKSPACES.get().ensure(plan);
+        for (int first = 0; first < lines; first += LINES) {
+            int count = Math.min(LINES, lines - first);
+            Arrays.fill(ws.work, ws.a, ws.a + n * W, 0f);
+            ws.transfer.load(r, rowLines, first, count, indices, ws.work, ws.a);
+            int lineValues = LaneDct.inverse(plan, ws.work, ws.a, ws.b);
+            ws.transfer.store(ws.work, lineValues, plan.position, alpha, beta, out, rowLines, first, count);
+        }
     }
 
     /** Lines [first, end) of one part; first is a multiple of the block of lines. */

@@ -34,13 +34,12 @@ final class CpuDct extends AbstractDctOps {
     @Override
     protected void dctKernel(Matrix x, Matrix y, Axis axis, boolean inverse) {
         boolean rowLines = axis == Axis.ROWS;
-        Workers one = threads.callerOnly();
         BatchedDct.inParts(threads.forOperands(x, y), x, y, rowLines, (lines, out) -> {
             if (DctGuard.safe(lines)) {
-                BatchedDct.transform(one, lines, out, rowLines, inverse);
+                BatchedDct.transform(lines, out, rowLines, inverse);
             } else {
                 DctGuard.transformLines(lines, out, rowLines, 1f, 0f,
-                        (in, transformed) -> BatchedDct.transform(one, in, transformed, rowLines, inverse));
+                        (in, transformed) -> BatchedDct.transform(in, transformed, rowLines, inverse));
             }
         });
     }
@@ -139,13 +138,12 @@ final class CpuDct extends AbstractDctOps {
     @Override
     protected void idctScatterKernel(Matrix r, Axis axis, int[] indices, float alpha, float beta, Matrix out) {
         boolean rowLines = axis == Axis.ROWS;
-        Workers one = threads.callerOnly();
         BatchedDct.inParts(threads.forOperands(r, out), r, out, rowLines, (coefficients, lines) -> {
             if (DctGuard.safe(coefficients)) {
-                BatchedDct.scatter(one, coefficients, rowLines, indices, alpha, beta, lines);
+                BatchedDct.scatter(coefficients, rowLines, indices, alpha, beta, lines);
             } else {
                 DctGuard.transformLines(coefficients, lines, rowLines, alpha, beta,
-                        (in, transformed) -> BatchedDct.scatter(one, in, rowLines, indices, 1f, 0f, transformed));
+                        (in, transformed) -> BatchedDct.scatter(in, rowLines, indices, 1f, 0f, transformed));
             }
         });
     }

@@ -18,7 +18,7 @@ import org.slimgrad.TestData;
  * The DCT kernels split over threads. The refresh on three (more than this machine's cores): each part keeps its
  * blocks of coefficients where the gather, split again, reads them, so the single-pass select equals scores, topK
  * and gather on the same backend to the bit. The transforms, whose threads each check their own lines for NaN, ±Inf
- * and magnitudes that would overflow: the same bits on 1, 2 and 3 threads, bad lines' outputs included.
+ * and magnitudes that would overflow: the same values on 1, 2 and 3 threads, bad lines' outputs included.
  */
 @Tag("kernels")
 class CpuDctThreadsTest {
@@ -32,7 +32,7 @@ class CpuDctThreadsTest {
         // 300 lines of 1000 (above the size the lines are split at): 9.4 blocks, in parts of 3 or 4 blocks
         for (Axis axis : Axis.values()) {
             Matrix x = axis == Axis.ROWS ? TestData.random(rng, 300, 1000, true) : TestData.random(rng, 1000, 300, true);
-            for (int line = 0; line < 20; line++) { // in the first part: more bad lines than a block pairs
+            for (int line = 0; line < 20; line++) { // in the first part, more than a block's real slots
                 set(x, axis, line, 17 + line, Float.NaN);
             }
             set(x, axis, 290, 3, Float.POSITIVE_INFINITY); // in the last
