@@ -26,7 +26,7 @@ class CpuDctThreadsTest {
     private final Backend threaded = CpuBackend.withThreads(3);
 
     @Test
-    void transformsGiveTheSameBitsOnOneTwoAndThreeThreads() {
+    void transformsGiveTheSameValuesOnOneTwoAndThreeThreads() {
         SplittableRandom rng = new SplittableRandom(300);
         Backend[] backends = {CpuBackend.withThreads(1), CpuBackend.withThreads(2), threaded};
         // 300 lines of 1000 (above the size the lines are split at): 9.4 blocks, in parts of 3 or 4 blocks

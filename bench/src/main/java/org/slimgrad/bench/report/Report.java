@@ -134,7 +134,8 @@ public final class Report {
         md.append("Machine: ").append(machine).append(". Suite: ").append(mode).append(". Source: ").append(source)
                 .append(".\n\nTimes are JMH averages in ms per call ± the 99.9% half-interval, every row measured in the"
                         + " same run: two forks each, a group's implementations run in order and then in reverse, so"
-                        + " that the host's drift between speed levels weighs on all of them alike. Speed-up = best peer's time / slimgrad's time (above 1: slimgrad is faster)."
+                        + " that the host's drift between speed levels weighs on all of them alike. Speed-up = best"
+                        + " peer's time / slimgrad's time (above 1: slimgrad is faster)."
                         + " Error columns are measured against float64 references (see each kernel's metric).\n\n");
         md.append("## Summary\n\n| kernel | shape | slimgrad (ms) | best peer | peer (ms) | speed-up |\n"
                 + "|---|---|---|---|---|---|\n");
