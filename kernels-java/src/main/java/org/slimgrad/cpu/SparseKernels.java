@@ -55,21 +55,24 @@ final class SparseKernels {
         Workspace ws = WORKSPACES.get();
         float[] in = ws.in(x.cols());
         float[] out = ws.out(y.cols());
+        int inAt = ArrayAlignment.offset(in);
+        int outAt = ArrayAlignment.offset(out);
         for (int t0 = first * TOKENS; t0 < Math.min(x.rows(), end * TOKENS); t0 += TOKENS) {
             int tokens = Math.min(TOKENS, x.rows() - t0);
-            ws.chunks.load(x, t0, tokens, in);
+            ws.chunks.load(x, t0, tokens, in, inAt);
             if (transposeS) {
-                rowsTimesChunk(support, v, in, out);
+                rowsTimesChunk(support, v, in, inAt, out, outAt);
             } else {
-                Arrays.fill(out, 0, y.cols() * TOKENS, 0f);
-                scatterRowsOfChunk(support, v, in, out);
+                Arrays.fill(out, outAt, outAt + y.cols() * TOKENS, 0f);
+                scatterRowsOfChunk(support, v, in, inAt, out, outAt);
             }
-            ws.chunks.store(out, alpha, beta, y, t0, tokens);
+            ws.chunks.store(out, outAt, alpha, beta, y, t0, tokens);
         }
     }
 
     // out[i] = Σ_{p in row i} v_p·in[col_p]: eight independent accumulator chains, one per token vector
-    private static void rowsTimesChunk(FixedSupport support, float[] v, float[] in, float[] out) {
+    private static void rowsTimesChunk(FixedSupport support, float[] v, float[] in, int inAt, float[] out,
+                                       int outAt) {
         for (int i = 0; i < support.rows(); i++) {
             FloatVector acc0 = FloatVector.zero(S);
             FloatVector acc1 = FloatVector.zero(S);
@@ -81,7 +84,7 @@ final class SparseKernels {
             FloatVector acc7 = FloatVector.zero(S);
             for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
                 FloatVector value = FloatVector.broadcast(S, v[p]);
-                int at = support.column(p) * TOKENS;
+                int at = inAt + support.column(p) * TOKENS;
                 acc0 = FloatVector.fromArray(S, in, at).fma(value, acc0);
                 acc1 = FloatVector.fromArray(S, in, at + LANES).fma(value, acc1);
                 acc2 = FloatVector.fromArray(S, in, at + 2 * LANES).fma(value, acc2);
@@ -91,7 +94,7 @@ final class SparseKernels {
                 acc6 = FloatVector.fromArray(S, in, at + 6 * LANES).fma(value, acc6);
                 acc7 = FloatVector.fromArray(S, in, at + 7 * LANES).fma(value, acc7);
             }
-            int to = i * TOKENS;
+            int to = outAt + i * TOKENS;
             acc0.intoArray(out, to);
             acc1.intoArray(out, to + LANES);
             acc2.intoArray(out, to + 2 * LANES);
@@ -104,9 +107,10 @@ final class SparseKernels {
     }
 
     // out[col_p] += v_p·in[i] for every position p of row i; row i's token vectors stay in registers
-    private static void scatterRowsOfChunk(FixedSupport support, float[] v, float[] in, float[] out) {
+    private static void scatterRowsOfChunk(FixedSupport support, float[] v, float[] in, int inAt, float[] out,
+                                           int outAt) {
         for (int i = 0; i < support.rows(); i++) {
-            int from = i * TOKENS;
+            int from = inAt + i * TOKENS;
             FloatVector x0 = FloatVector.fromArray(S, in, from);
             FloatVector x1 = FloatVector.fromArray(S, in, from + LANES);
             FloatVector x2 = FloatVector.fromArray(S, in, from + 2 * LANES);
@@ -117,7 +121,7 @@ final class SparseKernels {
             FloatVector x7 = FloatVector.fromArray(S, in, from + 7 * LANES);
             for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
                 FloatVector value = FloatVector.broadcast(S, v[p]);
-                int at = support.column(p) * TOKENS;
+                int at = outAt + support.column(p) * TOKENS;
                 x0.fma(value, FloatVector.fromArray(S, out, at)).intoArray(out, at);
                 x1.fma(value, FloatVector.fromArray(S, out, at + LANES)).intoArray(out, at + LANES);
                 x2.fma(value, FloatVector.fromArray(S, out, at + 2 * LANES)).intoArray(out, at + 2 * LANES);
@@ -148,13 +152,15 @@ final class SparseKernels {
         Matrix ownColumns = a.view(0, first, a.rows(), end - first);
         float[] at = ws.in(end - first);
         float[] bt = ws.out(b.cols());
+        int atBase = ArrayAlignment.offset(at);
+        int btBase = ArrayAlignment.offset(bt);
         for (int t0 = 0; t0 < a.rows(); t0 += TOKENS) {
             int tokens = Math.min(TOKENS, a.rows() - t0);
-            ws.chunks.load(ownColumns, t0, tokens, at);
-            ws.chunks.load(b, t0, tokens, bt);
+            ws.chunks.load(ownColumns, t0, tokens, at, atBase);
+            ws.chunks.load(b, t0, tokens, bt, btBase);
             for (int i = first; i < end; i++) {
                 // row i's eight token vectors stay in registers for all of its positions
-                int row = (i - first) * TOKENS;
+                int row = atBase + (i - first) * TOKENS;
                 FloatVector a0 = FloatVector.fromArray(S, at, row);
                 FloatVector a1 = FloatVector.fromArray(S, at, row + LANES);
                 FloatVector a2 = FloatVector.fromArray(S, at, row + 2 * LANES);
@@ -164,7 +170,7 @@ final class SparseKernels {
                 FloatVector a6 = FloatVector.fromArray(S, at, row + 6 * LANES);
                 FloatVector a7 = FloatVector.fromArray(S, at, row + 7 * LANES);
                 for (int p = support.rowStart(i); p < support.rowEnd(i); p++) {
-                    int col = support.column(p) * TOKENS;
+                    int col = btBase + support.column(p) * TOKENS;
                     FloatVector acc0 = a0.mul(FloatVector.fromArray(S, bt, col));
                     FloatVector acc1 = a1.mul(FloatVector.fromArray(S, bt, col + LANES));
                     acc0 = a2.fma(FloatVector.fromArray(S, bt, col + 2 * LANES), acc0);
@@ -238,16 +244,18 @@ final class SparseKernels {
         float[] in = new float[0];
         float[] out = new float[0];
 
+        /** The input buffer, room for {@code columns} chunk columns from its cache-line offset on. */
         float[] in(int columns) {
-            if (in.length < columns * TOKENS) {
-                in = new float[columns * TOKENS];
+            if (in.length < columns * TOKENS + ArrayAlignment.SLACK) {
+                in = new float[columns * TOKENS + ArrayAlignment.SLACK];
             }
             return in;
         }
 
+        /** The output buffer, as {@link #in}. */
         float[] out(int columns) {
-            if (out.length < columns * TOKENS) {
-                out = new float[columns * TOKENS];
+            if (out.length < columns * TOKENS + ArrayAlignment.SLACK) {
+                out = new float[columns * TOKENS + ArrayAlignment.SLACK];
             }
             return out;
         }

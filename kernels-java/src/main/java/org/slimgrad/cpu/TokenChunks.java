@@ -31,27 +31,27 @@ final class TokenChunks {
     /** {@link #store}'s transposed tile: LANES rows of LANES tokens' elements. */
     private final float[] tile = new float[LANES * LANES];
 
-    /** buf[j·TOKENS + t] = x[t0 + t, j] for t &lt; tokens; zero for tokens ≤ t &lt; TOKENS. */
-    void load(Matrix x, int t0, int tokens, float[] buf) {
+    /** buf[base + j·TOKENS + t] = x[t0 + t, j] for t &lt; tokens; zero for tokens ≤ t &lt; TOKENS. */
+    void load(Matrix x, int t0, int tokens, float[] buf, int base) {
         int cols = x.cols();
         MemorySegment seg = x.segment();
         int fullTokens = tokens - tokens % LANES;
         int fullCols = cols - cols % LANES;
         for (int t = 0; t < fullTokens; t += LANES) {
             for (int j = 0; j < fullCols; j += LANES) {
-                TileTranspose.transpose(seg, x.index(t0 + t, j), x.ld(), buf, j * TOKENS + t, TOKENS);
+                TileTranspose.transpose(seg, x.index(t0 + t, j), x.ld(), buf, base + j * TOKENS + t, TOKENS);
             }
         }
         for (int t = 0; t < TOKENS; t++) {
             boolean inside = t < tokens;
             for (int j = (t < fullTokens ? fullCols : 0); j < cols; j++) {
-                buf[j * TOKENS + t] = inside ? seg.get(F, x.index(t0 + t, j) * Float.BYTES) : 0f;
+                buf[base + j * TOKENS + t] = inside ? seg.get(F, x.index(t0 + t, j) * Float.BYTES) : 0f;
             }
         }
     }
 
-    /** y[t0 + t, i] = α·buf[i·TOKENS + t] + β·y[t0 + t, i] for t &lt; tokens (y not read when β = 0). */
-    void store(float[] buf, float alpha, float beta, Matrix y, int t0, int tokens) {
+    /** y[t0 + t, i] = α·buf[base + i·TOKENS + t] + β·y[t0 + t, i] for t &lt; tokens (y not read when β = 0). */
+    void store(float[] buf, int base, float alpha, float beta, Matrix y, int t0, int tokens) {
         int cols = y.cols();
         MemorySegment seg = y.segment();
         int fullTokens = tokens - tokens % LANES;
@@ -59,7 +59,7 @@ final class TokenChunks {
         MemorySegment columns = MemorySegment.ofArray(buf);
         for (int t = 0; t < fullTokens; t += LANES) {
             for (int i = 0; i < fullCols; i += LANES) {
-                TileTranspose.transpose(columns, i * TOKENS + t, TOKENS, tile, 0, LANES);
+                TileTranspose.transpose(columns, base + i * TOKENS + t, TOKENS, tile, 0, LANES);
                 for (int q = 0; q < LANES; q++) {
                     long at = y.index(t0 + t + q, i) * Float.BYTES;
                     FloatVector v = FloatVector.fromArray(S, tile, q * LANES).mul(alpha);
@@ -73,7 +73,7 @@ final class TokenChunks {
         for (int t = 0; t < tokens; t++) {
             for (int i = (t < fullTokens ? fullCols : 0); i < cols; i++) {
                 long at = y.index(t0 + t, i) * Float.BYTES;
-                float v = alpha * buf[i * TOKENS + t];
+                float v = alpha * buf[base + i * TOKENS + t];
                 seg.set(F, at, beta == 0f ? v : v + beta * seg.get(F, at));
             }
         }
