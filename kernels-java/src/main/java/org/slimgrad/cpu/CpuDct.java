@@ -8,6 +8,7 @@ import org.slimgrad.Backend;
 import org.slimgrad.Matrix;
 import org.slimgrad.ScoreNorm;
 import org.slimgrad.linalg.TopK;
+import org.slimgrad.simd.ArrayAlignment;
 
 /**
  * The cpu backend's DCT operations: batched lane-parallel FFT-based transforms ({@link BatchedDct}) on the

@@ -10,6 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 import org.slimgrad.FixedSupport;
 import org.slimgrad.Matrix;
+import org.slimgrad.simd.ArrayAlignment;
 import org.slimgrad.simd.LaneSums;
 import org.slimgrad.simd.VectorWidth;
 

@@ -1,4 +1,4 @@
-package org.slimgrad.cpu;
+package org.slimgrad.simd;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -7,9 +7,9 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Where to start in a heap {@code float[]} so that vector loads and stores fall on cache-line boundaries. Java
- * places an array's data 16 bytes into an 8-byte-aligned object, so a 512-bit access of a work buffer mostly spans
- * two cache lines; on Intel cores that halves the speed of an L2-resident FFT stage (an aligned radix-4 pass of a
+ * Where to start in a heap {@code float[]} so that vector loads and stores fall on cache-line boundaries: the host
+ * backends' matrices and the kernels' work buffers. Java places an array's data 16 bytes into an 8-byte-aligned
+ * object, so a 512-bit access of a work buffer mostly spans two cache lines; on Intel cores that halves the speed of an L2-resident FFT stage (an aligned radix-4 pass of a
  * 1024-point lane transform ran 13–16 ns per butterfly, the same pass split across lines 26–30 ns).
  *
  * <p>The address comes from a critical downcall of {@code memset(data, 0, 0)}, which writes nothing and returns its
@@ -18,12 +18,12 @@ import java.lang.invoke.MethodHandle;
  * costs about 0.25 µs) — and only speed depends on it. Where the downcall is unavailable (native access not
  * enabled, no such symbol) every offset is 0.
  */
-final class ArrayAlignment {
+public final class ArrayAlignment {
 
     /** Bytes the offsets align to: one cache line, one 512-bit vector. */
-    static final int BYTES = 64;
+    public static final int BYTES = 64;
     /** Spare floats a buffer needs to be able to start at an aligned element. */
-    static final int SLACK = BYTES / Float.BYTES;
+    public static final int SLACK = BYTES / Float.BYTES;
 
     private static final MethodHandle ADDRESS_OF = addressOf();
 
@@ -31,18 +31,18 @@ final class ArrayAlignment {
     }
 
     /** Whether offsets are known; false (every offset 0) where the downcall is unavailable. */
-    static boolean available() {
+    public static boolean available() {
         return address(new float[1]) >= 0;
     }
 
     /** The first element of {@code array} at which its data is {@link #BYTES}-aligned, in 0 … SLACK−1. */
-    static int offset(float[] array) {
+    public static int offset(float[] array) {
         long address = address(array);
         return address < 0 ? 0 : (int) ((BYTES - address % BYTES) % BYTES) / Float.BYTES;
     }
 
     /** The address of the array's first element at this moment, or −1. */
-    static long address(float[] array) {
+    public static long address(float[] array) {
         if (ADDRESS_OF == null) {
             return -1;
         }

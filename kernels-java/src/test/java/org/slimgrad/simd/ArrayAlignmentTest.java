@@ -1,4 +1,4 @@
-package org.slimgrad.cpu;
+package org.slimgrad.simd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
