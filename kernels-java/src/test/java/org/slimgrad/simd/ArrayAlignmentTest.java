@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.slimgrad.Backend;
+import org.slimgrad.Backends;
+import org.slimgrad.Matrix;
 
 /**
  * The work-buffer placement of the FFT: with native access enabled (as the README's flags and the build's tests
@@ -28,6 +31,18 @@ class ArrayAlignmentTest {
                 assertEquals(0, (ArrayAlignment.address(array) + (long) offset * Float.BYTES) % ArrayAlignment.BYTES,
                         "data + offset on a cache line for length " + length);
             }
+        }
+    }
+
+    @Test
+    void hostBackendsAllocateLargeMatricesOnALine() {
+        for (Backend backend : new Backend[]{Backends.cpu(), Backends.reference()}) {
+            // large enough to stay where it was allocated (see above); 2736 columns keep every row on a line too
+            Matrix m = backend.allocate(1024, 2736);
+            float[] data = (float[]) m.segment().heapBase().orElseThrow();
+            assertTrue(m.index(0, 0) < ArrayAlignment.SLACK, backend.name() + ": offset " + m.index(0, 0));
+            assertEquals(0, (ArrayAlignment.address(data) + m.index(0, 0) * Float.BYTES) % ArrayAlignment.BYTES,
+                    backend.name() + ": element (0, 0) on a cache line");
         }
     }
 }
