@@ -250,42 +250,66 @@ final class DoubleKernels {
     }
 
     /**
-     * {@link #dotAxpy} for four rows at once over the same columns [at, at + n): sums[r] = Σ x_r[c]·d[c] and
-     * e[c] += f0·x0[c] + f1·x1[c] + f2·x2[c] + f3·x3[c], so d and e are loaded, and e stored, once for four rows.
+     * A rank-2 update of four rows and {@link #dotAxpy} on the updated rows, in one pass over columns [at, at + n):
+     * x_r[c] += k[r]·y[c] + k[4 + r]·z[c], then sums[r] = Σ x_r[c]·d[c] and e[c] += Σ_r k[8 + r]·x_r[c] (k =
+     * {@code coefficients}; each updated entry is two fused multiply-adds). The sums' lanes are added in the fixed
+     * order of {@link #dot}.
      */
-    static void dotAxpy4(double[] x0, double[] x1, double[] x2, double[] x3, double[] d, double f0, double f1,
-                         double f2, double f3, double[] e, int at, int n, double[] sums) {
-        DoubleVector vf0 = DoubleVector.broadcast(S, f0);
-        DoubleVector vf1 = DoubleVector.broadcast(S, f1);
-        DoubleVector vf2 = DoubleVector.broadcast(S, f2);
-        DoubleVector vf3 = DoubleVector.broadcast(S, f3);
+    static void axpy2DotAxpy4(double[] x0, double[] x1, double[] x2, double[] x3, double[] coefficients, double[] y,
+                              double[] z, double[] d, double[] e, int at, int n, double[] sums) {
+        DoubleVector a0 = DoubleVector.broadcast(S, coefficients[0]);
+        DoubleVector a1 = DoubleVector.broadcast(S, coefficients[1]);
+        DoubleVector a2 = DoubleVector.broadcast(S, coefficients[2]);
+        DoubleVector a3 = DoubleVector.broadcast(S, coefficients[3]);
+        DoubleVector b0 = DoubleVector.broadcast(S, coefficients[4]);
+        DoubleVector b1 = DoubleVector.broadcast(S, coefficients[5]);
+        DoubleVector b2 = DoubleVector.broadcast(S, coefficients[6]);
+        DoubleVector b3 = DoubleVector.broadcast(S, coefficients[7]);
+        DoubleVector f0 = DoubleVector.broadcast(S, coefficients[8]);
+        DoubleVector f1 = DoubleVector.broadcast(S, coefficients[9]);
+        DoubleVector f2 = DoubleVector.broadcast(S, coefficients[10]);
+        DoubleVector f3 = DoubleVector.broadcast(S, coefficients[11]);
         DoubleVector acc0 = DoubleVector.zero(S);
         DoubleVector acc1 = DoubleVector.zero(S);
         DoubleVector acc2 = DoubleVector.zero(S);
         DoubleVector acc3 = DoubleVector.zero(S);
         int c = at;
         for (int bound = at + S.loopBound(n); c < bound; c += L) {
+            DoubleVector yv = DoubleVector.fromArray(S, y, c);
+            DoubleVector zv = DoubleVector.fromArray(S, z, c);
             DoubleVector dv = DoubleVector.fromArray(S, d, c);
-            DoubleVector a0 = DoubleVector.fromArray(S, x0, c);
-            DoubleVector a1 = DoubleVector.fromArray(S, x1, c);
-            DoubleVector a2 = DoubleVector.fromArray(S, x2, c);
-            DoubleVector a3 = DoubleVector.fromArray(S, x3, c);
-            acc0 = a0.fma(dv, acc0);
-            acc1 = a1.fma(dv, acc1);
-            acc2 = a2.fma(dv, acc2);
-            acc3 = a3.fma(dv, acc3);
-            a3.fma(vf3, a2.fma(vf2, a1.fma(vf1, a0.fma(vf0, DoubleVector.fromArray(S, e, c))))).intoArray(e, c);
+            DoubleVector r0 = zv.fma(b0, yv.fma(a0, DoubleVector.fromArray(S, x0, c)));
+            DoubleVector r1 = zv.fma(b1, yv.fma(a1, DoubleVector.fromArray(S, x1, c)));
+            DoubleVector r2 = zv.fma(b2, yv.fma(a2, DoubleVector.fromArray(S, x2, c)));
+            DoubleVector r3 = zv.fma(b3, yv.fma(a3, DoubleVector.fromArray(S, x3, c)));
+            r0.intoArray(x0, c);
+            r1.intoArray(x1, c);
+            r2.intoArray(x2, c);
+            r3.intoArray(x3, c);
+            acc0 = r0.fma(dv, acc0);
+            acc1 = r1.fma(dv, acc1);
+            acc2 = r2.fma(dv, acc2);
+            acc3 = r3.fma(dv, acc3);
+            r3.fma(f3, r2.fma(f2, r1.fma(f1, r0.fma(f0, DoubleVector.fromArray(S, e, c))))).intoArray(e, c);
         }
         double s0 = LaneSums.sum(acc0);
         double s1 = LaneSums.sum(acc1);
         double s2 = LaneSums.sum(acc2);
         double s3 = LaneSums.sum(acc3);
         for (; c < at + n; c++) {
-            s0 += x0[c] * d[c];
-            s1 += x1[c] * d[c];
-            s2 += x2[c] * d[c];
-            s3 += x3[c] * d[c];
-            e[c] += f0 * x0[c] + f1 * x1[c] + f2 * x2[c] + f3 * x3[c];
+            double r0 = Math.fma(z[c], coefficients[4], Math.fma(y[c], coefficients[0], x0[c]));
+            double r1 = Math.fma(z[c], coefficients[5], Math.fma(y[c], coefficients[1], x1[c]));
+            double r2 = Math.fma(z[c], coefficients[6], Math.fma(y[c], coefficients[2], x2[c]));
+            double r3 = Math.fma(z[c], coefficients[7], Math.fma(y[c], coefficients[3], x3[c]));
+            x0[c] = r0;
+            x1[c] = r1;
+            x2[c] = r2;
+            x3[c] = r3;
+            s0 += r0 * d[c];
+            s1 += r1 * d[c];
+            s2 += r2 * d[c];
+            s3 += r3 * d[c];
+            e[c] += coefficients[8] * r0 + coefficients[9] * r1 + coefficients[10] * r2 + coefficients[11] * r3;
         }
         sums[0] = s0;
         sums[1] = s1;

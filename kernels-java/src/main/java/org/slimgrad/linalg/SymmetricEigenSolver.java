@@ -195,126 +195,128 @@ public final class SymmetricEigenSolver {
     // w = Vᵀ so that its inner loops, written for columns of V, walk rows of w with unit stride. On return w[i][i]
     // is the diagonal, e[1..n-1] the sub-diagonal (e[0] = 0), and reflector i (i < n − 1) is
     // I − u·uᵀ/d[i + 1] with u = w[i + 1][0..i] (none where d[i + 1] = 0).
+    //
+    // Each step's rank-2 update A −= u·vᵀ + v·uᵀ is applied to column i − 1 at once (the next step's vector) and to
+    // the rest of the trailing rows in the next step's pass, which forms that step's product A·u' from each row as
+    // soon as it is updated: one pass over the trailing matrix a step instead of tred2's two.
     private static void reduce(double[][] w, double[] d, double[] e) {
         int n = d.length;
+        double[] u = new double[n]; // this step's Householder vector (tred2's d), then column i − 1
+        double[] v = new double[n]; // this step's A·u, then tred2's e
+        double[] pendingU = new double[n]; // the previous step's vectors, whose update waits for this step's pass
+        double[] pendingV = new double[n]; // (zero where nothing waits: the update then changes no entry)
         double[] sums = new double[4];
-        double[] a = new double[4];
-        double[] b = new double[4];
+        double[] coefficients = new double[12];
         for (int j = 0; j < n; j++) {
-            d[j] = w[j][n - 1];
+            u[j] = w[j][n - 1];
         }
         for (int i = n - 1; i > 0; i--) {
             double scale = 0;
-            double h = 0;
             for (int k = 0; k < i; k++) {
-                scale += Math.abs(d[k]);
+                scale += Math.abs(u[k]);
             }
-            if (scale == 0) {
-                e[i] = d[i - 1];
-                for (int j = 0; j < i; j++) {
-                    d[j] = w[j][i - 1];
-                    w[j][i] = 0;
-                    w[i][j] = 0;
-                }
+            double h = 0;
+            if (scale == 0) { // nothing to reflect: u = 0, and the pass below only applies the waiting update
+                e[i] = u[i - 1];
+                Arrays.fill(u, 0, i, 0);
             } else {
                 for (int k = 0; k < i; k++) {
-                    d[k] /= scale;
-                    h += d[k] * d[k];
+                    u[k] /= scale;
+                    h += u[k] * u[k];
                 }
-                double f = d[i - 1];
+                double f = u[i - 1];
                 double g = f > 0 ? -Math.sqrt(h) : Math.sqrt(h);
                 e[i] = scale * g;
                 h -= f * g;
-                d[i - 1] = f - g;
-                Arrays.fill(e, 0, i, 0);
-                int j = 0;
-                for (; j + 4 <= i; j += 4) { // four rows a pass (see symmetricProductRows)
-                    symmetricProductRows(w, j, i, d, e, sums);
-                }
-                for (; j < i; j++) {
-                    f = d[j];
-                    w[i][j] = f;
-                    int rest = i - j - 1;
-                    g = e[j] + w[j][j] * f + DoubleKernels.dotAxpy(w[j], j + 1, d, f, e, rest);
-                    e[j] = g;
-                }
-                f = 0;
+                u[i - 1] = f - g;
+            }
+            Arrays.fill(v, 0, i, 0);
+            int j = 0;
+            for (; j + 4 <= i; j += 4) { // four rows a pass (see updateAndProductRows)
+                updateAndProductRows(w, j, i, pendingU, pendingV, u, v, coefficients, sums);
+            }
+            for (; j < i; j++) {
+                updateRow(w[j], j, i, pendingU, pendingV);
+                w[i][j] = u[j];
+                v[j] += w[j][j] * u[j] + DoubleKernels.dotAxpy(w[j], j + 1, u, u[j], v, i - j - 1);
+            }
+            if (h > 0) { // v = A·u/h − (uᵀ·A·u/2h²)·u
+                double f = 0;
                 for (int k = 0; k < i; k++) {
-                    e[k] /= h;
-                    f += e[k] * d[k];
+                    v[k] /= h;
+                    f += v[k] * u[k];
                 }
                 double hh = f / (h + h);
                 for (int k = 0; k < i; k++) {
-                    e[k] -= hh * d[k];
-                }
-                for (j = 0; j + 4 <= i; j += 4) {
-                    rankTwoUpdateRows(w, j, i, d, e, a, b);
-                }
-                for (; j < i; j++) {
-                    f = d[j];
-                    g = e[j];
-                    DoubleKernels.axpy2(-f, e, -g, d, w[j], j, i - j);
-                    d[j] = w[j][i - 1];
-                    w[j][i] = 0;
+                    v[k] -= hh * u[k];
                 }
             }
             d[i] = h;
+            double[] spareU = pendingU;
+            double[] spareV = pendingV;
+            pendingU = u;
+            pendingV = v;
+            u = spareU;
+            v = spareV;
+            for (j = 0; j < i; j++) { // column i − 1 of the update now: it is the next step's vector
+                double[] row = w[j];
+                row[i - 1] = Math.fma(pendingU[i - 1], -pendingV[j], Math.fma(pendingV[i - 1], -pendingU[j],
+                        row[i - 1]));
+                u[j] = row[i - 1];
+                row[i] = 0;
+            }
         }
         e[0] = 0;
     }
 
-    // Rows j..j+3 of tred2's symmetric product e = A·d (A's upper triangle in rows w[j][j..i)), while setting
-    // w[i][j..j+3] = d[j..j+3]. The rows' own small triangle goes first, in row order, so that e[j + r] holds every
-    // earlier row's part before row j + r reads it; the columns right of it are one four-row pass.
-    private static void symmetricProductRows(double[][] w, int j, int i, double[] d, double[] e, double[] sums) {
+    // Row x = w[j] of the rank-2 update A −= u·vᵀ + v·uᵀ over columns [j, end).
+    private static void updateRow(double[] x, int j, int end, double[] u, double[] v) {
+        DoubleKernels.axpy2(-u[j], v, -v[j], u, x, j, end - j);
+    }
+
+    // Rows j..j+3 in one pass: the waiting update A −= p·qᵀ + q·pᵀ (p, q = pendingU, pendingV) over columns [j, i),
+    // then this step's symmetric product v = A·u from A's upper triangle in those rows, while setting w[i][j..j+3] =
+    // u[j..j+3]. The rows' own small triangle goes first, in row order, so that v[j + r] holds every earlier row's
+    // part before row j + r reads it; the columns right of it are one four-row pass that updates each entry and uses
+    // it at once.
+    private static void updateAndProductRows(double[][] w, int j, int i, double[] pendingU, double[] pendingV,
+                                             double[] u, double[] v, double[] coefficients, double[] sums) {
         double[] x0 = w[j];
         double[] x1 = w[j + 1];
         double[] x2 = w[j + 2];
         double[] x3 = w[j + 3];
-        double f0 = d[j];
-        double f1 = d[j + 1];
-        double f2 = d[j + 2];
-        double f3 = d[j + 3];
-        w[i][j] = f0;
-        w[i][j + 1] = f1;
-        w[i][j + 2] = f2;
-        w[i][j + 3] = f3;
-        double g0 = e[j] + x0[j] * f0 + x0[j + 1] * f1 + x0[j + 2] * f2 + x0[j + 3] * f3;
-        e[j + 1] += f0 * x0[j + 1];
-        e[j + 2] += f0 * x0[j + 2];
-        e[j + 3] += f0 * x0[j + 3];
-        double g1 = e[j + 1] + x1[j + 1] * f1 + x1[j + 2] * f2 + x1[j + 3] * f3;
-        e[j + 2] += f1 * x1[j + 2];
-        e[j + 3] += f1 * x1[j + 3];
-        double g2 = e[j + 2] + x2[j + 2] * f2 + x2[j + 3] * f3;
-        e[j + 3] += f2 * x2[j + 3];
-        double g3 = e[j + 3] + x3[j + 3] * f3;
-        DoubleKernels.dotAxpy4(x0, x1, x2, x3, d, f0, f1, f2, f3, e, j + 4, i - j - 4, sums);
-        e[j] = g0 + sums[0];
-        e[j + 1] = g1 + sums[1];
-        e[j + 2] = g2 + sums[2];
-        e[j + 3] = g3 + sums[3];
-    }
-
-    // Rows j..j+3 of tred2's rank-2 update A −= d·eᵀ + e·dᵀ (row r over columns [r, i)), then d[r] = w[r][i − 1] and
-    // w[r][i] = 0 for each: the small triangle left of column j + 3 one entry at a time, the rest one four-row pass.
-    // d[j..j+3] is overwritten only after all four rows are updated, as the rows right of them still read it.
-    private static void rankTwoUpdateRows(double[][] w, int j, int i, double[] d, double[] e, double[] a,
-                                          double[] b) {
-        for (int r = 0; r < 4; r++) {
-            a[r] = -d[j + r];
-            b[r] = -e[j + r];
+        for (int r = 0; r < 4; r++) { // coefficients: −p[j + r], −q[j + r], u[j + r] for r < 4
+            coefficients[r] = -pendingU[j + r];
+            coefficients[4 + r] = -pendingV[j + r];
+            coefficients[8 + r] = u[j + r];
         }
-        for (int r = 0; r < 3; r++) {
+        for (int r = 0; r < 4; r++) {
             double[] row = w[j + r];
-            for (int c = j + r; c < j + 3; c++) {
-                row[c] += a[r] * e[c] + b[r] * d[c];
+            double a = coefficients[r];
+            double b = coefficients[4 + r];
+            for (int c = j + r; c < j + 4; c++) {
+                row[c] = Math.fma(pendingU[c], b, Math.fma(pendingV[c], a, row[c]));
             }
+            w[i][j + r] = u[j + r];
         }
-        DoubleKernels.axpy2x4(w[j], w[j + 1], w[j + 2], w[j + 3], a, e, b, d, j + 3, i - j - 3);
-        for (int r = 0; r < 4; r++) {
-            d[j + r] = w[j + r][i - 1];
-            w[j + r][i] = 0;
-        }
+        double f0 = u[j];
+        double f1 = u[j + 1];
+        double f2 = u[j + 2];
+        double f3 = u[j + 3];
+        double g0 = v[j] + x0[j] * f0 + x0[j + 1] * f1 + x0[j + 2] * f2 + x0[j + 3] * f3;
+        v[j + 1] += f0 * x0[j + 1];
+        v[j + 2] += f0 * x0[j + 2];
+        v[j + 3] += f0 * x0[j + 3];
+        double g1 = v[j + 1] + x1[j + 1] * f1 + x1[j + 2] * f2 + x1[j + 3] * f3;
+        v[j + 2] += f1 * x1[j + 2];
+        v[j + 3] += f1 * x1[j + 3];
+        double g2 = v[j + 2] + x2[j + 2] * f2 + x2[j + 3] * f3;
+        v[j + 3] += f2 * x2[j + 3];
+        double g3 = v[j + 3] + x3[j + 3] * f3;
+        DoubleKernels.axpy2DotAxpy4(x0, x1, x2, x3, coefficients, pendingV, pendingU, u, v, j + 4, i - j - 4, sums);
+        v[j] = g0 + sums[0];
+        v[j + 1] = g1 + sums[1];
+        v[j + 2] = g2 + sums[2];
+        v[j + 3] = g3 + sums[3];
     }
 }
