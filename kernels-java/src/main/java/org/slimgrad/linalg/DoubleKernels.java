@@ -40,74 +40,28 @@ final class DoubleKernels {
         return sum;
     }
 
-    /** sums = (Σ x[i]·y[i], Σ x[i]·z[i]) for i in [0, n): two dot products in one pass over x. */
-    static void dot2(double[] x, double[] y, double[] z, int n, double[] sums) {
+    /**
+     * sums = (Σ x[xAt + i]·p[yAt + i], Σ x[xAt + i]·p[zAt + i]) for i in [0, n): two dot products in one pass over x.
+     */
+    static void dot2(double[] x, int xAt, double[] p, int yAt, int zAt, int n, double[] sums) {
         DoubleVector accY = DoubleVector.zero(S);
         DoubleVector accZ = DoubleVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            DoubleVector xv = DoubleVector.fromArray(S, x, i);
-            accY = xv.fma(DoubleVector.fromArray(S, y, i), accY);
-            accZ = xv.fma(DoubleVector.fromArray(S, z, i), accZ);
+            DoubleVector xv = DoubleVector.fromArray(S, x, xAt + i);
+            accY = xv.fma(DoubleVector.fromArray(S, p, yAt + i), accY);
+            accZ = xv.fma(DoubleVector.fromArray(S, p, zAt + i), accZ);
         }
         double sumY = LaneSums.sum(accY);
         double sumZ = LaneSums.sum(accZ);
         for (; i < n; i++) {
-            sumY += x[i] * y[i];
-            sumZ += x[i] * z[i];
+            sumY += x[xAt + i] * p[yAt + i];
+            sumZ += x[xAt + i] * p[zAt + i];
         }
         sums[0] = sumY;
         sums[1] = sumZ;
     }
 
-    /**
-     * {@link #dot2} for four rows x0..x3 against the same y and z: sums[2r] = Σ x_r[i]·y[i], sums[2r + 1] =
-     * Σ x_r[i]·z[i], each with the operations and order of dot2 (the same bits), y and z loaded once for four rows.
-     */
-    static void dot2x4(double[] x0, double[] x1, double[] x2, double[] x3, double[] y, double[] z, int n,
-                       double[] sums) {
-        DoubleVector y0 = DoubleVector.zero(S);
-        DoubleVector z0 = DoubleVector.zero(S);
-        DoubleVector y1 = DoubleVector.zero(S);
-        DoubleVector z1 = DoubleVector.zero(S);
-        DoubleVector y2 = DoubleVector.zero(S);
-        DoubleVector z2 = DoubleVector.zero(S);
-        DoubleVector y3 = DoubleVector.zero(S);
-        DoubleVector z3 = DoubleVector.zero(S);
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            DoubleVector yv = DoubleVector.fromArray(S, y, i);
-            DoubleVector zv = DoubleVector.fromArray(S, z, i);
-            DoubleVector v0 = DoubleVector.fromArray(S, x0, i);
-            DoubleVector v1 = DoubleVector.fromArray(S, x1, i);
-            DoubleVector v2 = DoubleVector.fromArray(S, x2, i);
-            DoubleVector v3 = DoubleVector.fromArray(S, x3, i);
-            y0 = v0.fma(yv, y0);
-            z0 = v0.fma(zv, z0);
-            y1 = v1.fma(yv, y1);
-            z1 = v1.fma(zv, z1);
-            y2 = v2.fma(yv, y2);
-            z2 = v2.fma(zv, z2);
-            y3 = v3.fma(yv, y3);
-            z3 = v3.fma(zv, z3);
-        }
-        sums[0] = addTail(LaneSums.sum(y0), x0, y, i, n);
-        sums[1] = addTail(LaneSums.sum(z0), x0, z, i, n);
-        sums[2] = addTail(LaneSums.sum(y1), x1, y, i, n);
-        sums[3] = addTail(LaneSums.sum(z1), x1, z, i, n);
-        sums[4] = addTail(LaneSums.sum(y2), x2, y, i, n);
-        sums[5] = addTail(LaneSums.sum(z2), x2, z, i, n);
-        sums[6] = addTail(LaneSums.sum(y3), x3, y, i, n);
-        sums[7] = addTail(LaneSums.sum(z3), x3, z, i, n);
-    }
-
-    // sum + x[from]·y[from] + … + x[n−1]·y[n−1], added in that order: a dot product's scalar tail
-    private static double addTail(double sum, double[] x, double[] y, int from, int n) {
-        for (int i = from; i < n; i++) {
-            sum += x[i] * y[i];
-        }
-        return sum;
-    }
 
     /** y[yAt + i] += a·x[xAt + i] for i in [0, n). */
     static void axpy(double a, double[] x, int xAt, double[] y, int yAt, int n) {
@@ -318,11 +272,58 @@ final class DoubleKernels {
     }
 
     /**
-     * {@link #axpy2} for four rows over the same columns [at, at + n): x_r[c] += a[r]·y[c] + b[r]·z[c] for r &lt; 4,
-     * with y and z loaded once for the four rows.
+     * {@link #dot2} for the four rows of x at {@code at + r·ld} (r &lt; 4) at once, p's two runs loaded once for all
+     * four: sums[2r] = Σ x_r[i]·p[yAt + i], sums[2r + 1] = Σ x_r[i]·p[zAt + i] for i in [0, n), each sum's terms in
+     * {@link #dot2}'s order.
      */
-    static void axpy2x4(double[] x0, double[] x1, double[] x2, double[] x3, double[] a, double[] y, double[] b,
-                        double[] z, int at, int n) {
+    static void dot2x4(double[] x, int at, int ld, double[] p, int yAt, int zAt, int n, double[] sums) {
+        DoubleVector y0 = DoubleVector.zero(S);
+        DoubleVector z0 = DoubleVector.zero(S);
+        DoubleVector y1 = DoubleVector.zero(S);
+        DoubleVector z1 = DoubleVector.zero(S);
+        DoubleVector y2 = DoubleVector.zero(S);
+        DoubleVector z2 = DoubleVector.zero(S);
+        DoubleVector y3 = DoubleVector.zero(S);
+        DoubleVector z3 = DoubleVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector yv = DoubleVector.fromArray(S, p, yAt + i);
+            DoubleVector zv = DoubleVector.fromArray(S, p, zAt + i);
+            DoubleVector v0 = DoubleVector.fromArray(S, x, at + i);
+            DoubleVector v1 = DoubleVector.fromArray(S, x, at + ld + i);
+            DoubleVector v2 = DoubleVector.fromArray(S, x, at + 2 * ld + i);
+            DoubleVector v3 = DoubleVector.fromArray(S, x, at + 3 * ld + i);
+            y0 = v0.fma(yv, y0);
+            z0 = v0.fma(zv, z0);
+            y1 = v1.fma(yv, y1);
+            z1 = v1.fma(zv, z1);
+            y2 = v2.fma(yv, y2);
+            z2 = v2.fma(zv, z2);
+            y3 = v3.fma(yv, y3);
+            z3 = v3.fma(zv, z3);
+        }
+        sums[0] = addTail(LaneSums.sum(y0), x, at, p, yAt, i, n);
+        sums[1] = addTail(LaneSums.sum(z0), x, at, p, zAt, i, n);
+        sums[2] = addTail(LaneSums.sum(y1), x, at + ld, p, yAt, i, n);
+        sums[3] = addTail(LaneSums.sum(z1), x, at + ld, p, zAt, i, n);
+        sums[4] = addTail(LaneSums.sum(y2), x, at + 2 * ld, p, yAt, i, n);
+        sums[5] = addTail(LaneSums.sum(z2), x, at + 2 * ld, p, zAt, i, n);
+        sums[6] = addTail(LaneSums.sum(y3), x, at + 3 * ld, p, yAt, i, n);
+        sums[7] = addTail(LaneSums.sum(z3), x, at + 3 * ld, p, zAt, i, n);
+    }
+
+    private static double addTail(double sum, double[] x, int xAt, double[] y, int yAt, int from, int n) {
+        for (int i = from; i < n; i++) {
+            sum += x[xAt + i] * y[yAt + i];
+        }
+        return sum;
+    }
+
+    /**
+     * {@link #axpy2} for the four rows of x at {@code at + r·ld} (r &lt; 4) over [0, n): x_r[i] += a[r]·p[yAt + i] +
+     * b[r]·p[zAt + i], p's two runs loaded once for the four rows.
+     */
+    static void axpy2x4(double[] x, int at, int ld, double[] a, double[] b, double[] p, int yAt, int zAt, int n) {
         DoubleVector a0 = DoubleVector.broadcast(S, a[0]);
         DoubleVector a1 = DoubleVector.broadcast(S, a[1]);
         DoubleVector a2 = DoubleVector.broadcast(S, a[2]);
@@ -331,34 +332,38 @@ final class DoubleKernels {
         DoubleVector b1 = DoubleVector.broadcast(S, b[1]);
         DoubleVector b2 = DoubleVector.broadcast(S, b[2]);
         DoubleVector b3 = DoubleVector.broadcast(S, b[3]);
-        int c = at;
-        for (int bound = at + S.loopBound(n); c < bound; c += L) {
-            DoubleVector yv = DoubleVector.fromArray(S, y, c);
-            DoubleVector zv = DoubleVector.fromArray(S, z, c);
-            zv.fma(b0, yv.fma(a0, DoubleVector.fromArray(S, x0, c))).intoArray(x0, c);
-            zv.fma(b1, yv.fma(a1, DoubleVector.fromArray(S, x1, c))).intoArray(x1, c);
-            zv.fma(b2, yv.fma(a2, DoubleVector.fromArray(S, x2, c))).intoArray(x2, c);
-            zv.fma(b3, yv.fma(a3, DoubleVector.fromArray(S, x3, c))).intoArray(x3, c);
+        int x0 = at;
+        int x1 = at + ld;
+        int x2 = at + 2 * ld;
+        int x3 = at + 3 * ld;
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector yv = DoubleVector.fromArray(S, p, yAt + i);
+            DoubleVector zv = DoubleVector.fromArray(S, p, zAt + i);
+            zv.fma(b0, yv.fma(a0, DoubleVector.fromArray(S, x, x0 + i))).intoArray(x, x0 + i);
+            zv.fma(b1, yv.fma(a1, DoubleVector.fromArray(S, x, x1 + i))).intoArray(x, x1 + i);
+            zv.fma(b2, yv.fma(a2, DoubleVector.fromArray(S, x, x2 + i))).intoArray(x, x2 + i);
+            zv.fma(b3, yv.fma(a3, DoubleVector.fromArray(S, x, x3 + i))).intoArray(x, x3 + i);
         }
-        for (; c < at + n; c++) {
-            x0[c] += a[0] * y[c] + b[0] * z[c];
-            x1[c] += a[1] * y[c] + b[1] * z[c];
-            x2[c] += a[2] * y[c] + b[2] * z[c];
-            x3[c] += a[3] * y[c] + b[3] * z[c];
+        for (; i < n; i++) {
+            x[x0 + i] += a[0] * p[yAt + i] + b[0] * p[zAt + i];
+            x[x1 + i] += a[1] * p[yAt + i] + b[1] * p[zAt + i];
+            x[x2 + i] += a[2] * p[yAt + i] + b[2] * p[zAt + i];
+            x[x3 + i] += a[3] * p[yAt + i] + b[3] * p[zAt + i];
         }
     }
 
-    /** y[at + i] += a·x[at + i] + b·z[at + i] for i in [0, n): a rank-2 update of one row, y loaded once. */
-    static void axpy2(double a, double[] x, double b, double[] z, double[] y, int at, int n) {
+    /** y[yAt + i] += a·x[xAt + i] + b·z[zAt + i] for i in [0, n): a rank-2 update of one run, y loaded once. */
+    static void axpy2(double a, double[] x, int xAt, double b, double[] z, int zAt, double[] y, int yAt, int n) {
         DoubleVector va = DoubleVector.broadcast(S, a);
         DoubleVector vb = DoubleVector.broadcast(S, b);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            DoubleVector acc = DoubleVector.fromArray(S, x, at + i).fma(va, DoubleVector.fromArray(S, y, at + i));
-            DoubleVector.fromArray(S, z, at + i).fma(vb, acc).intoArray(y, at + i);
+            DoubleVector acc = DoubleVector.fromArray(S, x, xAt + i).fma(va, DoubleVector.fromArray(S, y, yAt + i));
+            DoubleVector.fromArray(S, z, zAt + i).fma(vb, acc).intoArray(y, yAt + i);
         }
         for (; i < n; i++) {
-            y[at + i] += a * x[at + i] + b * z[at + i];
+            y[yAt + i] += a * x[xAt + i] + b * z[zAt + i];
         }
     }
 

@@ -2,6 +2,8 @@ package org.slimgrad.linalg;
 
 import java.util.Arrays;
 
+import org.slimgrad.simd.ArrayAlignment;
+
 /**
  * Symmetric eigendecomposition in float64: Householder reduction to tridiagonal form (the first half of EISPACK's
  * tred2), the tridiagonal's eigensystem by divide and conquer ({@link TridiagonalDivideAndConquer}, LAPACK's dstedc
@@ -55,11 +57,20 @@ public final class SymmetricEigenSolver {
         double[] ascending = new double[n];
         double[][] vt = new double[n][n];
         TridiagonalDivideAndConquer.solve(d, e, ascending, vt, parallel);
-        parallel.run(parts, p -> applyReflectors(vt, w, scales, n * p / parts, n * (p + 1) / parts));
+        int ld = rowStride(n);
+        double[] z = new double[n * ld + ArrayAlignment.DOUBLE_SLACK]; // vt's rows, on cache lines
+        int z0 = ArrayAlignment.offset(z);
+        parallel.run(parts, p -> applyReflectors(vt, z, z0, ld, w, scales, n * p / parts, n * (p + 1) / parts));
         for (int j = 0; j < n; j++) {
             values[j] = Math.scalb(ascending[n - 1 - j], exponent);
         }
-        parallel.run(parts, p -> writeDescending(vt, vectors, n * p / parts, n * (p + 1) / parts));
+        parallel.run(parts, p -> writeDescending(z, z0, ld, n, vectors, n * p / parts, n * (p + 1) / parts));
+    }
+
+    // Doubles from one row of the reflectors' application to the next: whole cache lines, so that every row starts
+    // on one where the first does
+    private static int rowStride(int n) {
+        return (n + ArrayAlignment.DOUBLE_SLACK - 1) / ArrayAlignment.DOUBLE_SLACK * ArrayAlignment.DOUBLE_SLACK;
     }
 
     // Rows [first, end) of w = factor·(A + Aᵀ), the scaled symmetric part of the row-major a, in tiles of columns (a's
@@ -75,30 +86,34 @@ public final class SymmetricEigenSolver {
     }
 
     // Rows [first, end) of the output: column j of vectors is the eigenvector of the j-th largest eigenvalue, row
-    // n − 1 − j of vt (ascending), in tiles of columns
-    private static void writeDescending(double[][] vt, double[] vectors, int first, int end) {
-        int n = vt.length;
+    // n − 1 − j of the eigenvector rows in z (ascending), in tiles of columns
+    private static void writeDescending(double[] z, int z0, int ld, int n, double[] vectors, int first, int end) {
         for (int j0 = 0; j0 < n; j0 += TILE) {
             int j1 = Math.min(n, j0 + TILE);
             for (int i = first; i < end; i++) {
                 for (int j = j0; j < j1; j++) {
-                    vectors[i * n + j] = vt[n - 1 - j][i];
+                    vectors[i * n + j] = z[z0 + (n - 1 - j) * ld + i];
                 }
             }
         }
     }
 
-    // Rows [first, end) of the tridiagonal's eigenvectors (in its coordinates) taken to A's: row z becomes
-    // zᵀ·H_0·H_1·…·H_{n−2}, reflector i acting on the leading i + 1 columns. Two steps a pass where both reflectors
-    // exist (see applyTwo), four rows at a time, and GROUP passes to a block of four rows before the next block, so
-    // that the rows are read from L2 once per group (the group's vectors stay in L1). Every row sees the same
-    // operations in the same order whatever the blocking.
-    private static void applyReflectors(double[][] rows, double[][] w, double[] scales, int first, int end) {
-        int n = rows.length;
-        double[][] u = new double[GROUP][n];
-        double[][] uScaled = new double[GROUP][n];
-        double[][] next = new double[GROUP][n];
-        double[][] nextScaled = new double[GROUP][n];
+    // Rows [first, end) of the tridiagonal's eigenvectors (in its coordinates, rows of vt) taken to A's, into z (row
+    // r from z0 + r·ld on): row v becomes vᵀ·H_0·H_1·…·H_{n−2}, reflector i acting on the leading i + 1 columns. Two
+    // steps a pass where both reflectors exist (see applyTwo), four rows at a time, and GROUP passes to a block of
+    // four rows before the next block, so that the rows are read from L2 once per group (the group's vectors stay in
+    // L1). Every row sees the same operations in the same order whatever the blocking. The rows and the group's
+    // vectors start on cache lines, where vt's separate row arrays fall 2064 bytes apart and three in four of them
+    // split every 512-bit access across two lines (256×256, one thread: 0.95 ms as placed, 0.70 on lines).
+    private static void applyReflectors(double[][] vt, double[] z, int z0, int ld, double[][] w, double[] scales,
+                                        int first, int end) {
+        int n = vt.length;
+        for (int r = first; r < end; r++) {
+            System.arraycopy(vt[r], 0, z, z0 + r * ld, n);
+        }
+        // slot p of the group: u, u/h1, u' and u'/h2, each ld long, from slot(p) on
+        double[] group = new double[4 * GROUP * ld + ArrayAlignment.DOUBLE_SLACK];
+        int group0 = ArrayAlignment.offset(group);
         double[] c = new double[GROUP];
         int[] length = new int[GROUP];
         boolean[] paired = new boolean[GROUP];
@@ -112,21 +127,25 @@ public final class SymmetricEigenSolver {
                 if (h1 == 0) {
                     continue;
                 }
-                System.arraycopy(w[i + 1], 0, u[passes], 0, i + 1);
+                int u = group0 + 4 * passes * ld;
+                int uScaled = u + ld;
+                System.arraycopy(w[i + 1], 0, group, u, i + 1);
                 for (int k = 0; k <= i; k++) {
-                    uScaled[passes][k] = u[passes][k] / h1;
+                    group[uScaled + k] = group[u + k] / h1;
                 }
                 paired[passes] = i + 2 < n && scales[i + 1] != 0;
                 if (paired[passes]) {
                     double h2 = scales[i + 1];
                     int size = i + 2;
-                    u[passes][i + 1] = 0;
-                    uScaled[passes][i + 1] = 0;
-                    System.arraycopy(w[i + 2], 0, next[passes], 0, size);
+                    int next = u + 2 * ld;
+                    int nextScaled = u + 3 * ld;
+                    group[u + i + 1] = 0;
+                    group[uScaled + i + 1] = 0;
+                    System.arraycopy(w[i + 2], 0, group, next, size);
                     for (int k = 0; k < size; k++) {
-                        nextScaled[passes][k] = next[passes][k] / h2;
+                        group[nextScaled + k] = group[next + k] / h2;
                     }
-                    c[passes] = DoubleKernels.dot(next[passes], 0, uScaled[passes], 0, size);
+                    c[passes] = DoubleKernels.dot(group, next, group, uScaled, size);
                     length[passes] = DoubleKernels.wholeVectors(size, n);
                     i++;
                 } else {
@@ -136,59 +155,63 @@ public final class SymmetricEigenSolver {
             }
             int j = first;
             for (; j + 4 <= end; j += 4) {
+                int at = z0 + j * ld;
                 for (int p = 0; p < passes; p++) {
+                    int slot = group0 + 4 * p * ld;
                     if (paired[p]) {
-                        applyTwoToFourRows(rows, j, u[p], uScaled[p], next[p], nextScaled[p], c[p], length[p], sums,
-                                minusG1, minusC2);
+                        applyTwoToFourRows(z, at, ld, group, slot, c[p], length[p], sums, minusG1, minusC2);
                     } else {
-                        for (int r = j; r < j + 4; r++) {
-                            applyOne(rows[r], u[p], uScaled[p], length[p]);
+                        for (int r = 0; r < 4; r++) {
+                            applyOne(z, at + r * ld, group, slot, slot + ld, length[p]);
                         }
                     }
                 }
             }
             for (; j < end; j++) {
+                int at = z0 + j * ld;
                 for (int p = 0; p < passes; p++) {
+                    int slot = group0 + 4 * p * ld;
                     if (paired[p]) {
-                        applyTwo(rows[j], u[p], uScaled[p], next[p], nextScaled[p], c[p], length[p], sums);
+                        applyTwo(z, at, ld, group, slot, c[p], length[p], sums);
                     } else {
-                        applyOne(rows[j], u[p], uScaled[p], length[p]);
+                        applyOne(z, at, group, slot, slot + ld, length[p]);
                     }
                 }
             }
         }
     }
 
-    // One step on a row v: v·(I − u·uᵀ/h) over its leading size columns
-    private static void applyOne(double[] v, double[] u, double[] uScaled, int size) {
-        double g = DoubleKernels.dot(u, 0, v, 0, size);
-        DoubleKernels.axpy(-g, uScaled, 0, v, 0, size);
+    // One step on the row of z at {@code at}: v·(I − u·uᵀ/h) over its leading size columns (u and u/h in group)
+    private static void applyOne(double[] z, int at, double[] group, int u, int uScaled, int size) {
+        double g = DoubleKernels.dot(group, u, z, at, size);
+        DoubleKernels.axpy(-g, group, uScaled, z, at, size);
     }
 
-    // Steps i and i + 1 on one row v (columns 0..i+1): v·(I − u·uᵀ/h1) then ·(I − u'·u'ᵀ/h2), u zero at i + 1. With
-    // g1 = u·v and g2 = u'·v of the row as it was, u'·(v − g1·u/h1) = g2 − g1·c for c = u'·u/h1, so both steps are
-    // v −= g1·u/h1 + (g2 − g1·c)·u'/h2: two dot products and one rank-2 update instead of two passes each.
-    private static void applyTwo(double[] v, double[] u, double[] uScaled, double[] next, double[] nextScaled,
-                                 double c, int size, double[] sums) {
-        DoubleKernels.dot2(v, u, next, size, sums);
+    // Steps i and i + 1 on the row v of z at {@code at} (columns 0..i+1): v·(I − u·uᵀ/h1) then ·(I − u'·u'ᵀ/h2), u
+    // zero at i + 1 (u, u/h1, u', u'/h2 ld apart in group from slot on). With g1 = u·v and g2 = u'·v of the row as it
+    // was, u'·(v − g1·u/h1) = g2 − g1·c for c = u'·u/h1, so both steps are v −= g1·u/h1 + (g2 − g1·c)·u'/h2: two dot
+    // products and one rank-2 update instead of two passes each.
+    private static void applyTwo(double[] z, int at, int ld, double[] group, int slot, double c, int size,
+                                 double[] sums) {
+        DoubleKernels.dot2(z, at, group, slot, slot + 2 * ld, size, sums);
         double g1 = sums[0];
         double g2 = sums[1];
-        DoubleKernels.axpy2(-g1, uScaled, -(g2 - g1 * c), nextScaled, v, 0, size);
+        DoubleKernels.axpy2(-g1, group, slot + ld, -(g2 - g1 * c), group, slot + 3 * ld, z, at, size);
     }
 
-    // applyTwo on rows j..j+3 at once, each with applyTwo's operations and bits (so a row's result does not depend
-    // on the block it falls in, nor on the number of parts), u, u', and their scaled forms loaded once for four rows.
-    private static void applyTwoToFourRows(double[][] w, int j, double[] u, double[] uScaled, double[] next,
-                                           double[] nextScaled, double c, int size, double[] sums, double[] minusG1,
-                                           double[] minusC2) {
-        DoubleKernels.dot2x4(w[j], w[j + 1], w[j + 2], w[j + 3], u, next, size, sums);
+    // applyTwo on the four rows of z from at on (ld apart) at once, each with applyTwo's operations and bits (so a
+    // row's result does not depend on the block it falls in, nor on the number of parts), the slot's runs loaded
+    // once for four rows.
+    private static void applyTwoToFourRows(double[] z, int at, int ld, double[] group, int slot, double c, int size,
+                                           double[] sums, double[] minusG1, double[] minusC2) {
+        DoubleKernels.dot2x4(z, at, ld, group, slot, slot + 2 * ld, size, sums);
         for (int r = 0; r < 4; r++) {
             double g1 = sums[2 * r];
             double g2 = sums[2 * r + 1];
             minusG1[r] = -g1;
             minusC2[r] = -(g2 - g1 * c);
         }
-        DoubleKernels.axpy2x4(w[j], w[j + 1], w[j + 2], w[j + 3], minusG1, uScaled, minusC2, nextScaled, 0, size);
+        DoubleKernels.axpy2x4(z, at, ld, minusG1, minusC2, group, slot + ld, slot + 3 * ld, size);
     }
 
     // Householder reduction to tridiagonal form (the first half of EISPACK's tred2), run on the transposed array
@@ -271,7 +294,7 @@ public final class SymmetricEigenSolver {
 
     // Row x = w[j] of the rank-2 update A −= u·vᵀ + v·uᵀ over columns [j, end).
     private static void updateRow(double[] x, int j, int end, double[] u, double[] v) {
-        DoubleKernels.axpy2(-u[j], v, -v[j], u, x, j, end - j);
+        DoubleKernels.axpy2(-u[j], v, j, -v[j], u, j, x, j, end - j);
     }
 
     // Rows j..j+3 in one pass: the waiting update A −= p·qᵀ + q·pᵀ (p, q = pendingU, pendingV) over columns [j, i),

@@ -7,10 +7,11 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Where to start in a heap {@code float[]} so that vector loads and stores fall on cache-line boundaries: the host
- * backends' matrices and the kernels' work buffers. Java places an array's data 16 bytes into an 8-byte-aligned
- * object, so a 512-bit access of a work buffer mostly spans two cache lines; on Intel cores that halves the speed of an L2-resident FFT stage (an aligned radix-4 pass of a
- * 1024-point lane transform ran 13–16 ns per butterfly, the same pass split across lines 26–30 ns).
+ * Where to start in a heap {@code float[]} or {@code double[]} so that vector loads and stores fall on cache-line
+ * boundaries: the host backends' matrices, the kernels' work buffers, the eigensolver's rows. Java places an array's
+ * data 16 bytes into an 8-byte-aligned object, so a 512-bit access of a work buffer mostly spans two cache lines; on
+ * Intel cores that halves the speed of an L2-resident FFT stage (an aligned radix-4 pass of a 1024-point lane
+ * transform ran 13–16 ns per butterfly, the same pass split across lines 26–30 ns).
  *
  * <p>The address comes from a critical downcall of {@code memset(data, 0, 0)}, which writes nothing and returns its
  * pointer: a critical call may be handed a heap segment, and the collector cannot move the array while it runs. The
@@ -24,6 +25,8 @@ public final class ArrayAlignment {
     public static final int BYTES = 64;
     /** Spare floats a buffer needs to be able to start at an aligned element. */
     public static final int SLACK = BYTES / Float.BYTES;
+    /** Spare doubles a buffer needs to be able to start at an aligned element. */
+    public static final int DOUBLE_SLACK = BYTES / Double.BYTES;
 
     private static final MethodHandle ADDRESS_OF = addressOf();
 
@@ -41,13 +44,28 @@ public final class ArrayAlignment {
         return address < 0 ? 0 : (int) ((BYTES - address % BYTES) % BYTES) / Float.BYTES;
     }
 
+    /** The first element of {@code array} at which its data is {@link #BYTES}-aligned, in 0 … DOUBLE_SLACK−1. */
+    public static int offset(double[] array) {
+        long address = address(array);
+        return address < 0 ? 0 : (int) ((BYTES - address % BYTES) % BYTES) / Double.BYTES;
+    }
+
     /** The address of the array's first element at this moment, or −1. */
     public static long address(float[] array) {
+        return address(MemorySegment.ofArray(array));
+    }
+
+    /** The address of the array's first element at this moment, or −1. */
+    public static long address(double[] array) {
+        return address(MemorySegment.ofArray(array));
+    }
+
+    private static long address(MemorySegment heapArray) {
         if (ADDRESS_OF == null) {
             return -1;
         }
         try {
-            return ((MemorySegment) ADDRESS_OF.invokeExact(MemorySegment.ofArray(array), 0, 0L)).address();
+            return ((MemorySegment) ADDRESS_OF.invokeExact(heapArray, 0, 0L)).address();
         } catch (Throwable unavailable) {
             return -1;
         }

@@ -35,6 +35,20 @@ class ArrayAlignmentTest {
     }
 
     @Test
+    void doubleOffsetsStayInsideTheSlackAndPutTheDataOnALine() {
+        for (int length : new int[]{1, 9, 2048, 1 << 19, 2 << 20}) {
+            double[] array = new double[length + ArrayAlignment.DOUBLE_SLACK];
+            int offset = ArrayAlignment.offset(array);
+            assertTrue(offset >= 0 && offset < ArrayAlignment.DOUBLE_SLACK,
+                    "offset " + offset + " for length " + length);
+            if (length >= 1 << 19) { // humongous, so it stays (see above)
+                assertEquals(0, (ArrayAlignment.address(array) + (long) offset * Double.BYTES) % ArrayAlignment.BYTES,
+                        "data + offset on a cache line for length " + length);
+            }
+        }
+    }
+
+    @Test
     void hostBackendsAllocateLargeMatricesOnALine() {
         for (Backend backend : new Backend[]{Backends.cpu(), Backends.reference()}) {
             // large enough to stay where it was allocated (see above); 2736 columns keep every row on a line too
