@@ -312,6 +312,8 @@ final class DoubleKernels {
         sums[7] = addTail(LaneSums.sum(z3), x, at + 3 * ld, p, zAt, i, n);
     }
 
+    // sum + x[xAt + from]·y[yAt + from] + … + x[xAt + n − 1]·y[yAt + n − 1], added in that order: a dot product's
+    // scalar tail
     private static double addTail(double sum, double[] x, int xAt, double[] y, int yAt, int from, int n) {
         for (int i = from; i < n; i++) {
             sum += x[xAt + i] * y[yAt + i];
