@@ -40,14 +40,17 @@ public final class ArrayAlignment {
 
     /** The first element of {@code array} at which its data is {@link #BYTES}-aligned, in 0 … SLACK−1. */
     public static int offset(float[] array) {
-        long address = address(array);
-        return address < 0 ? 0 : (int) ((BYTES - address % BYTES) % BYTES) / Float.BYTES;
+        return elementsToLine(address(array), Float.BYTES);
     }
 
     /** The first element of {@code array} at which its data is {@link #BYTES}-aligned, in 0 … DOUBLE_SLACK−1. */
     public static int offset(double[] array) {
-        long address = address(array);
-        return address < 0 ? 0 : (int) ((BYTES - address % BYTES) % BYTES) / Double.BYTES;
+        return elementsToLine(address(array), Double.BYTES);
+    }
+
+    // elements of elementBytes each from address to the next line boundary; 0 for an unknown address (−1)
+    private static int elementsToLine(long address, int elementBytes) {
+        return address < 0 ? 0 : (int) ((BYTES - address % BYTES) % BYTES) / elementBytes;
     }
 
     /** The address of the array's first element at this moment, or −1. */
