@@ -3,8 +3,12 @@ package org.slimgrad.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import dev.ludovic.netlib.blas.JavaBLAS;
 import org.ejml.data.FMatrixRMaj;
@@ -12,25 +16,54 @@ import org.jtransforms.dct.FloatDCT_1D;
 import org.slimgrad.nativelib.OpenBlas;
 import org.slimgrad.simd.VectorWidth;
 
-/** What a figure was measured on: processor, cores, JDK, vector width, and each peer's version and kernel. */
-public record Machine(String cpu, int cores, String jdk, int vectorBits, String peers) {
+/**
+ * What a figure was measured on: processor (model, and the vector instruction sets it reports), cores, JDK, the
+ * vector width slimgrad chose, and each peer's version and kernel.
+ */
+public record Machine(String cpu, String vectorFlags, int cores, String jdk, int vectorBits, String peers) {
 
     private static final Pattern JAR_VERSION = Pattern.compile("-(\\d[\\w.\\-]*)\\.jar$");
+    /** The flags that decide which kernels run, ours and the peers': SSE to AVX-512, FMA, F16C, AMX. */
+    private static final Pattern VECTOR_FLAG = Pattern.compile("sse.*|ssse3|avx.*|fma|f16c|amx.*");
 
     public static Machine current() {
-        return new Machine(cpuModel(), Runtime.getRuntime().availableProcessors(),
+        List<String> cpuinfo;
+        try {
+            cpuinfo = Files.readAllLines(Path.of("/proc/cpuinfo"));
+        } catch (IOException e) {
+            cpuinfo = List.of();
+        }
+        return new Machine(cpuModel(cpuinfo), vectorFlags(cpuinfo), Runtime.getRuntime().availableProcessors(),
                 Runtime.version().toString(), VectorWidth.bits(), describePeers());
     }
 
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(line -> line.startsWith("model name"))
-                    .map(line -> line.substring(line.indexOf(':') + 1).trim())
-                    .findFirst().orElse(System.getProperty("os.arch"));
-        } catch (IOException e) {
-            return System.getProperty("os.arch");
-        }
+    /**
+     * The first processor's model name with its family and model numbers (a virtual machine may report only "AMD
+     * EPYC"; family 25 is Zen 3 and 4, 26 Zen 5), or the architecture where /proc/cpuinfo says nothing.
+     */
+    static String cpuModel(List<String> cpuinfo) {
+        Optional<String> name = field(cpuinfo, "model name");
+        Optional<String> family = field(cpuinfo, "cpu family");
+        Optional<String> model = field(cpuinfo, "model");
+        String numbers = family.isPresent() && model.isPresent()
+                ? " (family " + family.get() + ", model " + model.get() + ")" : "";
+        return name.orElse(System.getProperty("os.arch")) + numbers;
+    }
+
+    /** The first processor's vector flags in the order /proc/cpuinfo lists them; "unknown" where it lists none. */
+    static String vectorFlags(List<String> cpuinfo) {
+        String flags = field(cpuinfo, "flags").orElse("");
+        String vector = Arrays.stream(flags.split("\\s+")).filter(flag -> VECTOR_FLAG.matcher(flag).matches())
+                .collect(Collectors.joining(" "));
+        return vector.isEmpty() ? "unknown" : vector;
+    }
+
+    // the value of the first "key<tabs>: value" line whose key is exactly this one
+    private static Optional<String> field(List<String> cpuinfo, String key) {
+        return cpuinfo.stream()
+                .filter(line -> line.indexOf(':') > 0 && line.substring(0, line.indexOf(':')).trim().equals(key))
+                .map(line -> line.substring(line.indexOf(':') + 1).trim())
+                .findFirst();
     }
 
     // the peers as this process loads them (every JMH fork loads OpenBLAS the same way: OpenBlas's CoreType)
@@ -64,6 +97,7 @@ public record Machine(String cpu, int cores, String jdk, int vectorBits, String 
 
     @Override
     public String toString() {
-        return cpu + ", " + cores + " cores, JDK " + jdk + ", " + vectorBits + "-bit vectors; peers: " + peers;
+        return cpu + " [" + vectorFlags + "], " + cores + " cores, JDK " + jdk + ", " + vectorBits
+                + "-bit vectors chosen; peers: " + peers;
     }
 }

@@ -206,6 +206,7 @@ public final class Report {
         JsonObject root = new JsonObject();
         JsonObject m = new JsonObject();
         m.addProperty("cpu", machine.cpu());
+        m.addProperty("vectorFlags", machine.vectorFlags());
         m.addProperty("cores", machine.cores());
         m.addProperty("jdk", machine.jdk());
         m.addProperty("vectorBits", machine.vectorBits());

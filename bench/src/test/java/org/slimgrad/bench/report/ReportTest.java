@@ -54,7 +54,8 @@ class ReportTest {
         assertEquals(2, report.groups().size());
         assertEquals(1.5, report.groups().get(0).speedup(), 1e-12, "OpenBLAS 3.0 ms / slimgrad 2.0 ms");
         assertEquals(8.0, report.groups().get(1).speedup(), 1e-12, "dense 10 ms / DCT 1.25 ms");
-        Machine machine = new Machine("Test CPU", 2, "25", 512, "OpenBLAS 0.3.31 (Cooperlake kernels)");
+        Machine machine = new Machine("Test CPU (family 26, model 2)", "avx2 fma avx512f", 2, "25", 512,
+                "OpenBLAS 0.3.31 (Cooperlake kernels)");
         report.write(dir, machine, "quick");
 
         String md = Files.readString(dir.resolve("index.md"));
@@ -70,7 +71,7 @@ class ReportTest {
         assertTrue(md.contains("- projector refresh, 512x1376: 2.1 MiB per call"), "slimgrad's 2.2 MB per call: " + md);
         assertFalse(md.contains("- gemm, 1 thread, 64x64x64: "), "1.2 KB per call is not listed: " + md);
         assertFalse(md.contains("4.8 MiB"), "a peer's allocation is not listed: " + md);
-        assertTrue(md.contains("Test CPU, 2 cores"), md);
+        assertTrue(md.contains("Test CPU (family 26, model 2) [avx2 fma avx512f], 2 cores"), md);
         for (String chart : List.of("speedup.png", "memory.png", "refresh.png")) {
             assertTrue(md.contains("](" + chart + ")"), chart + " linked from index.md");
             byte[] png = Files.readAllBytes(dir.resolve(chart));
@@ -78,7 +79,8 @@ class ReportTest {
         }
 
         JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("results.json"))).getAsJsonObject();
-        assertEquals("Test CPU", json.getAsJsonObject("machine").get("cpu").getAsString());
+        assertEquals("Test CPU (family 26, model 2)", json.getAsJsonObject("machine").get("cpu").getAsString());
+        assertEquals("avx2 fma avx512f", json.getAsJsonObject("machine").get("vectorFlags").getAsString());
         assertEquals(512, json.getAsJsonObject("machine").get("vectorBits").getAsInt());
         assertEquals("OpenBLAS 0.3.31 (Cooperlake kernels)", json.getAsJsonObject("machine").get("peers").getAsString());
         assertTrue(md.contains("peers: OpenBLAS 0.3.31 (Cooperlake kernels)"), md);
