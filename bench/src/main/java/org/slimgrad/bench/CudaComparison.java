@@ -72,7 +72,7 @@ public final class CudaComparison {
         StringBuilder md = new StringBuilder("# CUDA backend beside cuBLAS and cuSOLVER\n\n");
         try (CudaBackend cuda = CudaBackend.open(0); Context peers = Cuda.get().open(0);
              CuSolver solver = new CuSolver(peers)) {
-            md.append(String.format(Locale.ROOT, "Device: %s. Median ms over repetitions, timed by two CUDA events"
+            md.append(String.format(Locale.ROOT, "Device: %s (compute capability %s); %s. Median ms over repetitions, timed by two CUDA events"
                     + " on the stream around each (the GPU timeline from the first queued work to the last: host gaps"
                     + " inside an operation, such as a wait for σ, count; launch latency before it does not).%n%n## The methods' kernels (issue 10)%n%n"
                     + "Peers in the same run: the dense formulations on cuBLAS. For reference only (not"
@@ -82,7 +82,7 @@ public final class CudaComparison {
                     + " 0.49 / 1.84 / 7.05.%n%n| shape | rank | DCT refresh (scores, top-k, gather) | dense G·Q GEMM"
                     + " alone | low-rank Adam step (SVD, no refresh) | SLTrain forward, %d tokens | dense W then GEMM |"
                     + " S gradient (sddmm) | dense dYᵀ·X then gather |%n|---|---|---|---|---|---|---|---|---|%n",
-                    cuda.deviceName(), TOKENS));
+                    cuda.deviceName(), peers.computeCapability(), peers.libraryVersions(), TOKENS));
             Files.writeString(file, md);
             for (int[] shape : SHAPES) {
                 if (!withinBudget(deadline, md, file, budgetSeconds)) {

@@ -8,6 +8,9 @@ import java.lang.foreign.MemorySegment;
  */
 public final class Context implements AutoCloseable {
 
+    private static final int COMPUTE_CAPABILITY_MAJOR = 75;
+    private static final int COMPUTE_CAPABILITY_MINOR = 76;
+
     private final Cuda cuda;
     private final int device;
     private final MemorySegment handle;
@@ -26,6 +29,19 @@ public final class Context implements AutoCloseable {
     /** The device's name as the driver reports it, e.g. "NVIDIA H100 80GB HBM3". */
     public String deviceName() {
         return name;
+    }
+
+    /** The device's compute capability, e.g. "9.0" for an H100 (CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, MINOR). */
+    public String computeCapability() {
+        requireOpen("computeCapability");
+        return cuda.attribute(COMPUTE_CAPABILITY_MAJOR, device) + "." + cuda.attribute(COMPUTE_CAPABILITY_MINOR, device);
+    }
+
+    /** The driver's CUDA version, cuBLAS's and cuSOLVER's, e.g. "CUDA driver 13.0, cuBLAS 13.1.0, cuSOLVER 12.0.4". */
+    public String libraryVersions() {
+        requireOpen("libraryVersions");
+        return "CUDA driver " + cuda.driverVersion() + ", cuBLAS " + CuBlas.version() + ", cuSOLVER "
+                + CuSolver.version();
     }
 
     /** A new, uninitialised buffer of {@code floats} fp32 values on the device. */

@@ -54,6 +54,11 @@ public final class CuBlas implements AutoCloseable {
     private final MemorySegment handle;
     private boolean closed;
 
+    /** The loaded cuBLAS's version, e.g. "13.1.0" (see {@link Cuda#libraryVersion}); loads the library if need be. */
+    public static String version() {
+        return Cuda.libraryVersion(LIBRARY.get(), "cublasGetProperty");
+    }
+
     /** A cuBLAS handle on {@code context}'s stream. */
     public CuBlas(Context context) {
         SymbolLookup lib = LIBRARY.get();

@@ -101,6 +101,11 @@ public final class CuSolver implements AutoCloseable {
         info = context.allocate(1);
     }
 
+    /** The loaded cuSOLVER's version, e.g. "12.0.4" (see {@link Cuda#libraryVersion}); loads the library if need be. */
+    public static String version() {
+        return Cuda.libraryVersion(LIBRARY.get(), "cusolverGetProperty");
+    }
+
     /** Thin SVD of the column-major m×n A (m ≥ n, destroyed): S (n), U (m×n, ld m), Vᵀ (n×n, ld n). */
     public void sgesvd(int m, int n, DeviceBuffer a, DeviceBuffer s, DeviceBuffer u, DeviceBuffer vt) {
         sgesvd(m, n, a.address(), m, s.address(), u.address(), m, vt.address(), n, info.address());

@@ -62,6 +62,8 @@ public final class Cuda {
     private final MethodHandle eventSynchronize;
     private final MethodHandle eventElapsedTime;
     private final MethodHandle eventDestroy;
+    private final MethodHandle driverGetVersion;
+    private final MethodHandle deviceGetAttribute;
 
     private static final class Holder {
         static final Object LOADED = load();
@@ -116,6 +118,60 @@ public final class Cuda {
         eventSynchronize = bind(lib, "cuEventSynchronize", ADDRESS);
         eventElapsedTime = bind(lib, "cuEventElapsedTime_v2", ADDRESS, ADDRESS, ADDRESS); // cuda.h 13 maps the name
         eventDestroy = bind(lib, "cuEventDestroy_v2", ADDRESS);
+        driverGetVersion = bind(lib, "cuDriverGetVersion", ADDRESS);
+        deviceGetAttribute = bind(lib, "cuDeviceGetAttribute", ADDRESS, JAVA_INT, JAVA_INT);
+    }
+
+    /** The CUDA version the driver supports, e.g. "13.0" (cuDriverGetVersion). */
+    public String driverVersion() {
+        int version = intResult("cuDriverGetVersion", out -> (int) driverGetVersion.invokeExact(out));
+        return version / 1000 + "." + version % 1000 / 10;
+    }
+
+    // device attribute (a CUdevice_attribute) of device dev
+    int attribute(int attribute, int dev) {
+        return intResult("cuDeviceGetAttribute", out -> (int) deviceGetAttribute.invokeExact(out, attribute, dev));
+    }
+
+    /** A downcall that writes one int through its pointer argument and returns a status. */
+    @FunctionalInterface
+    interface IntOut {
+        int call(MemorySegment out) throws Throwable;
+    }
+
+    // the int a checked downcall wrote
+    private int intResult(String name, IntOut call) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_INT);
+            call(name, () -> call.call(out));
+            return out.get(JAVA_INT, 0);
+        }
+    }
+
+    /**
+     * A CUDA library's version from its {@code <prefix>GetProperty} (libraryPropertyType MAJOR_VERSION, MINOR_VERSION,
+     * PATCH_LEVEL), e.g. "13.1.0"; where the library lacks the function or it fails, says so instead: the version is
+     * for the report, never a reason to stop.
+     */
+    static String libraryVersion(SymbolLookup lib, String getProperty) {
+        Optional<MemorySegment> symbol = lib.find(getProperty);
+        if (symbol.isEmpty()) {
+            return "version unknown (no " + getProperty + ")";
+        }
+        MethodHandle handle = LINKER.downcallHandle(symbol.get(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        StringBuilder version = new StringBuilder();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_INT);
+            for (int type = 0; type < 3; type++) {
+                int property = type;
+                int status = invoke(getProperty, () -> (int) handle.invokeExact(property, out));
+                if (status != 0) {
+                    return "version unknown (" + getProperty + " returned " + status + ")";
+                }
+                version.append(type == 0 ? "" : ".").append(out.get(JAVA_INT, 0));
+            }
+        }
+        return version.toString();
     }
 
     /** Empty when a CUDA device can be used here; otherwise why not. */
