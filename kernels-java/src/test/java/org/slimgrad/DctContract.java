@@ -121,6 +121,42 @@ public abstract class DctContract {
         }
     }
 
+    /**
+     * Column lines in native memory and in a heap segment that starts inside its array give the bits of the same
+     * matrix in a plain array: the CPU backend reads a float[] in place in the first FFT stage (radix 8 at 64 and
+     * 512) and stages other memory; radix 3 (192) and 2 (1024) first stages alongside.
+     */
+    @Test
+    void columnKernelsGiveTheSameBitsInEveryKindOfHostMemory() {
+        SplittableRandom rng = new SplittableRandom(SEED + 9);
+        for (int n : new int[]{64, 192, 512, 1024}) {
+            Matrix heap = TestData.random(rng, n, 70, true);
+            try (Arena arena = Arena.ofConfined()) {
+                Matrix nativeCopy = Matrix.wrap(arena.allocate((long) n * 70 * Float.BYTES), 0, n, 70, 70);
+                Matrix sliceCopy = Matrix.wrap(java.lang.foreign.MemorySegment.ofArray(new float[n * 70 + 3])
+                        .asSlice(3L * Float.BYTES), 0, n, 70, 70);
+                for (Matrix other : new Matrix[]{nativeCopy, sliceCopy}) {
+                    backend().copy(heap, other);
+                    String context = backend() + " n=" + n + " " + (other == nativeCopy ? "native" : "heap slice");
+                    Matrix want = backend().allocate(n, 70);
+                    Matrix got = backend().allocate(n, 70);
+                    backend().dct(heap, want, Axis.COLUMNS);
+                    backend().dct(other, got, Axis.COLUMNS);
+                    TestData.assertSameBits(want, got, context + " dct");
+                    Matrix wantScores = backend().allocate(1, n);
+                    Matrix gotScores = backend().allocate(1, n);
+                    Matrix wantR = backend().allocate(n / 4, 70);
+                    Matrix gotR = backend().allocate(n / 4, 70);
+                    int[] wantIndices = backend().dctSelect(heap, Axis.COLUMNS, ScoreNorm.L1, wantScores, n / 4, wantR);
+                    int[] gotIndices = backend().dctSelect(other, Axis.COLUMNS, ScoreNorm.L1, gotScores, n / 4, gotR);
+                    assertArrayEquals(wantIndices, gotIndices, context + " dctSelect indices");
+                    TestData.assertSameBits(wantScores, gotScores, context + " dctSelect scores");
+                    TestData.assertSameBits(wantR, gotR, context + " dctSelect R");
+                }
+            }
+        }
+    }
+
     @Test
     void scoresMatchReference() {
         SplittableRandom rng = new SplittableRandom(SEED + 4);

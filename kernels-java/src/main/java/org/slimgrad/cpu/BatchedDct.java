@@ -125,6 +125,17 @@ final class BatchedDct {
             return 1;
         }
         int r = plan.n / p;
+        if (p == 8 && g.segment().heapBase().orElse(null) instanceof float[] array) {
+            // a host array is read in place, without staging: butterfly b reads positions j·r + b, which Makhoul's
+            // order fills with rows 2(j·r + b) for j < 4 and 2n − 1 − 2(j·r + b) for the rest (n = 8r)
+            int ld = g.ld();
+            int column = Math.toIntExact(g.segment().address() / Float.BYTES + g.index(0, first));
+            for (int b = 0; b < r; b++) {
+                LaneFft.firstButterfly8(array, column + 2 * b * ld, 2 * r * ld, column + (plan.n - 1 - 2 * b) * ld,
+                        -2 * r * ld, ws.work, ws.a + b * W, r * W);
+            }
+            return 1;
+        }
         int chunk = Math.max(1, Math.min(r, STAGED_ELEMENTS / p));
         for (int b = 0; b < r; b += chunk) {
             int butterflies = Math.min(chunk, r - b);

@@ -238,7 +238,8 @@ final class LaneFft {
             int i0 = in + (k * 8) * r * W;
             int o0 = out + k * r * W;
             for (int b = 0; b < r; b++) {
-                butterfly8(buf, i0 + b * W, r * W, o0 + b * W, eighth * W, tw, k);
+                int at = i0 + b * W;
+                butterfly8(buf, at, r * W, at + 4 * r * W, r * W, buf, o0 + b * W, eighth * W, tw, k);
             }
         }
     }
@@ -258,11 +259,13 @@ final class LaneFft {
             int i0 = in + (k * 8) * r * W;
             for (int b = 0; b < r2; b++) {
                 for (int j = 0; j < 8; j++) {
-                    butterfly8(buf, i0 + (j * r2 + b) * W, r * W, scratch + j * W, 8 * W, tw, k);
+                    int at = i0 + (j * r2 + b) * W;
+                    butterfly8(buf, at, r * W, at + 4 * r * W, r * W, buf, scratch + j * W, 8 * W, tw, k);
                 }
                 for (int d = 0; d < 8; d++) {
                     int k2 = d * l + k;
-                    butterfly8(buf, scratch + d * 8 * W, W, out + (k2 * r2 + b) * W, outStride, tw2, k2);
+                    int at = scratch + d * 8 * W;
+                    butterfly8(buf, at, W, at + 4 * W, W, buf, out + (k2 * r2 + b) * W, outStride, tw2, k2);
                 }
             }
         }
@@ -280,33 +283,47 @@ final class LaneFft {
     }
 
     /**
-     * One radix-8 butterfly: inputs {@code step} floats apart from {@code at}, outputs {@code stride} apart from
-     * {@code o}, twiddles of offset k (k = 0, and every k of the first stage, has unit twiddles). A method of its own
+     * A butterfly of a first radix-8 stage (unit twiddles) whose inputs are read from {@code source}, a matrix's
+     * array, rather than from a work buffer: inputs 0–3 {@code step} floats apart from {@code at}, inputs 4–7
+     * {@code step4} apart from {@code at4} (two runs, as rows in Makhoul's order come); outputs to {@code buf},
+     * {@code stride} apart from {@code o}. The same arithmetic as every other radix-8 butterfly, so the same bits as
+     * the stage run on a copy of the inputs.
+     */
+    static void firstButterfly8(float[] source, int at, int step, int at4, int step4, float[] buf, int o, int stride) {
+        butterfly8(source, at, step, at4, step4, buf, o, stride, null, 0);
+    }
+
+    /**
+     * One radix-8 butterfly: inputs from {@code source}, 0–3 {@code step} floats apart from {@code at} and 4–7
+     * {@code step4} apart from {@code at4} (in a work buffer at4 = at + 4·step and step4 = step), outputs to buf,
+     * {@code stride} apart from {@code o}, twiddles of offset k (k = 0, and every k of the first stage, has unit
+     * twiddles; tw is not read then). A method of its own
      * that C2 does not inline (it is far over the hot-method size), so that the loops of {@link #radix8} stay loops
      * of calls: with the butterfly inside them, C2 unrolled or unswitched them according to the trip counts the
      * profile happened to see (r is 64, 8 or 1 for the stages of 1024), and in some JVMs compiled 40 KB of radix8
      * (three copies of the butterfly, 880 vector spills) where others compiled 12 KB, which made the whole DCT step
      * run at half speed in those JVMs.
      */
-    private static void butterfly8(float[] buf, int at, int step, int o, int stride, float[] tw, int k) {
+    private static void butterfly8(float[] source, int at, int step, int at4, int step4, float[] buf, int o,
+                                   int stride, float[] tw, int k) {
         boolean twiddle = k > 0;
         int t = 14 * k;
-        FloatVector a0r = load(buf, at);
-        FloatVector a0i = load(buf, at + LANES);
-        FloatVector a1r = load(buf, at + step);
-        FloatVector a1i = load(buf, at + step + LANES);
-        FloatVector a2r = load(buf, at + 2 * step);
-        FloatVector a2i = load(buf, at + 2 * step + LANES);
-        FloatVector a3r = load(buf, at + 3 * step);
-        FloatVector a3i = load(buf, at + 3 * step + LANES);
-        FloatVector a4r = load(buf, at + 4 * step);
-        FloatVector a4i = load(buf, at + 4 * step + LANES);
-        FloatVector a5r = load(buf, at + 5 * step);
-        FloatVector a5i = load(buf, at + 5 * step + LANES);
-        FloatVector a6r = load(buf, at + 6 * step);
-        FloatVector a6i = load(buf, at + 6 * step + LANES);
-        FloatVector a7r = load(buf, at + 7 * step);
-        FloatVector a7i = load(buf, at + 7 * step + LANES);
+        FloatVector a0r = load(source, at);
+        FloatVector a0i = load(source, at + LANES);
+        FloatVector a1r = load(source, at + step);
+        FloatVector a1i = load(source, at + step + LANES);
+        FloatVector a2r = load(source, at + 2 * step);
+        FloatVector a2i = load(source, at + 2 * step + LANES);
+        FloatVector a3r = load(source, at + 3 * step);
+        FloatVector a3i = load(source, at + 3 * step + LANES);
+        FloatVector a4r = load(source, at4);
+        FloatVector a4i = load(source, at4 + LANES);
+        FloatVector a5r = load(source, at4 + step4);
+        FloatVector a5i = load(source, at4 + step4 + LANES);
+        FloatVector a6r = load(source, at4 + 2 * step4);
+        FloatVector a6i = load(source, at4 + 2 * step4 + LANES);
+        FloatVector a7r = load(source, at4 + 3 * step4);
+        FloatVector a7i = load(source, at4 + 3 * step4 + LANES);
         if (twiddle) {
             FloatVector x = a1r;
             a1r = x.mul(tw[t]).sub(a1i.mul(tw[t + 1]));
