@@ -136,6 +136,16 @@ final class BatchedDct {
             }
             return 1;
         }
+        if (p == 3 && g.segment().heapBase().orElse(null) instanceof float[] array) {
+            int ld = g.ld();
+            int column = Math.toIntExact(g.segment().address() / Float.BYTES + g.index(0, first));
+            int[] at = ws.rowStarts(plan.n);
+            for (int i = 0; i < plan.n; i++) {
+                at[i] = column + plan.source[i] * ld;
+            }
+            LaneFft.firstStage3(fft, array, at, ws.work, ws.a);
+            return 1;
+        }
         int chunk = Math.max(1, Math.min(r, STAGED_ELEMENTS / p));
         for (int b = 0; b < r; b += chunk) {
             int butterflies = Math.min(chunk, r - b);
@@ -302,6 +312,16 @@ final class BatchedDct {
             }
             Arrays.fill(acc, 0, n * LaneFft.LANES, 0f);
             return acc;
+        }
+
+        int[] rowStarts = new int[0];
+
+        /** Room for where each of n positions' row starts in a matrix's array. */
+        int[] rowStarts(int n) {
+            if (rowStarts.length < n) {
+                rowStarts = new int[n];
+            }
+            return rowStarts;
         }
 
         int[] identity(int n) {

@@ -131,41 +131,57 @@ final class LaneFft {
     private static void radix3(float[] buf, int in, int out, float[] tw, int l, int r, int n) {
         int third = n / 3;
         for (int k = 0; k < l; k++) {
-            float w1r = tw[4 * k];
-            float w1i = tw[4 * k + 1];
-            float w2r = tw[4 * k + 2];
-            float w2i = tw[4 * k + 3];
             for (int b = 0; b < r; b++) {
-                int i0 = ((k * 3) * r + b) * W;
-                int i1 = i0 + r * W;
-                int i2 = i1 + r * W;
-                FloatVector a0r = load(buf, in + i0);
-                FloatVector a0i = load(buf, in + i0 + LANES);
-                FloatVector xr = load(buf, in + i1);
-                FloatVector xi = load(buf, in + i1 + LANES);
-                FloatVector a1r = xr.mul(w1r).sub(xi.mul(w1i));
-                FloatVector a1i = xr.mul(w1i).add(xi.mul(w1r));
-                xr = load(buf, in + i2);
-                xi = load(buf, in + i2 + LANES);
-                FloatVector a2r = xr.mul(w2r).sub(xi.mul(w2i));
-                FloatVector a2i = xr.mul(w2i).add(xi.mul(w2r));
-                FloatVector sr = a1r.add(a2r);
-                FloatVector si = a1i.add(a2i);
-                FloatVector tr = a1r.sub(a2r).mul(SIN_60);
-                FloatVector ti = a1i.sub(a2i).mul(SIN_60);
-                FloatVector mr = a0r.sub(sr.mul(0.5f));
-                FloatVector mi = a0i.sub(si.mul(0.5f));
-                int o0 = (k * r + b) * W;
-                int o1 = o0 + third * W;
-                int o2 = o1 + third * W;
-                a0r.add(sr).intoArray(buf, out + o0);
-                a0i.add(si).intoArray(buf, out + o0 + LANES);
-                mr.add(ti).intoArray(buf, out + o1);
-                mi.sub(tr).intoArray(buf, out + o1 + LANES);
-                mr.sub(ti).intoArray(buf, out + o2);
-                mi.add(tr).intoArray(buf, out + o2 + LANES);
+                int i0 = in + ((k * 3) * r + b) * W;
+                int o0 = out + (k * r + b) * W;
+                butterfly3(buf, i0, i0 + r * W, i0 + 2 * r * W, buf, o0, third * W, tw, k);
             }
         }
+    }
+
+    /**
+     * A first radix-3 stage (unit twiddles) read from {@code source}, a matrix's array, rather than from a work
+     * buffer: input j of butterfly b at {@code source[at[j·n/3 + b]]} and on (at: where each position's row starts),
+     * outputs to buf from {@code out} on as {@link #firstStage}'s. The same butterflies, so the same bits as the stage
+     * run on a copy of the inputs.
+     */
+    static void firstStage3(FftPlan plan, float[] source, int[] at, float[] buf, int out) {
+        int third = plan.n / 3;
+        for (int b = 0; b < third; b++) {
+            butterfly3(source, at[b], at[third + b], at[2 * third + b], buf, out + b * W, third * W, plan.twiddles[0],
+                    0);
+        }
+    }
+
+    // one radix-3 butterfly: inputs at i0, i1, i2 of source, twiddles of offset k, outputs stride apart from o
+    private static void butterfly3(float[] source, int i0, int i1, int i2, float[] buf, int o, int stride, float[] tw,
+                                   int k) {
+        float w1r = tw[4 * k];
+        float w1i = tw[4 * k + 1];
+        float w2r = tw[4 * k + 2];
+        float w2i = tw[4 * k + 3];
+        FloatVector a0r = load(source, i0);
+        FloatVector a0i = load(source, i0 + LANES);
+        FloatVector xr = load(source, i1);
+        FloatVector xi = load(source, i1 + LANES);
+        FloatVector a1r = xr.mul(w1r).sub(xi.mul(w1i));
+        FloatVector a1i = xr.mul(w1i).add(xi.mul(w1r));
+        xr = load(source, i2);
+        xi = load(source, i2 + LANES);
+        FloatVector a2r = xr.mul(w2r).sub(xi.mul(w2i));
+        FloatVector a2i = xr.mul(w2i).add(xi.mul(w2r));
+        FloatVector sr = a1r.add(a2r);
+        FloatVector si = a1i.add(a2i);
+        FloatVector tr = a1r.sub(a2r).mul(SIN_60);
+        FloatVector ti = a1i.sub(a2i).mul(SIN_60);
+        FloatVector mr = a0r.sub(sr.mul(0.5f));
+        FloatVector mi = a0i.sub(si.mul(0.5f));
+        a0r.add(sr).intoArray(buf, o);
+        a0i.add(si).intoArray(buf, o + LANES);
+        mr.add(ti).intoArray(buf, o + stride);
+        mi.sub(tr).intoArray(buf, o + stride + LANES);
+        mr.sub(ti).intoArray(buf, o + 2 * stride);
+        mi.add(tr).intoArray(buf, o + 2 * stride + LANES);
     }
 
     private static void radix4(float[] buf, int in, int out, float[] tw, int l, int r, int n) {
