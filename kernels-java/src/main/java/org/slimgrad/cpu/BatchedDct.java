@@ -125,25 +125,23 @@ final class BatchedDct {
             return 1;
         }
         int r = plan.n / p;
-        if (p == 8 && g.segment().heapBase().orElse(null) instanceof float[] array) {
-            // a host array is read in place, without staging: butterfly b reads positions j·r + b, which Makhoul's
-            // order fills with rows 2(j·r + b) for j < 4 and 2n − 1 − 2(j·r + b) for the rest (n = 8r)
+        if ((p == 8 || p == 3) && g.segment().heapBase().orElse(null) instanceof float[] array) {
+            // a host array is read in place, without staging; the rows come in Makhoul's order
             int ld = g.ld();
             int column = Math.toIntExact(g.segment().address() / Float.BYTES + g.index(0, first));
-            for (int b = 0; b < r; b++) {
-                LaneFft.firstButterfly8(array, column + 2 * b * ld, 2 * r * ld, column + (plan.n - 1 - 2 * b) * ld,
-                        -2 * r * ld, ws.work, ws.a + b * W, r * W);
+            if (p == 8) {
+                // butterfly b reads positions j·r + b: rows 2(j·r + b) for j < 4 and 2n − 1 − 2(j·r + b) after
+                for (int b = 0; b < r; b++) {
+                    LaneFft.firstButterfly8(array, column + 2 * b * ld, 2 * r * ld,
+                            column + (plan.n - 1 - 2 * b) * ld, -2 * r * ld, ws.work, ws.a + b * W, r * W);
+                }
+            } else {
+                int[] at = ws.rowStarts(plan.n);
+                for (int i = 0; i < plan.n; i++) {
+                    at[i] = column + plan.source[i] * ld;
+                }
+                LaneFft.firstStage3(fft, array, at, ws.work, ws.a);
             }
-            return 1;
-        }
-        if (p == 3 && g.segment().heapBase().orElse(null) instanceof float[] array) {
-            int ld = g.ld();
-            int column = Math.toIntExact(g.segment().address() / Float.BYTES + g.index(0, first));
-            int[] at = ws.rowStarts(plan.n);
-            for (int i = 0; i < plan.n; i++) {
-                at[i] = column + plan.source[i] * ld;
-            }
-            LaneFft.firstStage3(fft, array, at, ws.work, ws.a);
             return 1;
         }
         int chunk = Math.max(1, Math.min(r, STAGED_ELEMENTS / p));
