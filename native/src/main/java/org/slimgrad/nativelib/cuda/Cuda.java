@@ -72,13 +72,8 @@ public final class Cuda {
             try {
                 Cuda cuda = new Cuda(NativeLibraries.load("the CUDA driver", null, List.of("libcuda.so.1", "libcuda.so")));
                 cuda.check("cuInit", (int) cuda.cuInit.invokeExact(0));
-                int[] count = new int[1];
-                try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment out = arena.allocate(JAVA_INT);
-                    cuda.check("cuDeviceGetCount", (int) cuda.deviceGetCount.invokeExact(out));
-                    count[0] = out.get(JAVA_INT, 0);
-                }
-                if (count[0] == 0) {
+                int count = cuda.intResult("cuDeviceGetCount", out -> (int) cuda.deviceGetCount.invokeExact(out));
+                if (count == 0) {
                     return "the CUDA driver loaded but reports no device";
                 }
                 return cuda;
