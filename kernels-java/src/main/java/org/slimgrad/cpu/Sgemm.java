@@ -171,6 +171,10 @@ final class Sgemm {
                     meet(sharedB, barrier);
                     for (int ir = 0; ir < mc; ir += MR) {
                         int mr = Math.min(MR, mc - ir);
+                        if (pc == 0 && beta != 0f) { // C as the caller left it, not yet in this core's cache
+                            SgemmMicroKernel.warmRows(c.segment(), c.index(ic + ir, jc) * Float.BYTES, ldcBytes, mr,
+                                    nc, ws.tile);
+                        }
                         for (int jr = 0; jr < nc; jr += NR) {
                             SgemmMicroKernel.multiplyAdd(kc, packedA, ir * SgemmMicroKernel.ROW, packedB, jr * kc,
                                     ws.tile, c.segment(), c.index(ic + ir, jc + jr) * Float.BYTES, ldcBytes,

@@ -190,6 +190,25 @@ final class SgemmMicroKernel {
     }
 
     /**
+     * Reads the {@code rows × cols} block of floats at byte {@code start} of {@code memory} (rows {@code rowBytes}
+     * apart) into cache, row after row. Java has no prefetch instruction; what is read here comes in a few sequential
+     * runs, at the memory's bandwidth, where the kernels' own access (a tile's C lines after its k loop, a transpose
+     * taking a line from each of many rows in turn) would wait out each line's latency. {@code sink} (at least L
+     * floats) receives the sum, so that the loads are kept.
+     */
+    static void warmRows(MemorySegment memory, long start, long rowBytes, int rows, int cols, float[] sink) {
+        FloatVector sum = FloatVector.zero(S);
+        int full = cols - cols % L;
+        for (int r = 0; r < rows; r++) {
+            long at = start + r * rowBytes;
+            for (int j = 0; j < full; j += L) {
+                sum = sum.add(FloatVector.fromMemorySegment(S, memory, at + (long) j * Float.BYTES, ORDER));
+            }
+        }
+        sum.intoArray(sink, 0);
+    }
+
+    /**
      * C[0:mr, 0:nr] = β·C[0:mr, 0:nr] + α·tile[0:mr, 0:nr], the tile being MR×NR row-major. No vector crosses a call
      * boundary here either: each value is loaded, combined and stored within this method.
      */

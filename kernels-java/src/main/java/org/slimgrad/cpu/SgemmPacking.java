@@ -95,7 +95,13 @@ final class SgemmPacking {
                 // op(B)[p, j] = B[j, p]: row j of B is one column of a strip. In a full strip, L rows of B by L
                 // steps of k are a tile that TileTranspose turns into L steps of L columns; the steps past the last
                 // whole tile (and a partial strip) go one row at a time through `line`.
+                // The tiles read the strip's NR rows a line each in turn, more streams than the prefetcher follows:
+                // the strip is read into cache in NR sequential runs first (LRU shape, B̃ 0.48 → 0.21 ms).
                 int tiled = nr == NR ? kc - kc % L : 0;
+                if (tiled > 0) {
+                    SgemmMicroKernel.warmRows(src, b.index(j0 + jr, p0) * Float.BYTES, (long) b.ld() * Float.BYTES,
+                            NR, tiled, line);
+                }
                 for (int p = 0; p < tiled; p += L) {
                     for (int half = 0; half < NR; half += L) {
                         TileTranspose.transpose(src, b.index(j0 + jr + half, p0 + p), b.ld(), dst,
